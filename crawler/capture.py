@@ -1,0 +1,52 @@
+"""The raw capture: what one fetch produced, before any extraction."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+KINDS = ("page", "attachment", "list", "home")
+
+
+def utc_now() -> str:
+    """Current time as an ISO 8601 UTC string with seconds precision."""
+    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+@dataclass
+class Capture:
+    """One fetch of one URL: the exact bytes served, or the error met.
+
+    ``url`` is the URL the spider asked for (the document's identity); ``final_url`` is where
+    redirects ended. ``error_class`` is ``None`` for a fetch that produced a response; otherwise
+    one of :data:`crawler.errors.ERROR_CLASSES`. ``extraction`` is filled by the extract pipeline
+    (a dict as returned by :func:`crawler.extract.extract_document`), never by a spider.
+    """
+
+    url: str
+    site: str
+    kind: str = "page"
+    fetched_at: str = field(default_factory=utc_now)
+    status: int | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    body: bytes = b""
+    final_url: str | None = None
+    parent_url: str | None = None
+    title_hint: str | None = None
+    classify_rule: str | None = None
+    error_class: str | None = None
+    error_message: str | None = None
+    extraction: dict[str, Any] | None = None
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"unknown capture kind {self.kind!r}; expected one of {KINDS}")
+
+    @property
+    def ok(self) -> bool:
+        return self.error_class is None
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)

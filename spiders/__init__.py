@@ -1,0 +1,1 @@
+"""Spiders navigate portals and yield raw captures; they never clean text."""
