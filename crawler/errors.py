@@ -27,6 +27,7 @@ ERROR_CLASSES = (
     "too_large",    # over DOWNLOAD_MAXSIZE
     "decode",       # bytes that could not be decoded
     "offsite",      # redirect or link to a host the site is not allowed to reach
+    "no_column",    # no 年报 column could be found from the site's homepage
     "other",        # anything else; the message says what
 )
 

@@ -1,0 +1,140 @@
+"""The ``nianbao`` command line: a thin layer over library functions."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+import archive
+from crawler.errors import NianbaoError
+
+DB_OPTION = click.option("--db", "db_path", default="nianbao.db", show_default=True,
+                         type=click.Path(dir_okay=False), help="Archive file (SQLite).")
+
+
+@click.group()
+@click.version_option(package_name="nianbao")
+def main() -> None:
+    """Archive Chinese government information-disclosure annual reports (政府信息公开年报)."""
+
+
+def _open_existing(db_path: str) -> archive.Archive:
+    if not Path(db_path).exists():
+        raise click.ClickException(f"no archive at {db_path}; run `nianbao crawl` or `nianbao demo` first")
+    return archive.open_archive(db_path)
+
+
+@main.command()
+@DB_OPTION
+def demo(db_path: str) -> None:
+    """Serve the offline fixture portal, crawl it into the archive, print a summary."""
+    from crawler.fixture_portal import FixturePortal
+    from crawler.runner import FIXTURE_SETTINGS, run_crawl
+
+    with FixturePortal() as portal:
+        click.echo(f"fixture portal: {len(portal.sites)} sites on 127.0.0.1")
+        run_id = run_crawl(portal.homepages(), db_path=db_path, settings={**FIXTURE_SETTINGS, "LOG_LEVEL": "WARNING"})
+    _print_summary(db_path, run_id)
+
+
+@main.command()
+@click.argument("start_urls", nargs=-1, required=True)
+@DB_OPTION
+@click.option("--delay", type=float, default=None, help="Seconds between requests to one host (default 1, randomised).")
+@click.option("--concurrency", type=int, default=None, help="Requests in flight per host (default 1).")
+@click.option("--workers", type=int, default=None, help="Extraction processes (default 2; 0 = inline).")
+@click.option("--log-level", default="WARNING", show_default=True)
+def crawl(start_urls: tuple[str, ...], db_path: str, delay: float | None, concurrency: int | None,
+          workers: int | None, log_level: str) -> None:
+    """Crawl portals from their homepages (START_URLS) into the archive."""
+    from crawler.runner import run_crawl
+
+    settings: dict[str, Any] = {"LOG_LEVEL": log_level.upper()}
+    if delay is not None:
+        settings.update(DOWNLOAD_DELAY=delay, AUTOTHROTTLE_ENABLED=delay > 0)
+    if concurrency is not None:
+        settings["CONCURRENT_REQUESTS_PER_DOMAIN"] = concurrency
+    if workers is not None:
+        settings["NIANBAO_EXTRACT_WORKERS"] = workers
+    run_id = run_crawl(list(start_urls), db_path=db_path, settings=settings)
+    _print_summary(db_path, run_id)
+
+
+def _print_summary(db_path: str, run_id: int | None) -> None:
+    with archive.open_archive(db_path) as db:
+        stats = db.stats()
+        run = db.get_run(run_id) if run_id is not None else None
+    if run:
+        click.echo(f"run {run['id']}: {run['status']} — fetched {run['fetched']}, new {run['new']}, "
+                   f"changed {run['changed']}, unchanged {run['unchanged']}, not modified {run['not_modified']}, "
+                   f"removed {run['removed']}, errors {run['errors']}")
+    click.echo(f"archive {db_path}: {stats['sites']} sites, {stats['reports']} reports, "
+               f"{stats['versions']} versions, {stats['captures']} captures")
+
+
+@main.command()
+@click.argument("query")
+@DB_OPTION
+@click.option("--limit", default=20, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
+def search(query: str, db_path: str, limit: int, as_json: bool) -> None:
+    """Full-text search (Chinese substrings) over the current version of every document."""
+    with _open_existing(db_path) as db:
+        try:
+            hits = db.search(query, limit=limit)
+        except archive.QueryError as exc:
+            raise click.ClickException(str(exc)) from exc
+    for hit in hits:
+        if as_json:
+            click.echo(json.dumps(hit, ensure_ascii=False))
+        else:
+            click.echo(f"{hit['title']}\n  {hit['url']}\n  {hit['snippet']}")
+    if not as_json:
+        click.echo(f"{len(hits)} result(s)", err=True)
+
+
+@main.command()
+@DB_OPTION
+def stats(db_path: str) -> None:
+    """Counts of sites, documents, versions, captures and bytes."""
+    with _open_existing(db_path) as db:
+        click.echo(json.dumps(db.stats(), ensure_ascii=False, indent=2))
+
+
+@main.command()
+@click.argument("file_or_url")
+@click.option("--url", help="The page's URL when FILE_OR_URL is a file (for links and rules).")
+@click.option("--json", "as_json", is_flag=True, default=True, help="Print one JSON object (the default).")
+def extract(file_or_url: str, url: str | None, as_json: bool) -> None:
+    """Extract one saved page or URL and print the result as JSON."""
+    from crawler.extract import extract_document
+
+    body, headers, page_url = _read_input(file_or_url, url)
+    try:
+        result = extract_document(body, page_url, headers)
+    except NianbaoError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+
+
+def _read_input(file_or_url: str, url: str | None) -> tuple[bytes, dict[str, str], str]:
+    if file_or_url.startswith(("http://", "https://")):
+        import httpx
+
+        try:
+            response = httpx.get(file_or_url, follow_redirects=True, timeout=30)
+        except httpx.HTTPError as exc:
+            raise click.ClickException(f"cannot fetch {file_or_url}: {exc}") from exc
+        return response.content, dict(response.headers), url or str(response.url)
+    path = Path(file_or_url)
+    if not path.is_file():
+        raise click.ClickException(f"no such file: {file_or_url}")
+    return path.read_bytes(), {}, url or path.resolve().as_uri()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,45 @@
+"""Downloader middlewares: one concern each."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+from scrapy.http import Request
+
+import archive
+
+CONDITIONAL_KINDS = ("page", "attachment")
+
+
+class ConditionalRequestMiddleware:
+    """Send stored ETag / Last-Modified with known pages, so unchanged ones answer 304."""
+
+    def __init__(self, db_path: str):
+        self.db_path = db_path
+        self._archive: archive.Archive | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ConditionalRequestMiddleware:
+        if not crawler.settings.getbool("NIANBAO_CONDITIONAL_REQUESTS", True):
+            raise NotConfigured
+        return cls(crawler.settings.get("NIANBAO_DB"))
+
+    def _reader(self) -> archive.Archive | None:
+        if self._archive is None and Path(self.db_path).exists():
+            self._archive = archive.open_archive(self.db_path, readonly=True)
+        return self._archive
+
+    def process_request(self, request: Request) -> Any:
+        if request.meta.get("nianbao_kind") not in CONDITIONAL_KINDS or request.method != "GET":
+            return None
+        reader = self._reader()
+        validators = reader.validators(request.url) if reader else None
+        if validators:
+            if validators.get("etag"):
+                request.headers.setdefault("If-None-Match", validators["etag"])
+            if validators.get("last_modified"):
+                request.headers.setdefault("If-Modified-Since", validators["last_modified"])
+        return None

@@ -1,0 +1,116 @@
+"""Item pipelines: extract off the reactor thread, then write each capture to the archive.
+
+``ExtractPipeline`` runs :func:`crawler.extract.extract_document` in a pool of worker
+processes (trafilatura costs tens of milliseconds a page and has crashed under threads), so
+fetching goes on while pages are extracted on every core. ``ArchivePipeline`` is the single
+writer: one transaction per capture.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any
+
+from scrapy import signals
+from scrapy.crawler import Crawler
+
+import archive
+from crawler.capture import Capture
+from crawler.extract import extract_document
+
+logger = logging.getLogger(__name__)
+
+
+class ExtractPipeline:
+    """Fill ``capture.extraction`` for every successfully fetched page or attachment."""
+
+    def __init__(self, workers: int, max_tasks_per_child: int):
+        self.workers = workers
+        self.max_tasks_per_child = max_tasks_per_child
+        self._pool: ProcessPoolExecutor | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ExtractPipeline:
+        settings = crawler.settings
+        pipeline = cls(settings.getint("NIANBAO_EXTRACT_WORKERS"), settings.getint("NIANBAO_EXTRACT_MAX_TASKS_PER_CHILD"))
+        crawler.signals.connect(pipeline.close, signal=signals.spider_closed)
+        return pipeline
+
+    def _executor(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            # spawn, not fork: the crawler process runs threads (reactor pool, DNS) a fork would copy mid-state
+            self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
+                                             max_tasks_per_child=self.max_tasks_per_child)
+        return self._pool
+
+    async def _extract(self, capture: Capture) -> dict[str, Any]:
+        args = (capture.body, capture.final_url or capture.url, capture.headers)
+        if self.workers <= 0:
+            return extract_document(*args)
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor(), extract_document, *args)
+
+    async def process_item(self, item: Any) -> Any:
+        if not isinstance(item, Capture) or not item.ok or item.status != 200 or item.kind not in ("page", "attachment"):
+            return item
+        try:
+            item.extraction = await self._extract(item)
+        except BrokenProcessPool as exc:
+            # a worker died (native crash, memory limit): this page is recorded, the pool rebuilt
+            self._pool = None
+            item.error_message = f"extraction worker crashed: {exc}"
+            logger.error("extraction worker crashed on %s", item.url)
+        except Exception as exc:  # noqa: BLE001 - any extractor failure is recorded in the archive, never fatal
+            item.error_message = f"extraction failed: {type(exc).__name__}: {exc}"
+            logger.error("extraction failed on %s: %s", item.url, item.error_message)
+        return item
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+
+class ArchivePipeline:
+    """The single archive writer: opens a run, records every capture, closes the run."""
+
+    def __init__(self, db_path: str, command: str):
+        self.db_path = db_path
+        self.command = command
+        self.archive: archive.Archive | None = None
+        self.run_id: int | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ArchivePipeline:
+        pipeline = cls(crawler.settings.get("NIANBAO_DB"), crawler.settings.get("NIANBAO_COMMAND"))
+        pipeline.crawler = crawler
+        crawler.signals.connect(pipeline.open, signal=signals.spider_opened)
+        crawler.signals.connect(pipeline.close, signal=signals.spider_closed)
+        return pipeline
+
+    def open(self, spider: Any) -> None:
+        self.archive = archive.open_archive(self.db_path)
+        sites = sorted({u.split("/")[2] for u in getattr(spider, "start_urls", []) if "//" in u})
+        self.run_id = self.archive.start_run(command=self.command, sites=sites)
+        self.crawler.stats.set_value("nianbao/run_id", self.run_id)
+
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, Capture) or self.archive is None:
+            return item
+        recorded = self.archive.record_capture(item, run_id=self.run_id)
+        self.crawler.stats.inc_value(f"nianbao/outcome/{recorded.outcome}")
+        item.body = b""  # the bytes are in the archive now; don't keep them alive in Scrapy's item chain
+        return item
+
+    def close(self, spider: Any, reason: str) -> None:
+        if self.archive is None or self.run_id is None:
+            return
+        status = {"finished": "ok", "shutdown": "interrupted"}.get(reason, "failed")
+        counts = self.archive.finish_run(self.run_id, status=status, error=None if status == "ok" else reason)
+        logger.info("run %s %s: %s", self.run_id, status, counts)
+        self.archive.close()
+        self.archive = None

@@ -1,0 +1,45 @@
+"""Run one crawl in this process: settings, Scrapy process, and the resulting run row."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from scrapy.crawler import AsyncCrawlerProcess
+from scrapy.settings import Settings
+
+# Settings for crawling the loopback fixture portal: politeness protects real servers, not ours.
+FIXTURE_SETTINGS: dict[str, Any] = {
+    "DOWNLOAD_DELAY": 0,
+    "AUTOTHROTTLE_ENABLED": False,
+    "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
+}
+
+
+def crawl_settings(db_path: str | Path, overrides: Mapping[str, Any] | None = None) -> Settings:
+    """nianbao's Scrapy settings with ``NIANBAO_DB`` and any overrides applied."""
+    settings = Settings()
+    settings.setmodule("crawler.settings", priority="project")
+    settings.set("NIANBAO_DB", str(db_path), priority="cmdline")
+    # tldextract (used by Scrapy's cookie handling) would try to download the suffix list offline
+    os.environ.setdefault("TLDEXTRACT_CACHE", str(Path(db_path).resolve().parent / ".tldextract"))
+    for key, value in (overrides or {}).items():
+        settings.set(key, value, priority="cmdline")
+    return settings
+
+
+def run_crawl(start_urls: Sequence[str], *, db_path: str | Path, settings: Mapping[str, Any] | None = None) -> int | None:
+    """Crawl ``start_urls`` (portal homepages) into the archive at ``db_path``; returns the run id.
+
+    Twisted's reactor cannot be restarted, so this can run once per process; a scheduler runs
+    each crawl in a subprocess.
+    """
+    from spiders.annual_reports import AnnualReportsSpider
+
+    process = AsyncCrawlerProcess(crawl_settings(db_path, settings))
+    crawler = process.create_crawler(AnnualReportsSpider)
+    process.crawl(crawler, start_urls=list(start_urls))
+    process.start()
+    return crawler.stats.get_value("nianbao/run_id") if crawler.stats else None

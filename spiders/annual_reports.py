@@ -1,0 +1,214 @@
+"""The spider users run: homepage → 年报 column → every list page → every 年报 → attachments.
+
+It navigates only: every page that matters is yielded as a raw :class:`Capture` (bytes as
+served), and every failed fetch as a Capture carrying its error class. Extraction happens
+downstream, off the reactor thread.
+
+    scrapy crawl annual_reports -a start_url=http://127.0.0.1:8000/
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+from urllib.parse import urlsplit
+
+import scrapy
+from scrapy.http import FormRequest, Request, Response
+from twisted.python.failure import Failure
+
+from crawler.capture import Capture
+from crawler.extract.decode import decode_html
+from spiders.discovery import Link, find_columns, find_hubs
+from spiders.failures import RECORDED_STATUSES, classify_failure, classify_status
+from spiders.listing import ListItem, all_links, classify_title, datastore_items, list_items, parse_tree
+from spiders.pagination import PageRequest, next_list_pages
+
+ATTACHMENT_EXTENSIONS = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".wps", ".rtf", ".ofd")
+ATTACHMENT_MAXSIZE = 200 * 1024 * 1024
+MAX_HUB_DEPTH = 3
+
+
+def site_of(url: str) -> str:
+    """A site's key: the host (and port) of its homepage."""
+    return urlsplit(url).netloc
+
+
+class AnnualReportsSpider(scrapy.Spider):
+    name = "annual_reports"
+
+    def __init__(self, start_url: str | None = None, start_urls: list[str] | None = None, **kwargs: Any):
+        super().__init__(**kwargs)
+        urls = list(start_urls or []) + [u for u in (start_url or "").split(",") if u]
+        if not urls:
+            raise ValueError("annual_reports needs a homepage: -a start_url=URL")
+        self.start_urls = urls
+        self.allowed_domains = sorted({urlsplit(u).hostname or "" for u in urls})
+        self._seen: set[tuple[str, str, tuple[tuple[str, str], ...]]] = set()
+        self._pending_discovery: Counter[str] = Counter()
+        self._column_found: set[str] = set()
+        self._list_pages: Counter[str] = Counter()
+
+    async def start(self) -> AsyncIterator[Any]:
+        for url in self.start_urls:
+            request = self._request(url, self.parse_discovery, kind="home", site=site_of(url), hub_depth=0)
+            if request is not None:
+                yield request
+
+    # -- request building ------------------------------------------------------------------
+
+    def _request(self, url: str, callback: Any, *, kind: str, site: str, page: PageRequest | None = None,
+                 **meta: Any) -> Request | None:
+        """A request, or None when this spider already asked for the same thing."""
+        form = page.form if page else ()
+        key = (page.method if page else "GET", url, form)
+        if key in self._seen:
+            return None
+        self._seen.add(key)
+        meta.update(nianbao_kind=kind, site=site, handle_httpstatus_list=RECORDED_STATUSES)
+        if kind == "attachment":
+            meta["download_maxsize"] = ATTACHMENT_MAXSIZE
+        if kind in ("home", "hub"):
+            self._pending_discovery[site] += 1
+        common = {"callback": callback, "errback": self.on_error, "meta": meta, "dont_filter": True}
+        if page and page.method == "POST":
+            return FormRequest(url, formdata=dict(form), headers=page.headers, **common)
+        return Request(url, headers=page.headers if page else None, **common)
+
+    def _same_site(self, url: str, site: str) -> bool:
+        return site_of(url) == site
+
+    # -- discovery ---------------------------------------------------------------------------
+
+    def parse_discovery(self, response: Response) -> Iterator[Any]:
+        """Homepage or hub: open the 年报 column if linked, else the most promising hubs."""
+        site = response.meta["site"]
+        self._pending_discovery[site] -= 1
+        failed = self._failed_capture(response)
+        if failed:
+            yield failed
+            yield from self._maybe_no_column(response.url, site)
+            return
+        text, _, _ = decode_html(response.body, _headers(response))
+        links = [Link(u, t) for u, t in all_links(response.url, parse_tree(text)) if self._same_site(u, site)]
+        columns = find_columns(links)
+        for link in columns:
+            self._column_found.add(site)
+            request = self._request(link.url, self.parse_list, kind="list", site=site, column=link.url)
+            if request is not None:
+                yield request
+        if not columns and response.meta["hub_depth"] < MAX_HUB_DEPTH:
+            for link in find_hubs(links):
+                request = self._request(link.url, self.parse_discovery, kind="hub", site=site,
+                                        hub_depth=response.meta["hub_depth"] + 1)
+                if request is not None:
+                    yield request
+        yield from self._maybe_no_column(response.url, site)
+
+    def _maybe_no_column(self, url: str, site: str) -> Iterator[Capture]:
+        if self._pending_discovery[site] == 0 and site not in self._column_found:
+            self.logger.warning("no 年报 column found on %s", site)
+            yield Capture(url=url, site=site, kind="home", error_class="no_column",
+                          error_message=f"no 年报 column found from the homepage of {site}")
+
+    # -- lists ---------------------------------------------------------------------------------
+
+    def parse_list(self, response: Response) -> Iterator[Any]:
+        """A page of the 年报 column: request every 年报 item and every further list page."""
+        site, column = response.meta["site"], response.meta["column"]
+        failed = self._failed_capture(response)
+        if failed:
+            yield failed
+            return
+        text, _, _ = decode_html(response.body, _headers(response))
+        tree = parse_tree(text)
+        items = list_items(response.url, tree) + datastore_items(response.url, text)
+        for item in items:
+            request = self._item_request(item, site)
+            if request is not None:
+                yield request
+        for page in next_list_pages(response.url, text, tree):
+            if not self._same_site(page.url, site):
+                continue
+            if self._list_pages[column] >= self.settings.getint("NIANBAO_MAX_LIST_PAGES"):
+                self.logger.warning("list page cap reached for %s; not following %s", column, page.url)
+                break
+            request = self._request(page.url, self.parse_list, kind="list", site=site, page=page, column=column)
+            if request is not None:
+                self._list_pages[column] += 1
+                yield request
+
+    def _item_request(self, item: ListItem, site: str) -> Request | None:
+        rule = classify_title(item.title)
+        if rule is None or not self._same_site(item.url, site):
+            return None
+        kind = "attachment" if item.url.lower().endswith(ATTACHMENT_EXTENSIONS) else "page"
+        return self._request(item.url, self.parse_detail, kind=kind, site=site,
+                             title_hint=item.title, classify_rule=rule)
+
+    # -- details and attachments ----------------------------------------------------------------
+
+    def parse_detail(self, response: Response) -> Iterator[Any]:
+        """A 年报 page or attachment: yield it as served, then its attachments."""
+        meta = response.meta
+        yield self._capture(response)
+        if meta["nianbao_kind"] != "page" or response.status != 200:
+            return
+        text, _, _ = decode_html(response.body, _headers(response))
+        for url, name in all_links(response.url, parse_tree(text)):
+            if urlsplit(url).path.lower().endswith(ATTACHMENT_EXTENSIONS) and self._same_site(url, meta["site"]):
+                request = self._request(url, self.parse_detail, kind="attachment", site=meta["site"],
+                                        parent_url=response.url, title_hint=name)
+                if request is not None:
+                    yield request
+
+    # -- captures ----------------------------------------------------------------------------------
+
+    def _capture(self, response: Response, **overrides: Any) -> Capture:
+        meta = response.meta
+        error_class = classify_status(response.status, response.body)
+        fields: dict[str, Any] = {
+            "url": response.request.url if response.request else response.url,
+            "site": meta["site"],
+            "kind": meta["nianbao_kind"] if meta["nianbao_kind"] in ("page", "attachment", "list") else "home",
+            "status": response.status,
+            "headers": _headers(response),
+            "body": response.body,
+            "final_url": response.url,
+            "parent_url": meta.get("parent_url"),
+            "title_hint": meta.get("title_hint"),
+            "classify_rule": meta.get("classify_rule"),
+            "error_class": error_class,
+            "error_message": f"HTTP {response.status}" if error_class else None,
+        }
+        fields.update(overrides)
+        return Capture(**fields)
+
+    def _failed_capture(self, response: Response) -> Capture | None:
+        """A capture recording a list or hub page that answered with an error status."""
+        if classify_status(response.status, response.body) is None:
+            return None
+        return self._capture(response)
+
+    def on_error(self, failure: Failure) -> Iterator[Capture]:
+        """Every failed request becomes a recorded capture; discovery goes on for the other sites."""
+        request = failure.request  # type: ignore[attr-defined]
+        meta = request.meta
+        error_class, message = classify_failure(failure)
+        self.logger.warning("%s %s: %s", error_class, request.url, message)
+        kind = meta.get("nianbao_kind", "page")
+        yield Capture(url=request.url, site=meta["site"], kind=kind if kind != "hub" else "home",
+                      parent_url=meta.get("parent_url"), title_hint=meta.get("title_hint"),
+                      classify_rule=meta.get("classify_rule"), error_class=error_class, error_message=message)
+        if kind in ("home", "hub"):
+            self._pending_discovery[meta["site"]] -= 1
+            yield from self._maybe_no_column(request.url, meta["site"])
+
+
+def _headers(response: Response) -> dict[str, str]:
+    """Response headers as a plain dict (last value wins; names as served)."""
+    out = {}
+    for name, values in response.headers.items():
+        out[name.decode("latin-1")] = values[-1].decode("latin-1") if values else ""
+    return out

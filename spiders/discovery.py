@@ -1,0 +1,90 @@
+"""Find the 政府信息公开年报 column from a portal's pages, by link text and URL slug."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+# Link texts that name the 年报 column itself (menus say it many ways).
+COLUMN_TEXTS = (
+    "政府信息公开工作年度报告",
+    "政府信息公开年度报告",
+    "政府信息公开年报",
+    "信息公开年度报告",
+    "信息公开年报",
+    "公开年报",
+    "年度报告",
+    "年报",
+)
+# URL slugs real portals use for the column.
+COLUMN_SLUGS = re.compile(r"(?:^|[/_])(zfxxgknb|zfxxgkndbg|xxgknb|gknb|ndbg|nb)(?:[/_.]|\d|$)", re.I)
+# Hubs on the way to it: 政务公开 → 政府信息公开.
+HUB_TEXTS = ("政府信息公开", "信息公开", "政务公开", "公开目录", "政府公开")
+HUB_SLUGS = re.compile(r"(?:^|/)(zfxxgk|xxgk|zwgk|gkml|govinfo|zfgk)(?:[/_.]|$)", re.I)
+# A column link text is a menu label, not an article title.
+MAX_LABEL_CHARS = 14
+ARTICLE_TITLE = re.compile(r"\d{4}\s*年")
+
+
+@dataclass(frozen=True)
+class Link:
+    url: str
+    text: str
+
+
+def score_column_link(link: Link) -> int:
+    """How strongly a link looks like the 年报 column (0 = not at all)."""
+    text = link.text.strip()
+    path = urlsplit(link.url).path
+    if len(text) > MAX_LABEL_CHARS or ARTICLE_TITLE.search(text):
+        return 0
+    score = 0
+    for rank, label in enumerate(COLUMN_TEXTS):
+        if label in text:
+            score += 100 - rank * 5
+            break
+    if COLUMN_SLUGS.search(path):
+        score += 30
+    return score
+
+
+def score_hub_link(link: Link) -> int:
+    """How strongly a link looks like a hub leading to the column (0 = not at all)."""
+    text = link.text.strip()
+    if len(text) > MAX_LABEL_CHARS:
+        return 0
+    score = 0
+    for rank, label in enumerate(HUB_TEXTS):
+        if label in text:
+            score += 50 - rank * 5
+            break
+    if HUB_SLUGS.search(urlsplit(link.url).path):
+        score += 10
+    return score
+
+
+def find_columns(links: list[Link]) -> list[Link]:
+    """The best-scoring 年报 column links, best first (several when they tie: per-year columns)."""
+    scored = [(score_column_link(link), link) for link in links]
+    scored = [(s, link) for s, link in scored if s > 0]
+    if not scored:
+        return []
+    best = max(s for s, _ in scored)
+    return _unique([link for s, link in sorted(scored, key=lambda p: -p[0]) if s >= best - 10])
+
+
+def find_hubs(links: list[Link], *, limit: int = 4) -> list[Link]:
+    """Links worth opening to look for the column, best first."""
+    scored = sorted(((score_hub_link(link), link) for link in links), key=lambda p: -p[0])
+    return _unique([link for s, link in scored if s > 0])[:limit]
+
+
+def _unique(links: list[Link]) -> list[Link]:
+    seen: set[str] = set()
+    out = []
+    for link in links:
+        if link.url not in seen:
+            seen.add(link.url)
+            out.append(link)
+    return out

@@ -1,0 +1,116 @@
+"""List pages: which links are items, and which items are 年报.
+
+Pure functions over (url, html); the spider calls them and builds requests.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
+
+from lxml import etree, html
+
+# URL shapes of detail pages and attachments across CMS families (portals.md §2–9).
+DETAIL_URL_PATTERNS = tuple(
+    re.compile(p, re.I)
+    for p in (
+        r"/t\d{8}_\d+\.s?html?$",                 # TRS t-date
+        r"/art/\d{4}/(\d{1,2}/\d{1,2}/)?art_",    # Hanweb
+        r"/content_\d+\.s?html?$",                # UCAP / gov.cn / TRS content
+        r"/post_\d+\.html$",                      # gkmlpt / NFCMS
+        r"/public/\d+/\d+\.html$",                # /public/column platform
+        r"/OpennessContent/show/\d+\.html$",
+        r"/Item/\d+\.aspx$",
+        r"/\d{6,}/[0-9a-f]{32}\.s?html$",
+        r"\.(pdf|docx?|xlsx?|wps|rtf|ofd)$",      # reports published only as attachments
+        r"downfile\.jsp\?",
+    )
+)
+# 年报 titles: what a report is called, and what only looks like one.
+REPORT_TITLE = re.compile(r"(年度报告|年报)")
+NOT_REPORT_TITLE = re.compile(r"(解读|通知|要点|指南|格式|编制|图解|问答|意见|方案|办法|通报|考核|评议|工作安排|目录)")
+REPORT_TOPIC = re.compile(r"(信息公开|政务公开)")
+
+
+@dataclass(frozen=True)
+class ListItem:
+    url: str
+    title: str
+
+
+def classify_title(title: str, *, in_report_column: bool = True) -> str | None:
+    """The rule that makes ``title`` a 年报, or None when it is not one.
+
+    In a 年报 column a title needs only 年度报告/年报; elsewhere it must also name 信息公开.
+    """
+    if not REPORT_TITLE.search(title) or NOT_REPORT_TITLE.search(title):
+        return None
+    if in_report_column:
+        return "title:年报-in-column"
+    return "title:信息公开年报" if REPORT_TOPIC.search(title) else None
+
+
+def is_detail_url(url: str) -> bool:
+    """Whether a URL has the shape of a detail page or attachment."""
+    parts = urlsplit(url)
+    target = parts.path + ("?" + parts.query if parts.query else "")
+    return any(p.search(target) for p in DETAIL_URL_PATTERNS)
+
+
+def parse_tree(text: str) -> html.HtmlElement | None:
+    """Parse list HTML leniently; None for an empty document."""
+    if not text.strip():
+        return None
+    try:
+        return html.fromstring(text, parser=html.HTMLParser(huge_tree=True))
+    except (etree.ParserError, ValueError):
+        return None
+
+
+def link_text(anchor: html.HtmlElement) -> str:
+    """An anchor's title attribute (full title) or else its text, whitespace folded."""
+    title = (anchor.get("title") or "").strip()
+    text = " ".join(anchor.text_content().split())
+    return title if len(title) >= len(text) else text
+
+
+def all_links(page_url: str, tree: html.HtmlElement | None) -> list[tuple[str, str]]:
+    """(absolute URL, text) of every http(s) link, in document order."""
+    if tree is None:
+        return []
+    out = []
+    for anchor in tree.iter("a"):
+        href = (anchor.get("href") or "").strip()
+        if not href or href.startswith(("#", "javascript:", "mailto:")):
+            continue
+        url = urljoin(page_url, href)
+        if url.startswith(("http://", "https://")):
+            out.append((url.split("#", 1)[0], link_text(anchor)))
+    return out
+
+
+def list_items(page_url: str, tree: html.HtmlElement | None) -> list[ListItem]:
+    """Items of a list page: links whose URL has a detail shape, deduplicated by URL."""
+    seen: set[str] = set()
+    items = []
+    for url, text in all_links(page_url, tree):
+        if url in seen or not is_detail_url(url):
+            continue
+        seen.add(url)
+        items.append(ListItem(url=url, title=text))
+    return items
+
+
+# Hanweb jpage datastores carry their records as CDATA HTML fragments. Reading the CDATA with a
+# regex, rather than an XML parser, means entity tricks in the wrapper can never expand.
+DATASTORE_RECORD = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S | re.I)
+
+
+def datastore_items(page_url: str, text: str) -> list[ListItem]:
+    """Items carried in a Hanweb ``<datastore>`` (embedded in a column page or a dataproxy reply)."""
+    fragments = DATASTORE_RECORD.findall(text)
+    if not fragments:
+        return []
+    tree = parse_tree("<div>" + "\n".join(fragments) + "</div>")
+    return list_items(page_url, tree)

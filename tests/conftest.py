@@ -1,0 +1,43 @@
+"""Shared fixtures: the fixture portal on loopback, and crawls run as real subprocesses."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from crawler.fixture_portal import FixturePortal
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def portal() -> Iterator[FixturePortal]:
+    """The offline fixture portal (every family), served on free ports of 127.0.0.1."""
+    with FixturePortal(seed=7) as served:
+        yield served
+
+
+def run_nianbao(*args: str, timeout: float = 240) -> subprocess.CompletedProcess[str]:
+    """Run the ``nianbao`` CLI in a fresh interpreter (Twisted's reactor cannot restart in-process)."""
+    return subprocess.run([sys.executable, "-m", "crawler.cli", *args], capture_output=True, text=True,
+                          timeout=timeout, cwd=ROOT, check=False)
+
+
+def crawl(db: Path, *urls: str, extra: tuple[str, ...] = ()) -> subprocess.CompletedProcess[str]:
+    """Crawl homepages into ``db`` with politeness off (loopback) and assert the command succeeded."""
+    result = run_nianbao("crawl", *urls, "--db", str(db), "--delay", "0", "--concurrency", "8", *extra)
+    assert result.returncode == 0, result.stderr[-4000:]
+    return result
+
+
+def closed_port_url() -> str:
+    """A loopback URL nothing listens on (the port was free a moment ago and is not reused by us)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"http://127.0.0.1:{port}/"

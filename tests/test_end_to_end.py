@@ -1,0 +1,140 @@
+"""The whole path: Scrapy crawl of the fixture portal → extraction → versioned archive → search."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+import archive
+from tests.conftest import closed_port_url, crawl, run_nianbao
+
+CHROME = ("当前位置", "字号", "打印本页", "关闭窗口", "扫一扫在手机打开当前页", "返回顶部", "版权所有", "ICP备",
+          "网站标识码", "分享到", "我要纠错", "网站地图", "公网安备", "无障碍", "长者模式", "TRS_Editor")
+
+
+def fold(text: str) -> str:
+    return "".join(text.split())
+
+
+def rows(db_path: Path, sql: str, *params: object) -> list[sqlite3.Row]:
+    conn = sqlite3.connect(db_path)
+    conn.row_factory = sqlite3.Row
+    try:
+        return conn.execute(sql, params).fetchall()
+    finally:
+        conn.close()
+
+
+def current_versions(db_path: Path) -> dict[str, sqlite3.Row]:
+    return {r["url"]: r for r in rows(db_path, """
+        select d.url, d.kind, v.* from documents d join versions v on v.id = d.current_version_id""")}
+
+
+@pytest.fixture(scope="module")
+def first_crawl(portal, tmp_path_factory):
+    db = tmp_path_factory.mktemp("e2e") / "nianbao.db"
+    crawl(db, *portal.homepages())
+    return db
+
+
+def test_every_report_is_archived_and_nothing_else(portal, first_crawl):
+    pages = {r["url"] for r in rows(first_crawl, "select url from documents where kind = 'page'")}
+    assert pages == {t["url"] for t in portal.truth()}
+    assert not pages & set(portal.non_reports())
+
+
+def test_metadata_and_body_match_ground_truth(portal, first_crawl):
+    versions = current_versions(first_crawl)
+    for truth in portal.truth():
+        got = versions[truth["url"]]
+        for field in ("title", "index_no", "issuer", "publish_date", "report_year"):
+            assert got[field] == truth[field], (truth["url"], field)
+        text = fold(got["text"])
+        for paragraph in truth["paragraphs"]:
+            assert fold(paragraph) in text, (truth["url"], paragraph)
+
+
+def test_no_chrome_in_any_clean_text(first_crawl):
+    for url, version in current_versions(first_crawl).items():
+        leaked = [c for c in CHROME if c in version["text"]]
+        assert not leaked, (url, leaked)
+
+
+def test_gbk_pages_decode_without_replacement_characters(portal, first_crawl):
+    versions = current_versions(first_crawl)
+    gbk = [t for t in portal.truth() if portal.sites[t["site"]].family == "trs"]
+    assert gbk
+    for truth in gbk:
+        version = versions[truth["url"]]
+        assert "\ufffd" not in version["text"]
+        assert version["encoding"] == "gb18030"
+
+
+def test_lying_charset_header_is_decoded_and_flagged(portal, first_crawl):
+    versions = current_versions(first_crawl)
+    lying = [t for t in portal.truth() if t.get("encoding_note")]
+    assert lying
+    for truth in lying:
+        version = versions[truth["url"]]
+        assert "\ufffd" not in version["text"]
+        assert fold(truth["paragraphs"][0]) in fold(version["text"])
+        assert "encoding_mismatch" in version["flags"]
+
+
+def test_broken_detail_link_is_recorded_and_crawl_goes_on(portal, first_crawl):
+    for broken in portal.expected_errors():
+        found = rows(first_crawl, "select error_class from captures where url = ?", broken["url"])
+        assert [r["error_class"] for r in found] == [broken["kind"]]
+    assert rows(first_crawl, "select status from runs")[0]["status"] == "ok"
+
+
+def test_search_finds_text_inside_a_report(first_crawl):
+    result = run_nianbao("search", "依申请公开", "--db", str(first_crawl), "--json")
+    assert result.returncode == 0, result.stderr
+    assert len(result.stdout.splitlines()) >= 5
+    assert "依申请公开" in result.stdout
+
+
+def test_integrity_after_crawl(first_crawl):
+    with archive.open_archive(first_crawl) as db:
+        assert db.check() == []
+
+
+@pytest.fixture(scope="module")
+def second_crawl(portal, first_crawl):
+    before = len(rows(first_crawl, "select id from versions"))
+    portal.advance_clock(days=1)  # header date lines change; report bodies do not
+    crawl(first_crawl, *portal.homepages())
+    return before
+
+
+def test_recrawl_of_unchanged_portal_adds_captures_not_versions(first_crawl, second_crawl):
+    assert len(rows(first_crawl, "select id from versions")) == second_crawl
+    run = rows(first_crawl, "select * from runs order by id desc limit 1")[0]
+    assert run["new"] == 0 and run["changed"] == 0
+    assert run["unchanged"] + run["not_modified"] > 0
+
+
+def test_changed_report_gets_exactly_one_new_version(portal, first_crawl, second_crawl):
+    target = portal.truth()[0]["url"]
+    portal.edit_report(target, text="本年度还新增了依申请公开网上办理渠道，全年办理情况良好。")
+    crawl(first_crawl, *portal.homepages())
+    assert len(rows(first_crawl, "select id from versions")) == second_crawl + 1
+    numbers = [r["number"] for r in rows(first_crawl, """
+        select v.number from versions v join documents d on d.id = v.document_id where d.url = ? order by v.number""",
+        target)]
+    assert numbers == [1, 2]
+    assert "网上办理渠道" in current_versions(first_crawl)[target]["text"]
+
+
+def test_unreachable_start_url_is_recorded_with_a_clear_message(portal, tmp_path):
+    db = tmp_path / "nianbao.db"
+    dead = closed_port_url()
+    result = crawl(db, dead, portal.homepages()[0])
+    found = rows(db, "select error_class, error_message from captures where url = ?", dead)
+    assert [r["error_class"] for r in found] == ["connect"]
+    assert found[0]["error_message"]
+    assert rows(db, "select count(*) n from documents")[0]["n"] > 0  # the live site was still crawled
+    assert "error" in result.stdout.lower()
