@@ -1,0 +1,77 @@
+"""Finding the 年报 column and the hubs that lead to it; telling 年报 items from other items."""
+
+from __future__ import annotations
+
+import pytest
+
+from spiders.discovery import Link, find_columns, find_hubs
+from spiders.listing import classify_title, datastore_items, is_detail_url, list_items, parse_tree
+
+
+def test_column_found_by_label_among_chrome_links():
+    links = [Link("http://h/", "首页"), Link("http://h/zwgk/zfxxgk/zfxxgkzn/", "政府信息公开指南"),
+             Link("http://h/zwgk/zfxxgk/zfxxgknb/index.html", "政府信息公开年报"),
+             Link("http://h/zwgk/zfxxgk/ysqgk/", "依申请公开")]
+    assert [c.url for c in find_columns(links)] == ["http://h/zwgk/zfxxgk/zfxxgknb/index.html"]
+
+
+def test_report_titles_are_not_columns():
+    links = [Link("http://h/a/202301/t20230101_1.html", "青岚市2022年政府信息公开工作年度报告")]
+    assert find_columns(links) == []
+
+
+def test_column_found_by_slug_with_a_generic_label():
+    links = [Link("http://h/xxgk/gknb/index.shtml", "年度报告"), Link("http://h/xxgk/zcwj/", "政策文件")]
+    assert [c.url for c in find_columns(links)] == ["http://h/xxgk/gknb/index.shtml"]
+
+
+def test_hubs_ranked_政府信息公开_first():
+    links = [Link("http://h/zwgk/", "政务公开"), Link("http://h/zwgk/zfxxgk/", "政府信息公开"),
+             Link("http://h/news/", "新闻中心")]
+    assert [h.url for h in find_hubs(links)] == ["http://h/zwgk/zfxxgk/", "http://h/zwgk/"]
+
+
+@pytest.mark.parametrize(("title", "is_report"), [
+    ("青岚市教育局2022年政府信息公开工作年度报告", True),
+    ("白沙镇2016年政府信息公开年报", True),
+    ("青岚市2022年政府信息公开工作年度报告解读", False),
+    ("关于做好2022年政府信息公开工作年度报告编制工作的通知", False),
+    ("青岚市2023年政务公开工作要点", False),
+    ("青岚市人民政府信息公开指南", False),
+])
+def test_classify_title(title, is_report):
+    assert (classify_title(title) is not None) is is_report
+
+
+@pytest.mark.parametrize(("url", "detail"), [
+    ("http://h/zwgk/zfxxgknb/202302/t20230215_123456.html", True),
+    ("http://h/art/2023/2/15/art_1234_98765.html", True),
+    ("http://h/attach/0/report.pdf", True),
+    ("http://h/module/download/downfile.jsp?classid=0&filename=ab.pdf", True),
+    ("http://h/zwgk/zfxxgknb/index_1.html", False),
+    ("http://h/col/col1234/index.html", False),
+])
+def test_detail_url_shapes(url, detail):
+    assert is_detail_url(url) is detail
+
+
+def test_list_items_prefer_full_title_attribute():
+    html = '<ul><li><a href="./202302/t20230215_1.html" title="青岚市2022年政府信息公开工作年度报告">青岚市2022年…</a></li></ul>'
+    items = list_items("http://h/nb/index.html", parse_tree(html))
+    assert [(i.url, i.title) for i in items] == [("http://h/nb/202302/t20230215_1.html", "青岚市2022年政府信息公开工作年度报告")]
+
+
+def test_datastore_records_including_junk():
+    text = """<datastore><totalrecord>2</totalrecord><recordset>
+      <record><![CDATA[<li><a href='/art/2023/2/15/art_1_2.html' title='年报'>x</a></li>]]></record>
+      <record><![CDATA[<li><span>无链接脏数据</span></li>]]></record></recordset></datastore>"""
+    assert [i.url for i in datastore_items("http://h/module/web/jpage/dataproxy.jsp", text)] == [
+        "http://h/art/2023/2/15/art_1_2.html"]
+
+
+def test_datastore_entities_are_never_expanded():
+    bomb = ('<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+            "<datastore><recordset><record><![CDATA[<li><a href='/art/2023/1/1/art_1_1.html'>&b;</a></li>]]></record>"
+            "</recordset></datastore>")
+    items = datastore_items("http://h/", bomb)
+    assert len(items) == 1 and "aaaa" not in items[0].title
