@@ -138,3 +138,38 @@ def test_unreachable_start_url_is_recorded_with_a_clear_message(portal, tmp_path
     assert found[0]["error_message"]
     assert rows(db, "select count(*) n from documents")[0]["n"] > 0  # the live site was still crawled
     assert "error" in result.stdout.lower()
+
+
+def test_spider_runs_under_scrapy_itself(portal, tmp_path):
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    db = tmp_path / "scrapy.db"
+    site = next(s for s in portal.sites.values() if s.family == "hanweb")
+    result = subprocess.run(
+        [sys.executable, "-m", "scrapy", "crawl", "annual_reports", "-a", f"start_url={site.homepage}",
+         "-s", f"NIANBAO_DB={db}", "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=0",
+         "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8", "-s", "LOG_LEVEL=WARNING"],
+        capture_output=True, text=True, cwd=ROOT, timeout=240, check=False)
+    assert result.returncode == 0, result.stderr[-3000:]
+    archived = {r["url"] for r in rows(db, "select url from documents where kind = 'page'")}
+    assert archived == {t["url"] for t in portal.truth() if t["site"] == site.name}
+
+
+def test_extract_command_prints_the_documented_keys(portal, tmp_path):
+    import json
+
+    import httpx
+
+    truth = next(t for t in portal.truth() if portal.sites[t["site"]].family == "trs")
+    page = tmp_path / "page.html"
+    page.write_bytes(httpx.get(truth["url"]).content)
+    result = run_nianbao("extract", str(page), "--url", truth["url"], "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert {"title", "text", "index_no", "issuer", "publish_date", "encoding"} <= data.keys()
+    assert (data["title"], data["index_no"], data["publish_date"]) == (
+        truth["title"], truth["index_no"], truth["publish_date"])
+    assert data["encoding"] == "gb18030"
