@@ -1,4 +1,12 @@
 """The versioned SQLite archive: documents, captures, blobs, versions, runs; query and export.
 
-Built on sqlite-utils; knows nothing of Scrapy.
+Built on sqlite-utils; knows nothing of Scrapy. Start with :func:`open_archive`; docs/archive.md
+describes the model and every table.
 """
+
+from archive.record import Recorded
+from archive.schema import SCHEMA_VERSION
+from archive.search import QueryError
+from archive.store import Archive, open_archive
+
+__all__ = ["SCHEMA_VERSION", "Archive", "QueryError", "Recorded", "open_archive"]

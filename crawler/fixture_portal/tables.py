@@ -194,16 +194,21 @@ def article20_rows_2019(rng: random.Random, rules: int, documents: int,
         line("规章", str(rules), str(rules), str(rules + rng.randint(0, 5) if rules else 0)),
         line("规范性文件", str(documents), str(documents), str(documents + rng.randint(5, 40))),
         *heading_rows("五", projects),
-        line("行政许可", str(rng.randint(10, 90)), f"{rng.randint(-3, 3):+d}", str(counts[0])),
+        line("行政许可", str(rng.randint(10, 90)), signed(rng.randint(-3, 3)), str(counts[0])),
         line("其他对外管理服务事项", str(rng.randint(0, 20)), "0", str(counts[3])),
         *heading_rows("六", projects),
-        line("行政处罚", str(rng.randint(5, 60)), f"{rng.randint(-2, 2):+d}", str(counts[1])),
+        line("行政处罚", str(rng.randint(5, 60)), signed(rng.randint(-2, 2)), str(counts[1])),
         line("行政强制", str(rng.randint(0, 10)), "0", str(counts[2])),
         *heading_rows("八", ("上一年项目数量", "本年增/减")),
-        line("行政事业性收费", str(rng.randint(0, 12)), f"{rng.randint(-2, 0):+d}"),
+        line("行政事业性收费", str(rng.randint(0, 12)), signed(rng.randint(-2, 0))),
         *heading_rows("九", ("采购项目数量", "采购总金额")),
         line("政府集中采购", str(rng.randint(0, 30)), f"{rng.randint(0, 900) * 1000}元"),
     ]
+
+
+def signed(n: int) -> str:
+    """An increase or decrease as written in 本年增/减: +3, -2, 0."""
+    return f"{n:+d}" if n else "0"
 
 
 def statistics_table(published: int, requests: int, answered: int, documents: int) -> Table:

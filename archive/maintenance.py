@@ -1,0 +1,170 @@
+"""Keeping the archive sound: checks, online backups, and counts."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from archive import blobs, fts
+from archive.connection import read_snapshot
+from archive.schema import SCHEMA_VERSION, stored_schema_version
+from crawler.errors import ArchiveError
+
+# Invariants the schema cannot express: (what is wrong, SQL returning one id per offending row).
+INVARIANTS = (
+    ("document has no current version",
+     "SELECT id FROM documents WHERE current_version_id IS NULL"),
+    ("current version belongs to another document",
+     "SELECT d.id FROM documents d JOIN versions v ON v.id = d.current_version_id WHERE v.document_id != d.id"),
+    ("current version is not the latest",
+     "SELECT d.id FROM documents d JOIN versions v ON v.id = d.current_version_id "
+     "WHERE v.number != (SELECT max(number) FROM versions WHERE document_id = d.id)"),
+    ("version numbers have gaps",
+     "SELECT document_id FROM versions GROUP BY document_id HAVING max(number) != count(*)"),
+    ("removed document without removed_at",
+     "SELECT id FROM documents WHERE (status = 'removed') != (removed_at IS NOT NULL)"),
+    ("capture shows a version of another document",
+     "SELECT c.id FROM captures c JOIN versions v ON v.id = c.version_id "
+     "WHERE c.document_id IS NOT v.document_id"),
+    ("new/changed capture without a version",
+     "SELECT id FROM captures WHERE outcome IN ('new', 'changed') AND kind IN ('page', 'attachment') "
+     "AND version_id IS NULL"),
+    ("current version missing from the search index",
+     "SELECT version_id FROM search_source EXCEPT SELECT id FROM search_fts_docsize"),
+    ("search index holds a version that is not current",
+     "SELECT id FROM search_fts_docsize EXCEPT SELECT version_id FROM search_source"),
+    ("capture size differs from its blob",
+     "SELECT c.id FROM captures c JOIN blobs b ON b.sha256 = c.sha256 WHERE c.size != b.size"),
+)
+
+
+def check(db: Database) -> list[str]:
+    """Every problem found; [] when the archive is sound."""
+    with read_snapshot(db):
+        problems = [f"integrity_check: {row[0]}" for row in db.execute("PRAGMA integrity_check")]
+        problems = [p for p in problems if p != "integrity_check: ok"]
+        problems += [f"foreign_key_check: {row}" for row in db.execute("PRAGMA foreign_key_check")]
+        problems += schema_problems(db)
+        problems += invariant_problems(db)
+        problems += blob_problems(db)
+    return problems + _fts_problems(db)
+
+
+def schema_problems(db: Database) -> list[str]:
+    """A schema version other than the one this code writes."""
+    stored = stored_schema_version(db)
+    return [] if stored == SCHEMA_VERSION else [f"schema version is {stored}, expected {SCHEMA_VERSION}"]
+
+
+def _fts_problems(db: Database) -> list[str]:
+    """FTS5's own integrity-check; it is an INSERT, so it runs in a transaction that is rolled back.
+
+    A read-only connection cannot issue it; there the INVARIANTS still compare the indexed rows
+    with the current versions.
+    """
+    if db.conn.execute("PRAGMA query_only").fetchone()[0]:
+        return []
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        return fts.integrity_problems(db)
+    finally:
+        db.conn.rollback()
+
+
+def invariant_problems(db: Database) -> list[str]:
+    """One line per broken invariant, naming up to five offending ids."""
+    problems = []
+    for description, sql in INVARIANTS:
+        ids = [row[0] for row in db.execute(f"{sql} LIMIT 5")]
+        if ids:
+            problems.append(f"{description}: {ids}")
+    return problems
+
+
+def blob_problems(db: Database) -> list[str]:
+    """Blobs whose bytes do not decompress to their size and digest."""
+    problems = []
+    for sha256, size, codec, data in db.execute("SELECT sha256, size, codec, data FROM blobs"):
+        try:
+            body = blobs.decode(size, codec, data)
+        except ArchiveError as exc:
+            problems.append(f"blob {sha256}: {exc}")
+            continue
+        if len(body) != size or blobs.digest(body) != sha256:
+            problems.append(f"blob {sha256}: bytes do not match size {size} and digest")
+    return problems
+
+
+def backup(db: Database, dest: str | Path) -> Path:
+    """Snapshot the archive to ``dest`` with VACUUM INTO; never overwrites, never leaves a partial file."""
+    dest = Path(dest)
+    if dest.exists():
+        raise ArchiveError(f"backup target {dest} exists; refusing to overwrite")
+    partial = dest.with_name(f".{dest.name}.{secrets.token_hex(4)}.partial")
+    try:
+        db.conn.execute("VACUUM INTO ?", [str(partial)])
+        _seal(partial)
+        os.link(partial, dest)  # fails if dest appeared meanwhile, unlike rename
+        _fsync_dir(dest.parent)
+    except (sqlite3.Error, OSError) as exc:
+        raise ArchiveError(f"backup to {dest} failed: {exc}") from exc
+    finally:
+        partial.unlink(missing_ok=True)
+    return dest
+
+
+def _seal(path: Path) -> None:
+    """Make a fresh snapshot self-contained (rollback journal), check it, and sync it to disk."""
+    conn = sqlite3.connect(str(path), isolation_level=None)
+    try:
+        conn.execute("PRAGMA journal_mode = DELETE")
+        result = [row[0] for row in conn.execute("PRAGMA integrity_check")]
+    finally:
+        conn.close()
+    if result != ["ok"]:
+        raise ArchiveError(f"backup snapshot failed integrity_check: {result[:5]}")
+    with open(path, "rb") as handle:
+        os.fsync(handle.fileno())
+
+
+def _fsync_dir(directory: Path) -> None:
+    """Persist a new directory entry."""
+    handle = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(handle)
+    finally:
+        os.close(handle)
+
+
+def _scalar(db: Database, sql: str) -> Any:
+    return db.execute(sql).fetchone()[0]
+
+
+def _grouped(db: Database, sql: str) -> dict[str, int]:
+    return dict(db.execute(sql).fetchall())
+
+
+def stats(db: Database) -> dict[str, Any]:
+    """Counts across the archive."""
+    one = lambda sql: _scalar(db, sql)  # noqa: E731
+    by = lambda sql: _grouped(db, sql)  # noqa: E731
+    documents = by("SELECT status, count(*) FROM documents GROUP BY status")
+    captures = by("SELECT outcome, count(*) FROM captures GROUP BY outcome")
+    return {
+        "sites": one("SELECT count(*) FROM sites"),
+        "documents": {"live": documents.get("live", 0), "removed": documents.get("removed", 0),
+                      "total": sum(documents.values())},
+        "reports": one("SELECT count(*) FROM current_reports WHERE report_year IS NOT NULL"),
+        "versions": one("SELECT count(*) FROM versions"),
+        "captures": {**captures, "total": sum(captures.values())},
+        "blobs": one("SELECT count(*) FROM blobs"),
+        "raw_bytes": one("SELECT coalesce(sum(size), 0) FROM blobs"),
+        "stored_bytes": one("SELECT coalesce(sum(length(data)), 0) FROM blobs"),
+        "captured_bytes": one("SELECT coalesce(sum(size), 0) FROM captures"),
+        "runs": by("SELECT status, count(*) FROM runs GROUP BY status"),
+    }

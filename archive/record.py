@@ -1,0 +1,213 @@
+"""Recording one capture: blob, capture row, document and version, all inside the caller's transaction."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlite_utils import Database
+
+from archive import blobs, fts, rows, times
+from archive.rules import (
+    DOCUMENT_KINDS, Facts, Verdict, canonical_json, content_digest, decide_document, decide_listing,
+    has_body, row_error,
+)
+from archive.schema import EXTRACTION_COLUMNS, JSON_COLUMNS
+from crawler.capture import Capture
+from crawler.errors import ArchiveError
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """What recording a capture did."""
+
+    outcome: str
+    capture_id: int
+    document_id: int | None
+    version_id: int | None
+
+
+def facts_of(capture: Capture) -> Facts:
+    """The parts of a capture that the rules look at."""
+    return Facts(capture.error_class, capture.error_message, capture.status, capture.extraction)
+
+
+def record(db: Database, capture: Capture, run_id: int | None) -> Recorded:
+    """Store ``capture`` and apply its verdict; the caller holds the write transaction."""
+    fetched_at = times.normalize(capture.fetched_at)
+    _require_running(db, run_id)
+    touch_site(db, capture.site, fetched_at)
+    facts = facts_of(capture)
+    sha256 = blobs.store(db, capture.body) if has_body(facts) else None
+    if capture.kind in DOCUMENT_KINDS:
+        return _record_document(db, capture, facts, sha256, fetched_at, run_id)
+    return _record_listing(db, capture, facts, sha256, fetched_at, run_id)
+
+
+def _require_running(db: Database, run_id: int | None) -> None:
+    """Refuse captures for a run that does not exist or has finished."""
+    if run_id is None:
+        return
+    row = db.execute("SELECT status FROM runs WHERE id = ?", [run_id]).fetchone()
+    if row is None:
+        raise ArchiveError(f"no run {run_id}")
+    if row[0] != "running":
+        raise ArchiveError(f"run {run_id} is {row[0]}, not running")
+
+
+def touch_site(db: Database, site: str, seen_at: str) -> None:
+    """Create the site on first sight; move its last_seen forward."""
+    db.execute(
+        "INSERT INTO sites(name, first_seen, last_seen) VALUES (?, ?, ?) ON CONFLICT(name) DO UPDATE "
+        "SET last_seen = max(last_seen, excluded.last_seen), first_seen = min(first_seen, excluded.first_seen)",
+        [site, seen_at, seen_at],
+    )
+
+
+def _record_document(db: Database, capture: Capture, facts: Facts, sha256: str | None,
+                     fetched_at: str, run_id: int | None) -> Recorded:
+    """A page or attachment capture: judge it against the document's current version."""
+    doc = document_row(db, capture.url)
+    verdict, detail = decide_document(facts, doc["current_digest"] if doc else None)
+    doc_id = doc["id"] if doc else None
+    version_id = doc["current_version_id"] if doc and verdict.shows_current else None
+    if verdict.creates_version:
+        if doc_id is None:
+            doc_id = create_document(db, capture, fetched_at)
+        version_id = add_version(db, doc_id, capture.extraction or {}, sha256, fetched_at)
+    error_class, message = row_error(verdict, facts, detail)
+    row = capture_row(capture, fetched_at, run_id, sha256)
+    row.update(document_id=doc_id, version_id=version_id, outcome=verdict.outcome,
+               error_class=error_class, error_message=message)
+    capture_id = insert_capture(db, row)
+    if doc_id is not None:
+        update_document(db, doc_id, verdict, fetched_at)
+        link_parent(db, doc_id, capture.parent_url)
+    return Recorded(verdict.outcome, capture_id, doc_id, version_id)
+
+
+def _record_listing(db: Database, capture: Capture, facts: Facts, sha256: str | None,
+                    fetched_at: str, run_id: int | None) -> Recorded:
+    """A list or home capture: no document; compared byte for byte with the last body of its URL."""
+    previous = db.execute(
+        "SELECT sha256 FROM captures WHERE url = ? AND sha256 IS NOT NULL ORDER BY id DESC LIMIT 1",
+        [capture.url],
+    ).fetchone()
+    verdict = decide_listing(facts, sha256, previous[0] if previous else None)
+    error_class, message = row_error(verdict, facts, None)
+    row = capture_row(capture, fetched_at, run_id, sha256)
+    row.update(outcome=verdict.outcome, error_class=error_class, error_message=message)
+    return Recorded(verdict.outcome, insert_capture(db, row), None, None)
+
+
+def document_row(db: Database, url: str) -> dict[str, Any] | None:
+    """The document of ``url`` with its current version's content digest, or None."""
+    return rows.one(
+        db,
+        "SELECT d.*, v.content_digest AS current_digest FROM documents d "
+        "LEFT JOIN versions v ON v.id = d.current_version_id WHERE d.url = ?",
+        [url],
+    )
+
+
+def create_document(db: Database, capture: Capture, fetched_at: str) -> int:
+    """A new live document for ``capture.url``."""
+    cursor = db.execute(
+        "INSERT INTO documents(url, site, kind, first_seen, last_seen, status) "
+        "VALUES (?, ?, ?, ?, ?, 'live')",
+        [capture.url, capture.site, capture.kind, fetched_at, fetched_at],
+    )
+    return cursor.lastrowid
+
+
+def version_values(extraction: dict[str, Any]) -> dict[str, Any]:
+    """The versions-table columns of an extraction (JSON columns serialised)."""
+    values = {name: extraction.get(name) for name in EXTRACTION_COLUMNS}
+    for name in JSON_COLUMNS:
+        values[name] = canonical_json(values[name] if values[name] is not None else [])
+    return values
+
+
+def add_version(db: Database, document_id: int, extraction: dict[str, Any], sha256: str | None,
+                created_at: str) -> int:
+    """Append the next version to a document and make it current."""
+    number = db.execute(
+        "SELECT coalesce(max(number), 0) + 1 FROM versions WHERE document_id = ?", [document_id]
+    ).fetchone()[0]
+    version_id = insert_version(db, document_id, number, created_at, sha256, extraction)
+    fts.set_current(db, document_id, version_id)
+    return version_id
+
+
+def insert_version(db: Database, document_id: int, number: int, created_at: str, sha256: str | None,
+                   extraction: dict[str, Any]) -> int:
+    """Insert one version row; the caller decides whether it becomes current."""
+    row = {"document_id": document_id, "number": number, "created_at": created_at, "sha256": sha256,
+           "content_digest": content_digest(extraction), **version_values(extraction)}
+    columns = ", ".join(row)
+    marks = ", ".join("?" for _ in row)
+    return db.execute(f"INSERT INTO versions({columns}) VALUES ({marks})", list(row.values())).lastrowid
+
+
+def capture_row(capture: Capture, fetched_at: str, run_id: int | None, sha256: str | None) -> dict:
+    """The captures-table columns that come straight from the capture."""
+    headers = {key.lower(): value for key, value in capture.headers.items()}
+    return {
+        "run_id": run_id, "url": capture.url, "final_url": capture.final_url, "site": capture.site,
+        "kind": capture.kind, "parent_url": capture.parent_url, "title_hint": capture.title_hint,
+        "classify_rule": capture.classify_rule, "fetched_at": fetched_at, "status": capture.status,
+        "headers": json.dumps(capture.headers, ensure_ascii=False),
+        "etag": headers.get("etag"), "last_modified": headers.get("last-modified"),
+        "sha256": sha256, "size": len(capture.body) if sha256 else None,
+        "extractor_version": (capture.extraction or {}).get("extractor_version") if sha256 else None,
+    }
+
+
+def insert_capture(db: Database, row: dict[str, Any]) -> int:
+    """Insert one captures row."""
+    columns = ", ".join(row)
+    marks = ", ".join("?" for _ in row)
+    return db.execute(f"INSERT INTO captures({columns}) VALUES ({marks})", list(row.values())).lastrowid
+
+
+def update_document(db: Database, document_id: int, verdict: Verdict, seen_at: str) -> None:
+    """Move last_seen forward and apply the verdict's status change."""
+    db.execute("UPDATE documents SET last_seen = max(last_seen, ?) WHERE id = ?", [seen_at, document_id])
+    if verdict.doc_status == "removed":
+        db.execute(
+            "UPDATE documents SET status = 'removed', removed_at = ? WHERE id = ? AND status = 'live'",
+            [seen_at, document_id],
+        )
+    elif verdict.doc_status == "live":
+        db.execute("UPDATE documents SET status = 'live', removed_at = NULL WHERE id = ?", [document_id])
+
+
+def link_parent(db: Database, document_id: int, parent_url: str | None) -> None:
+    """Point an attachment at its page once that page is a document."""
+    if parent_url is None:
+        return
+    db.execute(
+        "UPDATE documents SET parent_id = (SELECT id FROM documents WHERE url = ?) "
+        "WHERE id = ? AND kind = 'attachment' AND parent_id IS NULL AND url != ?",
+        [parent_url, document_id, parent_url],
+    )
+
+
+def validators(db: Database, url: str) -> dict[str, str | None] | None:
+    """ETag/Last-Modified of the latest 200 capture that showed content; None forces a full fetch.
+
+    Removed documents get None, so a return is seen in full; so do bodies that failed extraction
+    or were soft 404s, since a 304 against them would wrongly confirm content.
+    """
+    doc = db.execute("SELECT status FROM documents WHERE url = ?", [url]).fetchone()
+    if doc is not None and doc[0] == "removed":
+        return None
+    row = db.execute(
+        "SELECT etag, last_modified FROM captures WHERE url = ? AND status = 200 "
+        "AND outcome IN ('new', 'changed', 'unchanged') ORDER BY id DESC LIMIT 1",
+        [url],
+    ).fetchone()
+    if row is None or row == (None, None):
+        return None
+    return {"etag": row[0], "last_modified": row[1]}

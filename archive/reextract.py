@@ -1,0 +1,221 @@
+"""Rebuilding derived data from stored bytes: re-extract every body of a URL and replay its captures.
+
+Versions, capture outcomes and document status are a function of (captures, blobs, extractor).
+A new extractor may merge versions (it strips a line that used to differ) or split them; version
+rows are reused in order, so version ids stay stable whenever the count stays the same.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlite_utils import Database
+
+from archive import blobs, fts, record, rows
+from archive.connection import write_transaction
+from archive.rules import Facts, content_digest, decide_document, row_error
+from crawler.errors import NianbaoError
+
+ExtractFn = Callable[[bytes, str, Mapping[str, str] | None], dict[str, Any]]
+
+_CAPTURES_SQL = (
+    "SELECT id, url, final_url, site, kind, parent_url, fetched_at, status, headers, sha256, "
+    "error_class, error_message FROM captures WHERE url = ? ORDER BY id"
+)
+_STALE_URLS_SQL = (
+    "SELECT DISTINCT url FROM captures WHERE kind IN ('page', 'attachment') AND sha256 IS NOT NULL "
+    "AND (? OR extractor_version IS NOT ?) ORDER BY url"
+)
+
+
+@dataclass
+class Replay:
+    """The derived state of one URL after replaying its captures."""
+
+    chain: list[dict[str, Any]] = field(default_factory=list)  # versions: extraction, sha256, created_at
+    captures: list[dict[str, Any]] = field(default_factory=list)  # per capture: new derived columns
+    first: dict[str, Any] | None = None  # the capture that created the document
+    status: str = "live"
+    removed_at: str | None = None
+    last_seen: str | None = None
+
+
+class Extractor:
+    """Runs the extract function on stored bodies, once per (body, URL, headers)."""
+
+    def __init__(self, db: Database, extract_fn: ExtractFn, extractor_version: str) -> None:
+        self.db, self.extract_fn, self.version = db, extract_fn, extractor_version
+        self.cache: dict[tuple[str, str, str], tuple[dict[str, Any] | None, str | None]] = {}
+        self.failures = 0
+
+    def __call__(self, capture: dict[str, Any]) -> tuple[dict[str, Any] | None, str | None]:
+        """(extraction, error message) for one capture row with a body."""
+        url = capture["final_url"] or capture["url"]
+        key = (capture["sha256"], url, capture["headers"])
+        if key not in self.cache:
+            self.cache[key] = self._extract(blobs.load(self.db, capture["sha256"]), url, capture["headers"])
+        return self.cache[key]
+
+    def _extract(self, body: bytes, url: str, headers: str) -> tuple[dict[str, Any] | None, str | None]:
+        """Extraction errors (nianbao's own) become a failed capture; anything else is a bug and rises."""
+        try:
+            extraction = self.extract_fn(body, url, json.loads(headers))
+        except NianbaoError as exc:
+            self.failures += 1
+            return None, f"{type(exc).__name__}: {exc}"
+        return {**extraction, "extractor_version": self.version}, None
+
+
+def stale_urls(db: Database, extractor_version: str, force: bool) -> list[str]:
+    """URLs with a body not yet judged by ``extractor_version`` (all URLs with a body if ``force``)."""
+    return [row[0] for row in db.execute(_STALE_URLS_SQL, [force, extractor_version])]
+
+
+def reextract(db: Database, extract_fn: ExtractFn, extractor_version: str, force: bool = False) -> dict:
+    """Re-extract and replay every stale URL, one transaction per URL; return counts."""
+    extractor = Extractor(db, extract_fn, extractor_version)
+    counts: Counter[str] = Counter()
+    for url in stale_urls(db, extractor_version, force):
+        _warm(db, url, extractor)  # extraction is slow: do it before taking the write lock
+        with write_transaction(db):
+            counts.update(rebuild_url(db, url, extractor))
+    counts["extraction_failures"] = extractor.failures
+    return dict(counts)
+
+
+def _warm(db: Database, url: str, extractor: Extractor) -> None:
+    """Fill the extractor's cache for every body of ``url``."""
+    for capture in rows.iterate(db, _CAPTURES_SQL, [url]):
+        if capture["sha256"] is not None:
+            extractor(capture)
+
+
+def facts_of_row(capture: dict[str, Any], extractor: Extractor) -> Facts:
+    """The rule facts of a stored capture; a body is re-extracted, a 304 is a 304 again."""
+    if capture["sha256"] is not None:
+        extraction, message = extractor(capture)
+        return Facts(None, message, capture["status"], extraction)
+    if capture["status"] == 304:
+        return Facts(None, None, 304, None)
+    return Facts(capture["error_class"], capture["error_message"], capture["status"], None)
+
+
+def replay(captures: list[dict[str, Any]], extractor: Extractor) -> Replay:
+    """Run the recording rules over a URL's captures in recording order."""
+    state, digest = Replay(), None
+    for capture in captures:
+        facts = facts_of_row(capture, extractor)
+        verdict, detail = decide_document(facts, digest)
+        if verdict.creates_version:
+            state.chain.append({"extraction": facts.extraction, "sha256": capture["sha256"],
+                                "created_at": capture["fetched_at"]})
+            digest = content_digest(facts.extraction)
+            state.first = state.first or capture
+        shown = len(state.chain) - 1 if verdict.creates_version or verdict.shows_current else None
+        error_class, message = row_error(verdict, facts, detail)
+        state.captures.append({
+            "id": capture["id"], "outcome": verdict.outcome, "error_class": error_class,
+            "error_message": message, "shown": shown, "attached": state.first is not None,
+            "extractor_version": extractor.version if capture["sha256"] is not None else None,
+        })
+        if state.first is not None:
+            _advance_status(state, verdict.doc_status, capture["fetched_at"])
+    return state
+
+
+def _advance_status(state: Replay, doc_status: str | None, seen_at: str) -> None:
+    """Apply one verdict's effect on the replayed document, as recording does."""
+    state.last_seen = max(state.last_seen or seen_at, seen_at)
+    if doc_status == "removed" and state.status == "live":
+        state.status, state.removed_at = "removed", seen_at
+    elif doc_status == "live":
+        state.status, state.removed_at = "live", None
+
+
+def rebuild_url(db: Database, url: str, extractor: Extractor) -> Counter[str]:
+    """Replace the derived data of ``url`` by a fresh replay; the caller holds the write lock."""
+    state = replay(rows.all_rows(db, _CAPTURES_SQL, [url]), extractor)
+    doc = record.document_row(db, url)
+    before = _detach(db, doc["id"]) if doc else []
+    counts = Counter(urls=1, versions_before=len(before), versions_after=len(state.chain))
+    if not state.chain:
+        _write_captures(db, state, None, [])
+        if doc:
+            _delete_document(db, doc["id"], before)
+            counts["documents_deleted"] += 1
+        return counts
+    doc_id = doc["id"] if doc else _create_document(db, state.first)
+    counts["documents_created"] += doc is None
+    version_ids = _write_versions(db, doc_id, state.chain, before)
+    _write_captures(db, state, doc_id, version_ids)
+    db.execute(
+        "UPDATE documents SET first_seen = ?, last_seen = ?, status = ?, removed_at = ? WHERE id = ?",
+        [state.first["fetched_at"], state.last_seen, state.status, state.removed_at, doc_id],
+    )
+    fts.set_current(db, doc_id, version_ids[-1])
+    return counts
+
+
+def _detach(db: Database, doc_id: int) -> list[int]:
+    """Unhook a document from its versions (index entry, current pointer, captures); return their ids."""
+    fts.set_current(db, doc_id, None)
+    db.execute("UPDATE captures SET version_id = NULL WHERE document_id = ?", [doc_id])
+    return [r[0] for r in db.execute("SELECT id FROM versions WHERE document_id = ? ORDER BY number", [doc_id])]
+
+
+def _create_document(db: Database, first: dict[str, Any]) -> int:
+    """The document a replay found content for, where recording had found none."""
+    cursor = db.execute(
+        "INSERT INTO documents(url, site, kind, first_seen, last_seen, status) VALUES (?, ?, ?, ?, ?, 'live')",
+        [first["url"], first["site"], first["kind"], first["fetched_at"], first["fetched_at"]],
+    )
+    record.link_parent(db, cursor.lastrowid, first["parent_url"])
+    return cursor.lastrowid
+
+
+def _write_versions(db: Database, doc_id: int, chain: list[dict], before: list[int]) -> list[int]:
+    """Overwrite the old version rows in order, append or delete the difference; return the ids."""
+    ids = []
+    for number, version in enumerate(chain, start=1):
+        if number <= len(before):
+            _overwrite_version(db, before[number - 1], version)
+            ids.append(before[number - 1])
+        else:
+            ids.append(record.insert_version(db, doc_id, number, version["created_at"], version["sha256"],
+                                             version["extraction"]))
+    for surplus in before[len(chain):]:
+        db.execute("DELETE FROM versions WHERE id = ?", [surplus])
+    return ids
+
+
+def _overwrite_version(db: Database, version_id: int, version: dict[str, Any]) -> None:
+    """Rewrite one version row in place (its id and number stay)."""
+    values = {"created_at": version["created_at"], "sha256": version["sha256"],
+              "content_digest": content_digest(version["extraction"]),
+              **record.version_values(version["extraction"])}
+    assignments = ", ".join(f"{name} = ?" for name in values)
+    db.execute(f"UPDATE versions SET {assignments} WHERE id = ?", [*values.values(), version_id])
+
+
+def _write_captures(db: Database, state: Replay, doc_id: int | None, version_ids: list[int]) -> None:
+    """Store each capture's replayed outcome, error, document and version."""
+    for capture in state.captures:
+        shown = version_ids[capture["shown"]] if capture["shown"] is not None else None
+        db.execute(
+            "UPDATE captures SET outcome = ?, error_class = ?, error_message = ?, document_id = ?, "
+            "version_id = ?, extractor_version = ? WHERE id = ?",
+            [capture["outcome"], capture["error_class"], capture["error_message"],
+             doc_id if capture["attached"] else None, shown, capture["extractor_version"], capture["id"]],
+        )
+
+
+def _delete_document(db: Database, doc_id: int, version_ids: list[int]) -> None:
+    """Drop a document that no longer has any content (its captures are kept)."""
+    db.execute("UPDATE documents SET parent_id = NULL WHERE parent_id = ?", [doc_id])
+    for version_id in version_ids:
+        db.execute("DELETE FROM versions WHERE id = ?", [version_id])
+    db.execute("DELETE FROM documents WHERE id = ?", [doc_id])

@@ -1,0 +1,26 @@
+"""Small helpers to read rows as dicts straight from the connection."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from sqlite_utils import Database
+
+
+def iterate(db: Database, sql: str, params: Sequence[Any] = ()) -> Iterator[dict[str, Any]]:
+    """Rows of ``sql`` as dicts, fetched lazily."""
+    cursor = db.conn.execute(sql, params)
+    names = [column[0] for column in cursor.description]
+    for values in cursor:
+        yield dict(zip(names, values))
+
+
+def all_rows(db: Database, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+    """Rows of ``sql`` as a list of dicts."""
+    return list(iterate(db, sql, params))
+
+
+def one(db: Database, sql: str, params: Sequence[Any] = ()) -> dict[str, Any] | None:
+    """The first row of ``sql`` as a dict, or None."""
+    return next(iterate(db, sql, params), None)

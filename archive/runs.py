@@ -1,0 +1,70 @@
+"""Crawl runs: one row per command invocation, with counts taken from its captures."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlite_utils import Database
+
+from archive import rows, times
+from crawler.errors import ArchiveError
+
+FINAL_STATUSES = ("ok", "failed", "interrupted")
+
+# runs column -> the capture outcomes it counts
+_COUNTED_OUTCOMES = {
+    "new": ("new",),
+    "changed": ("changed",),
+    "unchanged": ("unchanged",),
+    "not_modified": ("not_modified",),
+    "removed": ("removed",),
+    "errors": ("error",),
+}
+
+
+def start(db: Database, command: str, sites: list[str]) -> int:
+    """Insert a run in status "running"; return its id."""
+    cursor = db.execute(
+        "INSERT INTO runs(command, sites, started_at, status) VALUES (?, ?, ?, 'running')",
+        [command, json.dumps(list(sites), ensure_ascii=False), times.now()],
+    )
+    return cursor.lastrowid
+
+
+def finish(db: Database, run_id: int, status: str, error: str | None) -> dict[str, Any]:
+    """Close a running run with ``status`` and its capture counts; return the row."""
+    if status not in FINAL_STATUSES:
+        raise ArchiveError(f"run status must be one of {FINAL_STATUSES}, not {status!r}")
+    run = rows.one(db, "SELECT status FROM runs WHERE id = ?", [run_id])
+    if run is None:
+        raise ArchiveError(f"no run {run_id}")
+    if run["status"] != "running":
+        raise ArchiveError(f"run {run_id} already finished ({run['status']})")
+    counts = count_outcomes(db, run_id)
+    assignments = ", ".join(f"{column} = ?" for column in counts)
+    db.execute(
+        f"UPDATE runs SET status = ?, error = ?, finished_at = ?, {assignments} WHERE id = ?",
+        [status, error, times.now(), *counts.values(), run_id],
+    )
+    return get(db, run_id)
+
+
+def count_outcomes(db: Database, run_id: int) -> dict[str, int]:
+    """fetched (all captures) and per-outcome counts of a run."""
+    by_outcome = dict(db.execute(
+        "SELECT outcome, count(*) FROM captures WHERE run_id = ? GROUP BY outcome", [run_id]
+    ).fetchall())
+    counts = {"fetched": sum(by_outcome.values())}
+    for column, outcomes in _COUNTED_OUTCOMES.items():
+        counts[column] = sum(by_outcome.get(outcome, 0) for outcome in outcomes)
+    return counts
+
+
+def get(db: Database, run_id: int) -> dict[str, Any]:
+    """One run row, with ``sites`` decoded."""
+    run = rows.one(db, "SELECT * FROM runs WHERE id = ?", [run_id])
+    if run is None:
+        raise ArchiveError(f"no run {run_id}")
+    run["sites"] = json.loads(run["sites"])
+    return run

@@ -1,0 +1,165 @@
+"""The archive's schema, built only by named migrations; docs/archive.md describes every part."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database, Migrations
+
+MIGRATIONS = Migrations("nianbao")
+
+# The extraction fields stored on every version, in column order.
+EXTRACTION_COLUMNS = (
+    "title", "text", "index_no", "topic", "issuer", "written_date", "publish_date", "doc_no",
+    "validity", "keywords", "site_name", "site_id_code", "report_year", "report_year_rule", "region",
+    "encoding", "encoding_rule", "content_type", "tables", "attachments", "flags", "stage",
+    "extractor_version",
+)
+JSON_COLUMNS = ("tables", "attachments", "flags")
+
+_TABLES = """
+CREATE TABLE schema_meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE sites (
+    name TEXT PRIMARY KEY,
+    first_seen TEXT NOT NULL,
+    last_seen TEXT NOT NULL
+);
+CREATE TABLE runs (
+    id INTEGER PRIMARY KEY,
+    command TEXT NOT NULL,
+    sites TEXT NOT NULL DEFAULT '[]',
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    status TEXT NOT NULL DEFAULT 'running'
+        CHECK (status IN ('running', 'ok', 'failed', 'interrupted')),
+    error TEXT,
+    fetched INTEGER, new INTEGER, changed INTEGER, unchanged INTEGER,
+    not_modified INTEGER, removed INTEGER, errors INTEGER
+);
+CREATE TABLE blobs (
+    sha256 TEXT PRIMARY KEY CHECK (length(sha256) = 64),
+    size INTEGER NOT NULL CHECK (size >= 0),
+    codec TEXT NOT NULL CHECK (codec IN ('zstd')),
+    data BLOB NOT NULL
+);
+CREATE TABLE documents (
+    id INTEGER PRIMARY KEY,
+    url TEXT NOT NULL UNIQUE,
+    site TEXT NOT NULL REFERENCES sites(name),
+    kind TEXT NOT NULL CHECK (kind IN ('page', 'attachment')),
+    parent_id INTEGER REFERENCES documents(id),
+    first_seen TEXT NOT NULL,
+    last_seen TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'live' CHECK (status IN ('live', 'removed')),
+    removed_at TEXT,
+    current_version_id INTEGER REFERENCES versions(id)
+);
+CREATE TABLE versions (
+    id INTEGER PRIMARY KEY,
+    document_id INTEGER NOT NULL REFERENCES documents(id),
+    number INTEGER NOT NULL CHECK (number >= 1),
+    created_at TEXT NOT NULL,
+    sha256 TEXT NOT NULL REFERENCES blobs(sha256),
+    content_digest TEXT NOT NULL,
+    title TEXT, text TEXT, index_no TEXT, topic TEXT, issuer TEXT, written_date TEXT,
+    publish_date TEXT, doc_no TEXT, validity TEXT, keywords TEXT, site_name TEXT, site_id_code TEXT,
+    report_year INTEGER, report_year_rule TEXT, region TEXT, encoding TEXT, encoding_rule TEXT,
+    content_type TEXT,
+    tables TEXT NOT NULL DEFAULT '[]',
+    attachments TEXT NOT NULL DEFAULT '[]',
+    flags TEXT NOT NULL DEFAULT '[]',
+    stage TEXT,
+    extractor_version TEXT,
+    UNIQUE (document_id, number)
+);
+CREATE TABLE captures (
+    id INTEGER PRIMARY KEY,
+    run_id INTEGER REFERENCES runs(id),
+    document_id INTEGER REFERENCES documents(id),
+    url TEXT NOT NULL,
+    final_url TEXT,
+    site TEXT NOT NULL REFERENCES sites(name),
+    kind TEXT NOT NULL CHECK (kind IN ('page', 'attachment', 'list', 'home')),
+    parent_url TEXT,
+    title_hint TEXT,
+    classify_rule TEXT,
+    fetched_at TEXT NOT NULL,
+    status INTEGER,
+    headers TEXT NOT NULL DEFAULT '{}',
+    etag TEXT,
+    last_modified TEXT,
+    sha256 TEXT REFERENCES blobs(sha256),
+    size INTEGER,
+    outcome TEXT NOT NULL
+        CHECK (outcome IN ('new', 'changed', 'unchanged', 'not_modified', 'removed', 'error')),
+    error_class TEXT,
+    error_message TEXT,
+    version_id INTEGER REFERENCES versions(id),
+    extractor_version TEXT,
+    CHECK (outcome != 'error' OR error_class IS NOT NULL)
+);
+CREATE INDEX captures_url ON captures(url, id);
+CREATE INDEX captures_document ON captures(document_id, id);
+CREATE INDEX captures_run ON captures(run_id);
+CREATE INDEX captures_sha256 ON captures(sha256);
+CREATE INDEX captures_version ON captures(version_id);
+CREATE INDEX versions_sha256 ON versions(sha256);
+CREATE INDEX versions_created ON versions(created_at);
+CREATE INDEX documents_site ON documents(site);
+CREATE INDEX documents_parent ON documents(parent_id);
+CREATE INDEX documents_current ON documents(current_version_id);
+"""
+
+# Full-text search covers current versions only; the archive's own code keeps it in step
+# (archive/fts.py), because triggers over every version would index superseded text too.
+_SEARCH = """
+CREATE VIEW search_source AS
+    SELECT v.id AS version_id, v.title, v.text
+    FROM documents d JOIN versions v ON v.id = d.current_version_id;
+CREATE VIRTUAL TABLE search_fts USING fts5(
+    title, text, content='search_source', content_rowid='version_id', tokenize='trigram'
+);
+"""
+
+_VIEWS = """
+CREATE VIEW current_reports AS
+    SELECT d.id AS document_id, d.url, d.site, d.kind, d.parent_id, d.first_seen, d.last_seen,
+           v.id AS version_id, v.number AS version, v.created_at AS version_created_at,
+           v.title, v.issuer, v.report_year, v.region, v.publish_date, v.written_date,
+           v.index_no, v.doc_no, v.topic, v.validity, v.keywords, v.site_name, v.site_id_code,
+           v.content_type, v.flags, length(v.text) AS text_chars
+    FROM documents d JOIN versions v ON v.id = d.current_version_id
+    WHERE d.status = 'live';
+CREATE VIEW removed_documents AS
+    SELECT d.id AS document_id, d.url, d.site, d.kind, d.first_seen, d.last_seen, d.removed_at,
+           v.number AS last_version, v.title, v.report_year, v.publish_date
+    FROM documents d LEFT JOIN versions v ON v.id = d.current_version_id
+    WHERE d.status = 'removed';
+CREATE VIEW changes AS
+    SELECT v.id AS version_id, d.id AS document_id, d.url, d.site, v.number, v.created_at,
+           CASE WHEN v.number = 1 THEN 'new' ELSE 'changed' END AS change,
+           v.title, v.report_year, v.publish_date, v.content_digest
+    FROM versions v JOIN documents d ON d.id = v.document_id;
+"""
+
+
+@MIGRATIONS(name="001_initial")
+def _initial(db: Database) -> None:
+    """Create the tables, indexes, search index and views of schema version 1."""
+    db.executescript(_TABLES)
+    db.executescript(_SEARCH)
+    db.executescript(_VIEWS)
+    db.execute("INSERT INTO schema_meta(key, value) VALUES ('schema_version', '1')")
+
+
+# The schema version is the number of migrations; each migration bumps schema_meta itself.
+SCHEMA_VERSION = 1
+
+
+def stored_schema_version(db: Database) -> int:
+    """The schema version recorded in an archive (0 for a file never migrated)."""
+    if not db["schema_meta"].exists():
+        return 0
+    row = db.execute("SELECT value FROM schema_meta WHERE key = 'schema_version'").fetchone()
+    return int(row[0]) if row else 0

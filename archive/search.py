@@ -1,0 +1,129 @@
+"""Full-text search over current versions: trigram FTS5 for terms of 3+ characters, instr() below that.
+
+SQLite 3.40's trigram tokenizer cannot match fewer than 3 characters, and LIKE '%公开%' on the
+trigram table wrongly returns nothing, so short terms are matched with instr() on the versions
+table instead. User input is always quoted into FTS phrases; ``raw=True`` passes FTS5 syntax
+through for experts, and any FTS5 error becomes a QueryError.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from typing import Any
+
+from sqlite_utils import Database
+
+from archive import rows
+from crawler.errors import NianbaoError
+
+MAX_QUERY_CHARS = 200
+MAX_LIMIT = 1000
+MIN_TRIGRAM_CHARS = 3
+SNIPPET_RADIUS = 30  # characters each side of a fallback match
+_TERMS = re.compile(r'\s+|(".*?")')
+
+_COLUMNS = (
+    "d.id AS document_id, d.url, d.status, v.id AS version_id, v.number AS version, "
+    "v.title, v.issuer, v.report_year, v.publish_date"
+)
+_FTS_SQL = (
+    f"SELECT {_COLUMNS}, snippet(search_fts, -1, '[', ']', '…', 24) AS snippet "
+    "FROM search_fts JOIN versions v ON v.id = search_fts.rowid "
+    "JOIN documents d ON d.id = v.document_id WHERE search_fts MATCH ? {extra} ORDER BY rank LIMIT ?"
+)
+_SCAN_SQL = (
+    f"SELECT {_COLUMNS}, v.text AS _text FROM documents d JOIN versions v ON v.id = d.current_version_id "
+    "WHERE {extra} ORDER BY v.publish_date DESC NULLS LAST, d.id LIMIT ?"
+)
+_SHORT_TERM = "(instr(lower(coalesce(v.title, '')), ?) > 0 OR instr(lower(coalesce(v.text, '')), ?) > 0)"
+
+
+# SQLite's lower() folds ASCII only; fold terms the same way so both sides agree.
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+class QueryError(NianbaoError):
+    """A search query that cannot be run: empty, too long, or invalid FTS5 syntax."""
+
+
+def terms_of(query: str) -> list[str]:
+    """Split a query into terms: "quoted phrases" stay whole, an unbalanced quote closes at the end."""
+    text = query.strip()
+    if not text:
+        raise QueryError("empty search query")
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryError(f"search query longer than {MAX_QUERY_CHARS} characters")
+    if text.count('"') % 2:
+        text += '"'
+    pieces = (piece.strip('"').strip() for piece in _TERMS.split(text) if piece)
+    terms = [piece for piece in pieces if piece]
+    if not terms:
+        raise QueryError(f"search query has no terms: {query!r}")
+    return terms
+
+
+def fts_phrase(term: str) -> str:
+    """One term as an FTS5 string, so no character in it is read as syntax."""
+    return '"' + term.replace('"', '""') + '"'
+
+
+def search(db: Database, query: str, limit: int = 20, raw: bool = False) -> list[dict[str, Any]]:
+    """Current versions matching every term of ``query``, best first."""
+    if not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
+        raise QueryError(f"limit must be an integer from 1 to {MAX_LIMIT}")
+    if raw:
+        if len(query) > MAX_QUERY_CHARS:
+            raise QueryError(f"search query longer than {MAX_QUERY_CHARS} characters")
+        return _run_fts(db, query, [], limit)
+    terms = terms_of(query)
+    long_terms = [t for t in terms if len(t) >= MIN_TRIGRAM_CHARS]
+    short_terms = [t.translate(_ASCII_LOWER) for t in terms if len(t) < MIN_TRIGRAM_CHARS]
+    if long_terms:
+        return _run_fts(db, " ".join(fts_phrase(t) for t in long_terms), short_terms, limit)
+    return _run_scan(db, short_terms, limit)
+
+
+def _short_filter(short_terms: list[str]) -> tuple[str, list[str]]:
+    """SQL and parameters requiring every short term in the title or text."""
+    sql = " AND ".join(_SHORT_TERM for _ in short_terms)
+    params = [term for term in short_terms for _ in (0, 1)]
+    return sql, params
+
+
+def _run_fts(db: Database, expression: str, short_terms: list[str], limit: int) -> list[dict]:
+    """MATCH on the trigram index, with short terms as an extra instr() filter."""
+    extra, params = _short_filter(short_terms)
+    sql = _FTS_SQL.format(extra=f"AND {extra}" if extra else "")
+    try:
+        return rows.all_rows(db, sql, [expression, *params, limit])
+    except sqlite3.OperationalError as exc:
+        raise QueryError(f"invalid full-text query {expression!r}: {exc}") from exc
+
+
+def _run_scan(db: Database, short_terms: list[str], limit: int) -> list[dict]:
+    """A scan of current versions for queries made only of 1-2 character terms."""
+    extra, params = _short_filter(short_terms)
+    results = rows.all_rows(db, _SCAN_SQL.format(extra=extra), [*params, limit])
+    for result in results:
+        result["snippet"] = window_snippet(result.pop("_text") or "", result["title"] or "", short_terms)
+    return results
+
+
+def window_snippet(text: str, title: str, terms: list[str]) -> str:
+    """A window of text around the first match, marked like FTS snippets: …before[term]after…"""
+    for source in (text, title):
+        lowered = source.translate(_ASCII_LOWER)
+        for term in terms:
+            at = lowered.find(term)
+            if at >= 0:
+                return _window(source, at, len(term))
+    return text[: 2 * SNIPPET_RADIUS]
+
+
+def _window(source: str, at: int, length: int) -> str:
+    """``source`` cut to SNIPPET_RADIUS characters around [at, at+length), with the match bracketed."""
+    start, end = max(0, at - SNIPPET_RADIUS), min(len(source), at + length + SNIPPET_RADIUS)
+    head = ("…" if start > 0 else "") + source[start:at]
+    tail = source[at + length:end] + ("…" if end < len(source) else "")
+    return f"{head}[{source[at:at + length]}]{tail}"

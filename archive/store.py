@@ -1,0 +1,145 @@
+"""The Archive object: one connection to one archive file, and every operation on it."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from archive import blobs, history, maintenance, reextract, record, runs, search
+from archive.connection import connect, read_snapshot, write_transaction
+from archive.record import Recorded
+from archive.schema import MIGRATIONS, SCHEMA_VERSION, stored_schema_version
+from crawler.capture import Capture
+from crawler.errors import ArchiveError
+
+
+def open_archive(path: str | Path, *, readonly: bool = False) -> Archive:
+    """Open (creating and migrating unless ``readonly``) the archive at ``path``."""
+    db = connect(path, readonly=readonly)
+    try:
+        if readonly:
+            _require_current_schema(db, path)
+        else:
+            _migrate(db, path)
+    except BaseException:
+        db.close()
+        raise
+    return Archive(db, Path(path), readonly=readonly)
+
+
+def _migrate(db: Any, path: str | Path) -> None:
+    """Apply pending migrations under the write lock, so two openers never race."""
+    try:
+        with write_transaction(db):
+            if stored_schema_version(db) > SCHEMA_VERSION:
+                raise ArchiveError(f"{path} has schema version {stored_schema_version(db)}; "
+                                   f"this nianbao knows only up to {SCHEMA_VERSION}")
+            MIGRATIONS.apply(db)
+    except sqlite3.Error as exc:
+        raise ArchiveError(f"cannot migrate archive {path}: {exc}") from exc
+
+
+def _require_current_schema(db: Any, path: str | Path) -> None:
+    """A read-only archive cannot be migrated, so it must already be current."""
+    stored = stored_schema_version(db)
+    if stored != SCHEMA_VERSION:
+        raise ArchiveError(f"{path} has schema version {stored}, expected {SCHEMA_VERSION}; "
+                           "open it writable once to migrate")
+
+
+class Archive:
+    """A versioned archive of captures; see docs/archive.md."""
+
+    def __init__(self, db: Any, path: Path, *, readonly: bool) -> None:
+        self.db, self.path, self.readonly = db, path, readonly
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.db.close()
+
+    def _writing(self, action: str) -> Any:
+        """The write transaction for ``action``; refused on a read-only archive."""
+        if self.readonly:
+            raise ArchiveError(f"cannot {action}: archive opened read-only")
+        return write_transaction(self.db)
+
+    def start_run(self, *, command: str, sites: list[str]) -> int:
+        """Record a new run in status "running"; return its id."""
+        with self._writing("start a run"):
+            return runs.start(self.db, command, sites)
+
+    def finish_run(self, run_id: int, *, status: str = "ok", error: str | None = None) -> dict[str, Any]:
+        """Close a run with its capture counts; return the run row."""
+        with self._writing("finish a run"):
+            return runs.finish(self.db, run_id, status, error)
+
+    def record_capture(self, capture: Capture, *, run_id: int | None = None) -> Recorded:
+        """Store one capture and everything it implies, in one transaction."""
+        try:
+            with self._writing("record a capture"):
+                return record.record(self.db, capture, run_id)
+        except sqlite3.Error as exc:
+            raise ArchiveError(f"cannot record capture of {capture.url}: {exc}") from exc
+
+    def validators(self, url: str) -> dict[str, str | None] | None:
+        """ETag and Last-Modified for a conditional request, or None when a full fetch is due."""
+        return record.validators(self.db, url)
+
+    def search(self, query: str, *, limit: int = 20, raw: bool = False) -> list[dict[str, Any]]:
+        """Current versions matching ``query``; raises QueryError for unusable queries."""
+        return search.search(self.db, query, limit, raw)
+
+    def stats(self) -> dict[str, Any]:
+        """Counts across the archive, from one snapshot."""
+        with read_snapshot(self.db):
+            return maintenance.stats(self.db)
+
+    def history(self, url_or_id: str | int) -> list[dict[str, Any]]:
+        """Every capture of one document, oldest first, with the version it showed."""
+        return history.history(self.db, url_or_id)
+
+    def get_version(self, url_or_id: str | int, *, as_of: str | None = None,
+                    number: int | None = None) -> dict[str, Any] | None:
+        """One version of a document: current, by number, or as of a date."""
+        return history.get_version(self.db, url_or_id, as_of, number)
+
+    def diff(self, url_or_id: str | int, v1: int | None = None, v2: int | None = None) -> dict[str, Any]:
+        """Text diff and changed fields between two versions (default: previous and current)."""
+        return history.diff(self.db, url_or_id, v1, v2)
+
+    def documents(self, *, kind: str | None = None, status: str | None = None) -> Iterator[dict[str, Any]]:
+        """Documents, optionally filtered by kind and status."""
+        return history.documents(self.db, kind, status)
+
+    def versions(self, *, current_only: bool = True) -> Iterator[dict[str, Any]]:
+        """Versions (current ones by default), with their document URL."""
+        return history.versions(self.db, current_only)
+
+    def blob(self, sha256: str) -> bytes:
+        """The raw bytes stored under ``sha256``."""
+        return blobs.load(self.db, sha256)
+
+    def reextract(self, extract_fn: reextract.ExtractFn, *, extractor_version: str,
+                  force: bool = False) -> dict[str, int]:
+        """Re-extract stored bodies and rebuild versions, outcomes and search; no HTTP."""
+        if self.readonly:
+            raise ArchiveError("cannot re-extract: archive opened read-only")
+        return reextract.reextract(self.db, extract_fn, extractor_version, force)
+
+    def backup(self, dest_path: str | Path) -> Path:
+        """A consistent, checked snapshot at ``dest_path`` (VACUUM INTO); refuses to overwrite."""
+        return maintenance.backup(self.db, dest_path)
+
+    def check(self) -> list[str]:
+        """Problems found by every check; [] when the archive is sound."""
+        return maintenance.check(self.db)

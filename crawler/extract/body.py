@@ -1,0 +1,210 @@
+"""The body cascade: which part of the page is the document.
+
+1. Known CMS body containers (``CONTAINERS``, a data list: Hanweb comment markers, TRS
+   ``#zoom .TRS_Editor`` … gov.cn ``#UCAP-CONTENT`` …), tried in order; for each selector the
+   match with the most text is taken.
+2. trafilatura (``favor_precision``, tables and links kept) on the chrome-pruned tree.
+3. Baseline: every ``<p>`` and data table of the pruned tree, or else its whole ``<body>``.
+
+Each stage engages only if the previous one under-delivered: less than ``MIN_BODY_CHARS`` of
+text and no table or attachment link. If no stage delivers, the longest non-empty candidate is
+kept. The winner is recorded as ``stage`` (``"container:#zoom"``, ``"trafilatura"``,
+``"baseline"``).
+"""
+
+from __future__ import annotations
+
+import logging
+from copy import deepcopy
+from dataclasses import dataclass, field
+
+import trafilatura
+from lxml import etree
+
+from .chrome import KEEP_MARK, is_chrome_line
+from .links import LINK_TAGS, is_attachment_href, link_href
+from .parse import is_element, text_of
+from .render import render_lines
+from .tables import is_data_table
+
+LOG = logging.getLogger(__name__)
+
+# A stage delivers a body of at least this many characters (or a table, or an attachment link).
+MIN_BODY_CHARS = 40
+
+
+def _cls(name: str) -> str:
+    """XPath test for one class name."""
+    return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
+
+
+# (stage name, XPath). Order is priority: inner, family-specific containers first.
+CONTAINERS: tuple[tuple[str, str], ...] = (
+    ("#zoom .TRS_Editor", f"//*[@id='zoom']//*[{_cls('TRS_Editor')}]"),
+    (".TRS_Editor", f"//*[{_cls('TRS_Editor')}]"),
+    (".trs_editor_view", f"//*[{_cls('trs_editor_view')} or {_cls('TRS_UEDITOR')}]"),
+    (".Custom_UnionStyle", f"//*[{_cls('Custom_UnionStyle')}]"),
+    ("#UCAP-CONTENT", "//*[@id='UCAP-CONTENT']"),
+    ("UCAPCONTENT", "//ucapcontent"),
+    ("#zoom", "//*[@id='zoom']"),
+    ("#fontzoom", "//*[@id='fontzoom']"),
+    ("#zoomcon", "//*[@id='zoomcon']"),
+    ("#ivs_content", "//*[@id='ivs_content']"),
+    (".xxgk_content", f"//*[{_cls('xxgk_content')}]"),
+    (".article-content", f"//*[{_cls('article-content')}]"),
+    (".article_con", f"//*[{_cls('article_con')}]"),
+    (".Article_content", f"//*[{_cls('Article_content')}]"),
+    (".detail-content", f"//*[{_cls('detail-content')}]"),
+    (".article-body", f"//*[{_cls('article-body')}]"),
+    (".main-txt", f"//*[{_cls('main-txt')}]"),
+    ("div.pages_content", f"//div[{_cls('pages_content')}]"),
+    (".con_text", f"//*[{_cls('con_text')}]"),
+    (".bt-content", f"//*[{_cls('bt-content')}]"),
+    (".zc_article_con", f"//*[{_cls('zc_article_con')}]"),
+    (".Three_xilan_07", f"//*[{_cls('Three_xilan_07')}]"),
+    (".news_cont_d_wrap", f"//*[{_cls('news_cont_d_wrap')}]"),
+    ("#MyContent", "//*[@id='MyContent']"),
+)
+# Comment pairs that bracket the body in Hanweb (and ZJEG RSS) templates.
+MARKERS: tuple[tuple[str, str], ...] = (
+    ("<$[信息内容]>begin", "<$[信息内容]>end"),
+    ("ZJEG_RSS.content.begin", "ZJEG_RSS.content.end"),
+)
+MARKER_STAGE = "hanweb-markers"
+BASELINE_XPATH = "//p[not(ancestor::p)] | //table"
+
+
+@dataclass
+class Body:
+    """The winning body: its stage, its element, and the rendered lines."""
+
+    stage: str | None
+    element: etree._Element | None
+    lines: list[str] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
+
+
+def mark_containers(tree: etree._Element) -> None:
+    """Mark every body container and its ancestors so chrome pruning leaves them alone."""
+    found = [e for _, xpath in CONTAINERS for e in tree.xpath(xpath)]
+    found += [c.getparent() for c, _ in _marker_comments(tree)]
+    for element in found:
+        for node in (element, *element.iterancestors()):
+            node.set(KEEP_MARK, "1")
+
+
+def find_body(tree: etree._Element, url: str) -> Body:
+    """Run the cascade over the pruned tree."""
+    candidates: list[Body] = []
+    for stage in (_containers, _trafilatura, _baseline):
+        body = stage(tree, url)
+        if body.element is not None and _delivers(body):
+            return body
+        candidates.append(body)
+    best = max(candidates, key=lambda b: sum(map(len, b.lines)))
+    flags = [flag for c in candidates for flag in c.flags]
+    if not best.lines:
+        return Body(None, None, [], [*flags, "no_body"])
+    best.flags = flags
+    return best
+
+
+def _delivers(body: Body) -> bool:
+    """Enough text, or a table, or an attachment link."""
+    if sum(map(len, body.lines)) >= MIN_BODY_CHARS:
+        return True
+    element = body.element
+    return element is not None and (
+        any(is_data_table(t) for t in element.iter("table"))
+        or any(is_attachment_href(link_href(a)) for a in element.iter(*LINK_TAGS))
+    )
+
+
+# 1. ---------------------------------------------------------------------------------------
+
+
+def _containers(tree: etree._Element, url: str) -> Body:
+    """Stage 1: the first known container that delivers."""
+    marked = _between_markers(tree)
+    if marked is not None:
+        body = _body(f"container:{MARKER_STAGE}", marked)
+        if _delivers(body):
+            return body
+    for name, xpath in CONTAINERS:
+        matches = [e for e in tree.xpath(xpath) if is_element(e)]
+        if matches:
+            body = _body(f"container:{name}", max(matches, key=lambda e: len(text_of(e))))
+            if _delivers(body):
+                return body
+    return Body("container", None)
+
+
+def _between_markers(tree: etree._Element) -> etree._Element | None:
+    """A new <div> holding copies of what lies between a Hanweb begin/end comment pair."""
+    for begin, end_text in _marker_comments(tree):
+        holder = tree.makeelement("div", {})
+        holder.text = begin.tail
+        for node in begin.itersiblings():
+            if not is_element(node) and end_text in (node.text or ""):
+                break
+            copied = deepcopy(node)
+            holder.append(copied)
+        return holder
+    return None
+
+
+def _marker_comments(tree: etree._Element) -> list[tuple[etree._Element, str]]:
+    """Begin-marker comments with the text of their end marker."""
+    found = []
+    for comment in tree.iter(etree.Comment):
+        for begin, end in MARKERS:
+            if begin in (comment.text or ""):
+                found.append((comment, end))
+    return found
+
+
+# 2. ---------------------------------------------------------------------------------------
+
+
+def _trafilatura(tree: etree._Element, url: str) -> Body:
+    """Stage 2: trafilatura's main-content extraction (it works on its own copy of the tree)."""
+    try:
+        document = trafilatura.bare_extraction(
+            tree, url=url or None, favor_precision=True, include_tables=True, include_links=True,
+            include_comments=False, with_metadata=False, deduplicate=False,
+        )
+    except Exception as exc:  # a third-party failure must not lose the page: record, fall back
+        LOG.warning("trafilatura failed on %s: %s: %s", url, type(exc).__name__, exc)
+        return Body("trafilatura", None, flags=["trafilatura_failed"])
+    element = getattr(document, "body", None)
+    return _body("trafilatura", element) if element is not None else Body("trafilatura", None)
+
+
+# 3. ---------------------------------------------------------------------------------------
+
+
+def _baseline(tree: etree._Element, url: str) -> Body:
+    """Stage 3: all paragraphs and data tables, or the whole <body> when there are none."""
+    holder = tree.makeelement("div", {})
+    for element in tree.xpath(BASELINE_XPATH):
+        if element.tag == "p" and any(is_data_table(t) for t in element.iterancestors("table")):
+            continue
+        if element.tag == "table" and not is_data_table(element):
+            continue
+        holder.append(_detached(element))
+    if len(holder):
+        return _body("baseline", holder)
+    page = next(tree.iter("body"), None)
+    return _body("baseline", page) if page is not None else Body("baseline", None)
+
+
+def _detached(element: etree._Element) -> etree._Element:
+    """A copy of ``element`` without its tail (the tail belongs to the surrounding text)."""
+    copied = deepcopy(element)
+    copied.tail = None
+    return copied
+
+
+def _body(stage: str, element: etree._Element) -> Body:
+    """A candidate with its rendered lines, chrome lines left out."""
+    return Body(stage, element, [line for line in render_lines(element) if not is_chrome_line(line)])

@@ -1,0 +1,148 @@
+"""Government page chrome, as data, and the small functions that apply it.
+
+Three kinds of rules, applied in this order:
+
+1. ``JUNK_TAGS``: elements that are never content (scripts, the TRS editor's inline <style> …).
+2. ``CHROME_XPATHS`` and ``CHROME_PHRASES``: page furniture found by stable ids/classes, or by a
+   phrase (当前位置, 打印本页 …) in a short element; the block around the phrase is dropped,
+   climbing while the enclosing element stays short. Body containers and their ancestors are
+   never dropped, and if pruning would remove most of the page's text the unpruned tree is
+   kept instead (trafilatura's ``prune_unwanted_nodes(..., with_backup=True)`` idea).
+3. ``CHROME_LINES`` and ``CHROME_TOKENS``: rendered lines that are chrome wherever they appear,
+   including inside the body container. The body's own signature and date lines
+   (``青岚市人民政府办公室`` / ``2018年3月20日``) match none of them.
+"""
+
+from __future__ import annotations
+
+import re
+from copy import deepcopy
+
+from lxml import etree
+
+from .labels import LABEL_WITH_COLON, is_label_only
+from .parse import drop, is_element, iter_text_nodes, text_of
+
+JUNK_TAGS = ("script", "style", "noscript", "template", "select", "iframe", "frame", "frameset",
+             "canvas", "object", "embed", "button", "input", "textarea", "svg", "link")
+
+CHROME_XPATHS = (
+    "//header", "//footer", "//nav",
+    "//*[@id='qr_container' or @id='div_div' or @id='imgConac' or @id='Canvas']",
+    "//*[starts-with(@id, 'share')]",
+    "//*[contains(concat(' ', normalize-space(@class), ' '), ' CurrChnlCls ')]/..",
+    "//*[contains(@class, 'info_ewm') or contains(@class, 'bdsharebuttonbox') or contains(@class, 'xg-list')]",
+    "//*[contains(@class, 'bot-btns-box') or contains(@class, 'xxgk_xgxx')]",
+)
+
+# (regex matched against one text node, longest text of an element the block may have).
+CHROME_PHRASES: tuple[tuple[str, int], ...] = (
+    (r"(您?当前(所在)?的?位置|您的位置|所在位置)\s*[:：]", 200),
+    (r"^\s*首页\s*(>|>>|»|›|→|->|＞)", 200),
+    (r"^\s*[【\[]?\s*字\s*[号体]\s*[:：]", 80),
+    (r"打印本页|打印此页|【\s*打印\s*】|关闭窗口|关闭本页|【\s*关闭\s*】", 80),
+    (r"扫一扫在手机打开当前页|^\s*分享到\s*[:：]?|^\s*返回顶部\s*$|我要纠错", 80),
+    (r"^\s*(责任编辑|浏览次数|阅读次数|点击次数|访问次数)\s*[:：]", 80),
+    (r"^\s*(发布时间|发布日期|信息来源|来源)\s*[:：].{0,60}(浏览|点击|阅读|访问|字号|作者)", 200),
+    (r"^\s*(相关链接|相关稿件|相关文档|相关阅读|相关新闻|相关文章)\s*[:：]?\s*$", 800),
+    (r"网站地图|版权所有|ICP备|ICP证|公网安备|网站标识码|网站识别码|Copyright|©", 300),
+    (r"^\s*(主办单位|承办单位|技术支持|运维单位|联系我们)\s*[:：]?", 300),
+    (r"^\s*(无障碍(浏览|阅读|模式)?|长者模式|适老化模式|设为首页|加入收藏)\s*$", 40),
+    (r"^\s*\d{4}[-年/.]\d{1,2}[-月/.]\d{1,2}日?\s*(星期|周)[一二三四五六日天]\s*$", 40),
+)
+
+# (regex for one rendered line, longest line it may apply to).
+CHROME_LINES: tuple[tuple[str, int], ...] = (
+    *CHROME_PHRASES,
+    (r"字\s*[号体]\s*[:：]?\s*[\[【(（]?\s*(大\s*中\s*小|小\s*中\s*大|默认)", 120),
+    (r"(建议使用|最佳浏览).{0,40}(分辨率|浏览器)", 120),
+    (r"^\s*(上一篇|下一篇)\s*[:：]", 200),
+    (r"^[\w.\-]+\.(jpe?g|png|gif|bmp|webp|tiff?)$", 120),  # a bare image file name
+    (r"^\s*(?:[.#@A-Za-z*][^{}]*\{[^{}]*\}\s*)+$", 100_000),  # bare CSS text (.TRS_Editor P{…})
+)
+
+# A line made only of these (plus brackets, separators and spaces) is chrome.
+CHROME_TOKENS = ("扫一扫在手机打开当前页", "打印本页", "打印此页", "关闭窗口", "关闭本页", "返回顶部",
+                 "我要纠错", "网站地图", "联系我们", "无障碍浏览", "无障碍", "长者模式", "设为首页",
+                 "加入收藏", "分享到", "打印", "关闭", "收藏", "下载", "纠错", "顶部")
+_TOKEN_FILLER = "[\\s\\[\\]【】()（）|｜/:：·•>＞\\-]*"
+_TOKENS_ONLY = re.compile(
+    f"^{_TOKEN_FILLER}(?:(?:{'|'.join(map(re.escape, CHROME_TOKENS))}){_TOKEN_FILLER})+$"
+)
+_PHRASES = [(re.compile(pattern, re.IGNORECASE), limit) for pattern, limit in CHROME_PHRASES]
+_LINES = [(re.compile(pattern, re.IGNORECASE), limit) for pattern, limit in CHROME_LINES]
+# Attribute marking elements pruning must not drop (set by the body cascade).
+KEEP_MARK = "data-nianbao-keep"
+# Pruning that leaves less than this share of the text is undone.
+BACKUP_SHARE = 1 / 7
+# Labelled metadata lines (索引号：… 发布机构：…) up to this length are dropped from the text.
+METADATA_LINE_CHARS = 200
+
+
+def strip_junk(tree: etree._Element) -> None:
+    """Remove elements that are never content, in place (their tail text stays)."""
+    for element in list(tree.iter(*JUNK_TAGS)):
+        drop(element)
+
+
+def prune_chrome(tree: etree._Element) -> tuple[etree._Element, bool]:
+    """A pruned copy of ``tree``, and whether the backup (unpruned copy) had to be used.
+
+    Elements carrying ``KEEP_MARK`` (body containers and their ancestors) are never dropped.
+    """
+    pruned = deepcopy(tree)
+    keep = set(pruned.xpath(f"//*[@{KEEP_MARK}]"))
+    for element in _chrome_elements(pruned, keep):
+        drop(element)
+    before, after = len(text_of(tree)), len(text_of(pruned))
+    if before and after < before * BACKUP_SHARE:
+        return deepcopy(tree), True
+    return pruned, False
+
+
+def is_chrome_line(line: str) -> bool:
+    """True for a rendered line that is page chrome (or a labelled metadata line)."""
+    if _TOKENS_ONLY.match(line):
+        return True
+    if any(len(line) <= limit and pattern.search(line) for pattern, limit in _LINES):
+        return True
+    return _is_metadata_line(line)
+
+
+def _is_metadata_line(line: str) -> bool:
+    """``索引号:… 发布机构:…`` or a bare ``标 题:`` left over from the metadata block."""
+    if len(line) > METADATA_LINE_CHARS:
+        return False
+    return is_label_only(line) or LABEL_WITH_COLON.match(line.lstrip()) is not None
+
+
+def _chrome_elements(tree: etree._Element, keep: set[etree._Element]) -> list[etree._Element]:
+    """Elements to drop: XPath matches and phrase blocks, minus protected ones, outermost only."""
+    found = [e for xpath in CHROME_XPATHS for e in tree.xpath(xpath) if is_element(e)]
+    found += [_phrase_block(owner, is_tail, limit, keep) for owner, is_tail, limit in _phrase_hits(tree)]
+    chosen = {e for e in found if e is not None and e not in keep and e.getparent() is not None}
+    return [e for e in chosen if not any(a in chosen for a in e.iterancestors())]
+
+
+def _phrase_hits(tree: etree._Element) -> list[tuple[etree._Element, bool, int]]:
+    """Text nodes matching a chrome phrase, with the block-size limit of the rule."""
+    hits = []
+    for owner, text, is_tail in iter_text_nodes(tree):
+        for pattern, limit in _PHRASES:
+            if pattern.search(text):
+                hits.append((owner, is_tail, limit))
+                break
+    return hits
+
+
+def _phrase_block(owner: etree._Element, is_tail: bool, limit: int,
+                  keep: set[etree._Element]) -> etree._Element | None:
+    """The largest short element around a phrase: climb while the text stays within ``limit``."""
+    element = owner.getparent() if is_tail else owner
+    if element is None or element in keep or len(text_of(element)) > limit:
+        return None
+    for parent in element.iterancestors():
+        if parent in keep or parent.tag in ("body", "html") or len(text_of(parent)) > limit:
+            break
+        element = parent
+    return element

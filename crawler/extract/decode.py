@@ -1,0 +1,163 @@
+"""Bytes → text with a recorded decision: BOM > HTTP header > <meta> > detection.
+
+Every candidate is tried with *strict* decoding, so a wrong label cannot garble text silently:
+it is skipped and named in the rule (``"http-header-wrong:meta"``). Single-byte codecs decode
+any bytes, so strict decoding cannot prove them wrong; a declared one is believed only for
+ASCII bytes or when nothing else works. When no candidate decodes cleanly, the text is decoded
+with replacement under a rule containing ``"lossy:"``, and the caller flags it.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from collections.abc import Mapping
+
+import charset_normalizer
+
+# GB2312 and GBK are subsets of GB18030; portals label GBK bytes "gb2312" all the time.
+_ALIASES = {
+    "gb2312": "gb18030", "gbk": "gb18030", "gb18030": "gb18030", "x-gbk": "gb18030",
+    "cp936": "gb18030", "euc-cn": "gb18030", "euc_cn": "gb18030", "gb_2312-80": "gb18030",
+    "csgb2312": "gb18030", "hz": "gb18030",
+    "utf8": "utf-8", "utf-8": "utf-8", "utf_8": "utf-8", "unicode-1-1-utf-8": "utf-8",
+    "big5": "big5hkscs", "big5-hkscs": "big5hkscs", "cp950": "big5hkscs",
+}
+# Multi-byte codecs whose strict decoding actually tests the bytes.
+_STRONG = {"utf-8", "gb18030", "big5hkscs", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"}
+_BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
+         (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+_HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?\s*([\w.:-]+)", re.IGNORECASE)
+_META_CHARSET = re.compile(rb"<meta[^>]{0,400}?charset\s*=\s*[\"']?\s*([\w.:-]+)", re.IGNORECASE)
+# How far into the document a <meta charset> is looked for (old templates have long heads).
+META_SCAN_BYTES = 16384
+# Bytes handed to the statistical detector; it samples anyway, this only bounds the work.
+DETECT_BYTES = 1 << 20
+# A lossy decode losing more than this share of characters reads worse than a declared
+# single-byte label, which at least keeps every byte.
+LOSSY_LIMIT = 0.01
+
+Candidate = tuple[str, str]  # (source, codec)
+
+
+def decode_html(body: bytes, headers: Mapping[str, str] | None = None) -> tuple[str, str, str]:
+    """Decode a page: return ``(text, encoding, rule)``; see the module docstring for rules."""
+    wrong: list[str] = []
+    bom = _bom(body)
+    if bom:
+        codec, size = bom
+        text = _strict(body[size:], codec)
+        if text is not None:
+            return text, codec, "bom"
+        wrong, body = ["bom"], body[size:]
+    candidates = _candidates(body, headers)
+    for source, codec in candidates:
+        text = _plausible(body, codec)
+        if text is not None:
+            return text, codec, _rule(wrong, source)
+        wrong.append(source)
+    return _last_resort(body, candidates, wrong)
+
+
+def rule_flags(rule: str) -> list[str]:
+    """Flags a decoding rule implies: a label that lied, or bytes lost to replacement."""
+    flags = ["encoding_mismatch"] if "-wrong" in rule else []
+    return [*flags, "decode_lossy"] if "lossy:" in rule else flags
+
+
+def normalize_codec(label: str) -> str | None:
+    """The Python codec to use for a charset label, or None if Python does not know it."""
+    label = label.strip().lower()
+    if label in _ALIASES:
+        return _ALIASES[label]
+    try:
+        name = codecs.lookup(label).name
+    except LookupError:
+        return None
+    return _ALIASES.get(name, name)
+
+
+def _bom(body: bytes) -> tuple[str, int] | None:
+    """The codec announced by a byte-order mark, and the mark's length."""
+    for mark, codec in _BOMS:
+        if body.startswith(mark):
+            return codec, len(mark)
+    return None
+
+
+def _candidates(body: bytes, headers: Mapping[str, str] | None) -> list[Candidate]:
+    """Declared codecs in priority order, then detection."""
+    declared = [("http-header", _header_codec(headers)), ("meta", _meta_codec(body))]
+    found = [(source, codec) for source, codec in declared if codec]
+    if body.isascii():
+        # Every ASCII-compatible label is right for ASCII bytes: honour the declaration.
+        return [*found, ("detected", "utf-8")]
+    detected = _detect(body)
+    return [*found, *([("detected", detected)] if detected else [])]
+
+
+def _header_codec(headers: Mapping[str, str] | None) -> str | None:
+    """Codec named by the Content-Type header (header names are case-insensitive)."""
+    for name, value in (headers or {}).items():
+        if name.lower() == "content-type":
+            match = _HEADER_CHARSET.search(value)
+            return normalize_codec(match[1]) if match else None
+    return None
+
+
+def _meta_codec(body: bytes) -> str | None:
+    """Codec named by ``<meta charset>`` or ``<meta http-equiv … charset=>`` near the top."""
+    match = _META_CHARSET.search(body[:META_SCAN_BYTES])
+    return normalize_codec(match[1].decode("ascii")) if match else None
+
+
+def _detect(body: bytes) -> str | None:
+    """UTF-8 when the bytes are valid UTF-8 (a strong signal), else charset-normalizer's guess."""
+    if _strict(body, "utf-8") is not None:
+        return "utf-8"
+    best = charset_normalizer.from_bytes(body[:DETECT_BYTES]).best()
+    return normalize_codec(best.encoding) if best else None
+
+
+def _plausible(body: bytes, codec: str) -> str | None:
+    """Strictly decoded text, or None when the codec fails or is contradicted by the bytes."""
+    if body.isascii():
+        return _strict(body, codec)
+    if codec not in _STRONG:
+        return None
+    if codec != "utf-8" and _strict(body, "utf-8") is not None:
+        # Chinese GBK text is essentially never valid UTF-8; valid multi-byte UTF-8 wins.
+        return None
+    return _strict(body, codec)
+
+
+def _strict(body: bytes, codec: str) -> str | None:
+    """``body`` decoded without loss, or None."""
+    try:
+        return body.decode(codec, "strict")
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
+def _last_resort(body: bytes, candidates: list[Candidate], wrong: list[str]) -> tuple[str, str, str]:
+    """Nothing decoded cleanly: the least lossy multi-byte reading, or a declared single-byte label."""
+    text, codec = _least_lossy(body)
+    if text.count("\ufffd") > len(text) * LOSSY_LIMIT:
+        for source, weak in candidates:
+            weak_text = _strict(body, weak) if weak not in _STRONG and source != "detected" else None
+            if weak_text is not None:
+                # Detection failing is no lie by the declaration; only other declared labels count.
+                kept = [w for w in wrong if w not in (source, "detected")]
+                return weak_text, weak, _rule(kept, source)
+    return text, codec, _rule(wrong, "lossy:" + codec)
+
+
+def _least_lossy(body: bytes) -> tuple[str, str]:
+    """Decode with replacement under UTF-8 and GB18030; keep the one with fewer U+FFFD."""
+    decoded = [(body.decode(codec, "replace"), codec) for codec in ("utf-8", "gb18030")]
+    return min(decoded, key=lambda pair: pair[0].count("\ufffd"))
+
+
+def _rule(wrong: list[str], winner: str) -> str:
+    """``"meta"``, or ``"http-header-wrong:meta"`` when earlier sources had to be skipped."""
+    return ":".join([*(f"{source}-wrong" for source in wrong), winner])

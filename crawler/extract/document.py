@@ -1,0 +1,168 @@
+"""``extract_document``: one page's bytes → one JSON-ready dict (contract: docs/extraction.md).
+
+Steps:
+
+1. Sniff the bytes; non-HTML (PDF, DOC, DOCX, …) stops here with ``attachment_not_extracted``.
+2. Refuse bodies over ``MAX_BODY_BYTES`` (flag ``too_large``).
+3. Decode (BOM > header > meta > detection, strict; ``decode.py``).
+4. Parse once with lxml (``parse.py``), drop junk elements.
+5. Read metadata from <meta> tags and the labelled block, then mark that block for removal.
+6. Prune chrome on a copy (``chrome.py``) and run the body cascade on it (``body.py``).
+7. Tables, attachments, report year, flags.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from lxml import etree
+
+from ..errors import ExtractionError, NianbaoError
+from .body import Body, find_body, mark_containers
+from .chrome import KEEP_MARK, prune_chrome, strip_junk
+from .decode import decode_html, rule_flags
+from .links import attachment_blocks, base_url, find_attachments
+from .metadata import (
+    BLOCK_MARK,
+    mark_metadata_blocks,
+    meta_fallback,
+    page_title,
+    read_meta_tags,
+    scan_labels,
+    site_fields,
+)
+from .parse import MAX_BODY_BYTES, drop, parse_html, text_of
+from .quality import is_damaged, is_soft_404
+from .reports import describe_table, failed_checks
+from .sniff import sniff_content_type
+from .tables import cell_text, cells_of, is_data_table, rows_of, table_grid
+from .year import report_year
+
+EXTRACTOR_VERSION = "1"
+KEYS = ("title", "text", "index_no", "topic", "issuer", "written_date", "publish_date", "doc_no",
+        "validity", "keywords", "site_name", "site_id_code", "report_year", "report_year_rule", "region",
+        "encoding", "encoding_rule", "content_type", "tables", "attachments", "flags", "stage",
+        "is_soft_404", "extractor_version")
+LABELLED_FIELDS = ("index_no", "topic", "issuer", "written_date", "publish_date", "doc_no", "validity",
+                   "keywords")
+# A source table counts as part of a trafilatura body when this share of its cells is in the text.
+TABLE_OVERLAP = 0.5
+
+
+def extract_document(body: bytes, url: str, headers: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Extract one fetched document; every key of ``KEYS`` is present, missing values are None.
+
+    Bad input becomes flags. Only :mod:`crawler.errors` exceptions escape: an unexpected failure
+    is raised as :class:`~crawler.errors.ExtractionError` naming the URL, for the caller to record.
+    """
+    try:
+        return _extract(body, url, headers)
+    except NianbaoError:
+        raise
+    except Exception as exc:
+        raise ExtractionError(f"cannot extract {url}: {type(exc).__name__}: {exc}") from exc
+
+
+def empty_result() -> dict[str, Any]:
+    """The result skeleton: every key, nothing found yet."""
+    result: dict[str, Any] = dict.fromkeys(KEYS)
+    result.update(tables=[], attachments=[], flags=[], is_soft_404=False,
+                  extractor_version=EXTRACTOR_VERSION)
+    return result
+
+
+def _extract(body: bytes, url: str, headers: Mapping[str, str] | None) -> dict[str, Any]:
+    """Steps 1–3, then the tree steps."""
+    result = empty_result()
+    result["content_type"] = sniff_content_type(body)
+    if result["content_type"] != "html":
+        result["flags"].append("attachment_not_extracted")
+        return result
+    if len(body) > MAX_BODY_BYTES:
+        result["flags"].append("too_large")
+        return result
+    text, result["encoding"], result["encoding_rule"] = decode_html(body, headers)
+    result["flags"].extend(rule_flags(result["encoding_rule"]))
+    tree, parse_flags = parse_html(text)
+    result["flags"].extend(parse_flags)
+    if tree is None:
+        result["flags"].append("no_body")
+        return result
+    _from_tree(result, tree, url)
+    return _finish(result)
+
+
+def _from_tree(result: dict[str, Any], tree: etree._Element, url: str) -> None:
+    """Steps 4–7 on a parsed page."""
+    meta = read_meta_tags(tree)
+    strip_junk(tree)
+    labelled, hits = scan_labels(tree)
+    mark_metadata_blocks(hits)
+    result.update(site_fields(meta))
+    result.update({key: labelled[key] or meta_fallback(key, meta) for key in LABELLED_FIELDS})
+    result["title"] = page_title(tree, meta, labelled["title"])
+    result["is_soft_404"] = is_soft_404(_page_text(tree), result["title"])
+    blocks = attachment_blocks(tree)
+    mark_containers(tree)
+    pruned, reverted = prune_chrome(tree)
+    result["flags"].extend(["chrome_prune_reverted"] if reverted else [])
+    for element in pruned.xpath(f"//*[@{BLOCK_MARK}][not(@{KEEP_MARK})]"):
+        drop(element)
+    found = find_body(pruned, url)
+    _fill_body(result, found, pruned)
+    holders = [found.element] if found.element is not None else []
+    result["attachments"] = find_attachments([*holders, *blocks], base_url(tree, url))
+
+
+def _fill_body(result: dict[str, Any], found: Body, pruned: etree._Element) -> None:
+    """text, stage, tables and the body's flags."""
+    result["stage"] = found.stage
+    result["text"] = "\n".join(found.lines) or None
+    result["flags"].extend(found.flags)
+    if found.element is None:
+        return
+    for table in _body_tables(found, pruned):
+        grid, truncated = table_grid(table)
+        rows = [[cell_text(c) for c in cells_of(r)] for r in rows_of(table)]
+        described = describe_table(grid, rows)
+        result["tables"].append(described)
+        if truncated:
+            result["flags"].append("truncated")
+        if failed_checks(described["checks"]):
+            result["flags"].append(f"{described['kind']}_unbalanced")
+
+
+def _body_tables(found: Body, pruned: etree._Element) -> list[etree._Element]:
+    """Data tables of the body; for trafilatura, the page's tables whose cells it kept."""
+    if found.stage != "trafilatura":
+        return [t for t in found.element.iter("table") if is_data_table(t)] if found.element is not None else []
+    text = "\n".join(found.lines)
+    return [t for t in pruned.iter("table") if is_data_table(t) and _overlaps(t, text)]
+
+
+def _overlaps(table: etree._Element, text: str) -> bool:
+    """Most non-empty cells of ``table`` occur in ``text``."""
+    cells = [cell_text(c) for r in rows_of(table) for c in cells_of(r)]
+    cells = [c for c in cells if c]
+    return bool(cells) and sum(c in text for c in cells) >= len(cells) * TABLE_OVERLAP
+
+
+def _page_text(tree: etree._Element) -> str:
+    """Visible text of the whole page body (junk already stripped)."""
+    page = next(tree.iter("body"), None)
+    return text_of(page) if page is not None else text_of(tree)
+
+
+def _finish(result: dict[str, Any]) -> dict[str, Any]:
+    """Derived fields and page-level flags."""
+    result["report_year"], result["report_year_rule"] = report_year(
+        result["title"], result["text"], result["publish_date"]
+    )
+    lossy = "decode_lossy" in result["flags"]
+    if not lossy and is_damaged(f"{result['title'] or ''}\n{result['text'] or ''}"):
+        result["flags"].append("source_damaged")
+    if result["is_soft_404"]:
+        result["flags"].append("soft_404")
+    result["flags"] = list(dict.fromkeys(result["flags"]))
+    return result

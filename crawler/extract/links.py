@@ -1,0 +1,87 @@
+"""Attachment links (PDF/DOC/… and Hanweb ``downfile.jsp?filename=x.pdf``) of a page."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from urllib.parse import parse_qsl, urljoin, urlsplit
+
+from lxml import etree
+
+from .parse import squash
+
+ATTACHMENT_EXTS = frozenset({"pdf", "doc", "docx", "xls", "xlsx", "wps", "et", "rtf", "ofd", "zip", "rar",
+                             "7z", "ppt", "pptx"})
+# Query parameters that carry the real file name of a download script.
+FILENAME_PARAMS = ("filename", "fileName", "file", "name", "path", "filepath", "fn")
+# Elements, anywhere on the page, that hold a document's attachments.
+ATTACHMENT_BLOCKS = (
+    "//*[contains(@class, 'attach') or contains(@id, 'attach') or contains(@class, 'Attach')]",
+    "//*[contains(@class, 'fujian') or contains(@id, 'fujian') or contains(@class, 'xgfj')]",
+    "//*[contains(@class, 'appendix') or contains(@class, 'enclosure')]",
+    "//a[starts-with(normalize-space(.), '附件')]",
+)
+LINK_TAGS = ("a", "ref")  # HTML links, and links in trafilatura's output
+_SKIP_SCHEMES = ("javascript:", "mailto:", "tel:", "#", "data:")
+
+
+def link_href(link: etree._Element) -> str | None:
+    """The target of an HTML ``<a href>`` or of trafilatura's ``<ref target>``."""
+    return link.get("href") if link.tag == "a" else link.get("target")
+
+
+def attachment_ext(href: str | None) -> str | None:
+    """The attachment extension a link points to, from its path or its file-name parameter."""
+    if not href or href.strip().lower().startswith(_SKIP_SCHEMES):
+        return None
+    parts = urlsplit(href.strip())
+    ext = _ext(parts.path)
+    if ext:
+        return ext
+    for key, value in parse_qsl(parts.query):
+        if key in FILENAME_PARAMS and _ext(value):
+            return _ext(value)
+    return None
+
+
+def is_attachment_href(href: str | None) -> bool:
+    """True when the link points to an attachment."""
+    return attachment_ext(href) is not None
+
+
+def find_attachments(holders: Iterable[etree._Element], base_url: str) -> list[dict[str, str | None]]:
+    """``{"url", "name", "ext"}`` for every attachment link under ``holders``, deduplicated by URL."""
+    found: dict[str, dict[str, str | None]] = {}
+    for holder in holders:
+        for link in holder.iter(*LINK_TAGS):
+            entry = _attachment(link, base_url)
+            if entry and entry["url"] not in found:
+                found[str(entry["url"])] = entry
+    return list(found.values())
+
+
+def attachment_blocks(tree: etree._Element) -> list[etree._Element]:
+    """Elements of the page that hold attachments outside the body."""
+    return [e for xpath in ATTACHMENT_BLOCKS for e in tree.xpath(xpath)]
+
+
+def base_url(tree: etree._Element, url: str) -> str:
+    """The page URL, or its ``<base href>`` resolved against it."""
+    base = next((b.get("href") for b in tree.iter("base") if b.get("href")), None)
+    return urljoin(url, base.strip()) if base else url
+
+
+def _attachment(link: etree._Element, base: str) -> dict[str, str | None] | None:
+    """One attachment entry, or None for an ordinary link."""
+    href = link_href(link)
+    ext = attachment_ext(href)
+    if not href or not ext:
+        return None
+    name = squash("".join(link.itertext())) or squash(link.get("title")) or None
+    return {"url": urljoin(base, href.strip()), "name": name, "ext": ext}
+
+
+def _ext(path: str) -> str | None:
+    """The known attachment extension ending ``path``, lower-cased."""
+    stem, dot, ext = path.rpartition(".")
+    ext = ext.lower()
+    return ext if dot and stem and ext in ATTACHMENT_EXTS else None

@@ -1,0 +1,83 @@
+"""Decoded text → one lxml tree, parsed once and bounded; plus small iterative tree helpers."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from lxml import etree
+from lxml.html import HtmlElement, HTMLParser, document_fromstring
+
+# Input over this many bytes is not parsed (trafilatura's own MAX_FILE_SIZE is 20,000,000).
+MAX_BODY_BYTES = 20 * 1024 * 1024
+# libxml2 turns these into U+FFFD, which would then read as damage in the source.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+# lxml refuses str input that carries an XML encoding declaration.
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+_WHITESPACE = re.compile("[\\s\u3000\xa0\u200b\ufeff]+")
+
+
+def parse_html(text: str) -> tuple[HtmlElement | None, list[str]]:
+    """Parse a page; return the tree (None when there is no document at all) and flags."""
+    flags: list[str] = []
+    text, removed = _CONTROL.subn("", text)
+    if removed:
+        flags.append("control_chars_removed")
+    text = _XML_DECLARATION.sub("", text, count=1)
+    # huge_tree lifts libxml2's 256-level depth limit to 2048; comments stay for Hanweb markers.
+    parser = HTMLParser(huge_tree=True, remove_comments=False, remove_pis=True, default_doctype=False)
+    try:
+        tree = document_fromstring(text, parser=parser)
+    except etree.ParserError:
+        return None, flags  # "Document is empty": nothing but whitespace
+    if any(error.level_name == "FATAL" for error in parser.error_log):
+        flags.append("truncated")  # libxml2 stopped (depth over 2048): the rest is lost
+    return tree, flags
+
+
+def is_element(node: object) -> bool:
+    """True for real elements; False for comments, processing instructions and entities."""
+    return isinstance(getattr(node, "tag", None), str)
+
+
+def iter_text_nodes(root: etree._Element) -> Iterator[tuple[etree._Element, str, bool]]:
+    """Every text node under ``root`` as ``(owner, text, is_tail)``, in document order.
+
+    ``owner`` is the element whose ``.text`` it is, or whose ``.tail`` it is when ``is_tail``.
+    The text of comments is skipped (their tails are real text). lxml's ``iter`` is iterative,
+    so this is safe on deeply nested pages.
+    """
+    for node in root.iter():
+        if is_element(node) and node.text:
+            yield node, node.text, False
+        if node is not root and node.tail:
+            yield node, node.tail, True
+
+
+def squash(text: str | None) -> str:
+    """Collapse every whitespace run (including U+3000 and NBSP) to one space, and strip."""
+    return _WHITESPACE.sub(" ", text or "").strip()
+
+
+def text_of(element: etree._Element) -> str:
+    """The element's visible text, whitespace squashed (comments excluded)."""
+    return squash("".join(element.itertext()))
+
+
+def drop(element: etree._Element) -> None:
+    """Remove ``element`` and its subtree, keeping its tail text in place."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    if element.tail:
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + element.tail
+        else:
+            parent.text = (parent.text or "") + element.tail
+    parent.remove(element)
+
+
+def has_class(element: etree._Element, name: str) -> bool:
+    """True when ``name`` is one of the element's classes."""
+    return name in (element.get("class") or "").split()

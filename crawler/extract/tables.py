@@ -1,0 +1,111 @@
+"""HTML tables → grids of cell strings, with rowspan/colspan expanded.
+
+The same functions read trafilatura's output tables (``table/row/cell``), so tables look the
+same whichever stage of the body cascade produced them.
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from .parse import squash
+
+ROW_TAGS = frozenset({"tr", "row"})
+CELL_TAGS = frozenset({"td", "th", "cell"})
+TABLE_TAGS = frozenset({"table"})
+# Spans are clamped: a colspan of 9007199254740991 must not allocate a galaxy.
+MAX_SPAN = 1000
+# Cells in one expanded grid; beyond this the grid is cut and the table marked truncated.
+MAX_GRID_CELLS = 200_000
+
+
+def rows_of(table: etree._Element) -> list[etree._Element]:
+    """The table's own rows (rows of tables nested inside cells are not included)."""
+    return [row for row in table.iter(*ROW_TAGS) if _owning_table(row) is table]
+
+
+def cells_of(row: etree._Element) -> list[etree._Element]:
+    """The row's own cells."""
+    return [cell for cell in row if isinstance(cell.tag, str) and cell.tag in CELL_TAGS]
+
+
+def cell_text(cell: etree._Element) -> str:
+    """A cell's text on one line; ``&nbsp;``-only cells become ""."""
+    return squash(" ".join(cell.itertext()))
+
+
+def is_data_table(table: etree._Element) -> bool:
+    """A table holding data, not layout: no nested table, and some row with two or more cells."""
+    if any(inner is not table for inner in table.iter(*TABLE_TAGS)):
+        return False
+    return any(len(cells_of(row)) >= 2 for row in rows_of(table))
+
+
+def table_grid(table: etree._Element) -> tuple[list[list[str]], bool]:
+    """The expanded grid (every row as wide as the widest) and whether it had to be cut."""
+    rows = rows_of(table)
+    pending: dict[tuple[int, int], str] = {}  # cells carried down by rowspan
+    grid: list[list[str]] = []
+    truncated = False
+    for index, row in enumerate(rows):
+        line, cut = _expand_row(row, index, len(rows), pending)
+        truncated |= cut
+        grid.append(line)
+        if sum(map(len, grid)) > MAX_GRID_CELLS:
+            return _pad(grid), True
+    return _pad(grid), truncated
+
+
+def _expand_row(row: etree._Element, index: int, total: int,
+                pending: dict[tuple[int, int], str]) -> tuple[list[str], bool]:
+    """One grid row: this row's cells placed around the cells that earlier rowspans carry down."""
+    line: list[str] = []
+    clamped = False
+    for cell in cells_of(row):
+        _fill_pending(line, index, pending)
+        text = cell_text(cell)
+        rowspan, cut_r = _span(cell.get("rowspan"), total - index)
+        colspan, cut_c = _span(cell.get("colspan"), MAX_SPAN)
+        if rowspan * colspan > MAX_GRID_CELLS:
+            rowspan, cut_r = max(1, MAX_GRID_CELLS // colspan), True
+        clamped |= cut_r or cut_c
+        for _ in range(colspan):
+            for below in range(1, rowspan):
+                pending[(index + below, len(line))] = text
+            line.append(text)
+    _fill_pending(line, index, pending)
+    return line, clamped
+
+
+def _fill_pending(line: list[str], index: int, pending: dict[tuple[int, int], str]) -> None:
+    """Append the carried-down cells that sit at the current position of the row."""
+    while (index, len(line)) in pending:
+        line.append(pending.pop((index, len(line))))
+
+
+def _span(value: str | None, limit: int) -> tuple[int, bool]:
+    """A span attribute as an int in 1..limit, and whether it exceeded MAX_SPAN.
+
+    A rowspan reaching past the last row is cut silently, as browsers do; only absurd spans
+    count as a cut.
+    """
+    try:
+        span = int((value or "1").strip())
+    except ValueError:
+        return 1, False
+    if span < 1:
+        return 1, False
+    return min(span, limit, MAX_SPAN), span > MAX_SPAN
+
+
+def _pad(grid: list[list[str]]) -> list[list[str]]:
+    """Every row padded with "" to the widest row's width."""
+    width = max(map(len, grid), default=0)
+    return [row + [""] * (width - len(row)) for row in grid]
+
+
+def _owning_table(element: etree._Element) -> etree._Element | None:
+    """The nearest table ancestor."""
+    for ancestor in element.iterancestors(*TABLE_TAGS):
+        return ancestor
+    return None

@@ -1,0 +1,107 @@
+"""What a family needs to serve a site: its data, the live state, and page/validator helpers."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from email.utils import format_datetime, parsedate_to_datetime
+from typing import Protocol
+
+from .catalogue import SiteSpec
+from .chrome import TODAY, Chrome, page
+from .model import Document
+from .server import Request, Response
+from .state import PortalState
+
+log = logging.getLogger(__name__)
+
+NOT_FOUND_MAIN = '<div class="error"><h2>404</h2><p>对不起，您访问的页面不存在或已被删除。</p><p><a href="/">返回首页</a></p></div>'
+
+
+@dataclass(frozen=True)
+class Route:
+    """A handler and the methods it accepts."""
+
+    handler: Callable[[Request], Response]
+    methods: tuple[str, ...] = ("GET", "HEAD")
+
+
+class Family(Protocol):
+    """A CMS family: how its URLs look and which routes a site of it serves."""
+
+    name: str
+
+    def chrome(self, spec: SiteSpec) -> Chrome:
+        """The site's chrome, with the family's channel URLs."""
+        ...
+
+    def detail_path(self, doc: Document) -> str:
+        """The path of a document's detail page."""
+        ...
+
+    def routes(self, ctx: SiteContext) -> dict[str, Route]:
+        """Every path the site serves, mapped to its route."""
+        ...
+
+
+@dataclass
+class SiteContext:
+    """One site's data and live state, with helpers to answer as that site does."""
+
+    spec: SiteSpec
+    docs: list[Document]
+    state: PortalState
+    chrome: Chrome
+
+    def encode(self, html: str) -> bytes:
+        """Page bytes in the site's codec; a character it cannot hold is a fixture bug."""
+        return html.encode(self.spec.codec, errors="strict")
+
+    def html(self, request: Request, html: str, *, status: int = 200, charset: str | None = None,
+             doc: Document | None = None) -> Response:
+        """An HTML page; with ``doc``, it carries validators and may answer 304."""
+        headers = {"Content-Type": f"text/html; charset={charset or self.spec.charset}"}
+        if doc is not None:
+            etag = '"' + hashlib.sha1(self.encode(html)).hexdigest()[:24] + '"'
+            modified = self.state.last_modified(doc)
+            headers.update({"ETag": etag, "Last-Modified": format_datetime(modified, usegmt=True)})
+            if not_modified(request, etag, modified):
+                return Response(304, b"", {k: v for k, v in headers.items() if k != "Content-Type"})
+        return Response(status, self.encode(html.replace(TODAY, self.state.date_line())), headers)
+
+    def layout(self, column: str, title: str, main: str, extra_head: str = "") -> str:
+        """The full HTML of a page (head, chrome, main), date line still unfilled."""
+        return page(self.spec, self.chrome, column, title, main, extra_head)
+
+    def page(self, request: Request, column: str, title: str, main: str, *, extra_head: str = "",
+             status: int = 200) -> Response:
+        """A full page (head, chrome, main) without validators."""
+        return self.html(request, self.layout(column, title, main, extra_head), status=status)
+
+    def not_found(self, request: Request) -> Response:
+        """The site's small 404 page."""
+        return self.page(request, "错误页面", f"404 页面不存在 - {self.spec.site_name}", NOT_FOUND_MAIN,
+                         status=404)
+
+
+def not_modified(request: Request, etag: str, modified: datetime) -> bool:
+    """RFC 9110 conditional GET: If-None-Match wins; else If-Modified-Since."""
+    if request.method not in ("GET", "HEAD"):
+        return False
+    tags = request.header("If-None-Match")
+    if tags is not None:
+        listed = {t.strip().removeprefix("W/") for t in tags.split(",")}
+        return "*" in listed or etag in listed
+    since = request.header("If-Modified-Since")
+    if since is None:
+        return False
+    try:
+        when = parsedate_to_datetime(since)
+    except (TypeError, ValueError):
+        # RFC 9110 §13.1.3: an invalid date is ignored, so the full page is sent.
+        log.info("ignoring invalid If-Modified-Since %r", since)
+        return False
+    return when.tzinfo is not None and modified.replace(microsecond=0) <= when

@@ -1,0 +1,85 @@
+"""HTML for document bodies (paragraphs, images, tables), and the truth read back from the same blocks."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from .model import Block, Cell, Image, Para, Table
+from .tables import expand_grid
+
+# Paragraph markup by role, as editors (TRS, Word paste) emit it.
+PARA_MARKUP = {
+    "text": '<p style="text-indent:2em;">{}</p>',
+    "heading": '<p style="text-indent:2em;"><strong>{}</strong></p>',
+    "caption": '<p style="text-align:center;">{}</p>',
+    "signature": '<p style="text-align:right;">{}</p>',
+}
+
+
+@dataclass(frozen=True)
+class BodyStyle:
+    """How a family's editor writes a body: image URLs, Word-pasted cells, legacy font spans."""
+
+    image_src: Callable[[Image], str]
+    word_cells: bool = False
+    font: str | None = None
+
+
+def esc(value: str) -> str:
+    """Escape text for an HTML element or a double- or single-quoted attribute."""
+    return html.escape(value, quote=True)
+
+
+def render_para(para: Para, style: BodyStyle) -> str:
+    """One paragraph; the font span (if any) does not change its text."""
+    inner = esc(para.text)
+    if style.font:
+        inner = f'<span style="font-family:{style.font};">{inner}</span>'
+    return PARA_MARKUP[para.role].format(inner)
+
+
+def render_cell(cell: Cell, style: BodyStyle) -> str:
+    """One ``<td>`` with its spans; Word-pasted cells wrap their text in ``<p>``."""
+    spans = "".join(f' {name}="{n}"' for name, n in (("rowspan", cell.rowspan), ("colspan", cell.colspan)) if n > 1)
+    inner = "&nbsp;" if cell.nbsp else esc(cell.text)
+    if style.word_cells:
+        return f'<td{spans} nowrap style="width:{60 * cell.colspan}px;"><p align="center">{inner}</p></td>'
+    return f'<td{spans} align="center">{inner}</td>'
+
+
+def render_table(table: Table, style: BodyStyle) -> str:
+    """A body table as the editor leaves it (border 1, collapsed)."""
+    rows = "".join("<tr>" + "".join(render_cell(c, style) for c in row) + "</tr>\n" for row in table.rows)
+    return ('<table border="1" cellspacing="0" cellpadding="0" style="border-collapse:collapse;margin:0 auto;">'
+            f"<tbody>\n{rows}</tbody></table>")
+
+
+def render_block(block: Block, style: BodyStyle) -> str:
+    """Any body block."""
+    if isinstance(block, Para):
+        return render_para(block, style)
+    if isinstance(block, Image):
+        return f'<p style="text-align:center;"><img src="{esc(style.image_src(block))}" border="0" alt=""></p>'
+    return render_table(block, style)
+
+
+def render_blocks(blocks: Iterable[Block], style: BodyStyle) -> str:
+    """The whole body, one block per line."""
+    return "\n".join(render_block(b, style) for b in blocks)
+
+
+def paragraphs_of(blocks: Iterable[Block]) -> list[str]:
+    """The text paragraphs of a body in order (headings, captions and signature included)."""
+    return [b.text for b in blocks if isinstance(b, Para)]
+
+
+def grids_of(blocks: Iterable[Block]) -> list[list[list[str]]]:
+    """The tables of a body as grids, spans expanded, blank cells as ``""``."""
+    return [expand_grid(b) for b in blocks if isinstance(b, Table)]
+
+
+def images_of(blocks: Iterable[Block]) -> list[Image]:
+    """The images of a body."""
+    return [b for b in blocks if isinstance(b, Image)]

@@ -1,0 +1,168 @@
+"""The HTTP layer: one ThreadingHTTPServer per site on 127.0.0.1, port chosen by the OS."""
+
+from __future__ import annotations
+
+import logging
+import socket
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qsl, urlsplit
+
+log = logging.getLogger(__name__)
+
+MAX_REQUEST_BODY = 1024 * 1024
+IDLE_TIMEOUT = 30.0  # seconds a kept-alive connection may sit idle before its thread ends
+
+
+@dataclass
+class Request:
+    """One parsed request; ``target`` is the raw path with its query string."""
+
+    method: str
+    target: str
+    headers: dict[str, str]
+    body: bytes = b""
+
+    @property
+    def path(self) -> str:
+        return urlsplit(self.target).path
+
+    @property
+    def query(self) -> dict[str, str]:
+        return dict(parse_qsl(urlsplit(self.target).query, keep_blank_values=True))
+
+    def header(self, name: str) -> str | None:
+        """A request header, case-insensitively."""
+        lowered = name.lower()
+        return next((v for k, v in self.headers.items() if k.lower() == lowered), None)
+
+
+@dataclass
+class Response:
+    """What to send back; a streamed ``body`` needs ``length``."""
+
+    status: int = 200
+    body: bytes | Iterable[bytes] = b""
+    headers: dict[str, str] = field(default_factory=dict)
+    length: int | None = None
+
+    def content_length(self) -> int:
+        """The length to announce."""
+        if isinstance(self.body, bytes):
+            return len(self.body)
+        if self.length is None:
+            raise ValueError("a streamed response needs an explicit length")
+        return self.length
+
+
+App = Callable[[Request], Response]
+
+
+class Handler(BaseHTTPRequestHandler):
+    """Turns HTTP/1.1 requests into :class:`Request` objects for the site's app."""
+
+    protocol_version = "HTTP/1.1"
+    server_version = "nginx"
+    sys_version = ""
+    timeout = IDLE_TIMEOUT
+    server: PortalHTTPServer
+
+    def do_GET(self) -> None:
+        self.dispatch(b"")
+
+    def do_HEAD(self) -> None:
+        self.dispatch(b"")
+
+    def do_POST(self) -> None:
+        size = int(self.headers.get("Content-Length") or 0)
+        if size > MAX_REQUEST_BODY:
+            self.send_error(413, "request body too large")
+            return
+        self.dispatch(self.rfile.read(size))
+
+    def dispatch(self, body: bytes) -> None:
+        """Ask the app for a response and write it."""
+        request = Request(self.command, self.path, dict(self.headers.items()), body)
+        try:
+            response = self.server.app(request)
+        except Exception:
+            # A fixture bug must show up as a 500 and a traceback, not as a dropped connection.
+            log.exception("fixture portal failed on %s %s", self.command, self.path)
+            response = Response(500, b"internal error", {"Content-Type": "text/plain; charset=utf-8"})
+        self.write(response)
+
+    def write(self, response: Response) -> None:
+        """Send status, headers and (unless HEAD or bodiless) the body."""
+        self.send_response(response.status)
+        bodiless = response.status in (204, 304) or response.status < 200
+        for name, value in response.headers.items():
+            self.send_header(name, value)
+        if not bodiless:
+            self.send_header("Content-Length", str(response.content_length()))
+        self.end_headers()
+        if self.command == "HEAD" or bodiless:
+            return
+        chunks = [response.body] if isinstance(response.body, bytes) else response.body
+        try:
+            for chunk in chunks:
+                self.wfile.write(chunk)
+        except (BrokenPipeError, ConnectionResetError) as exc:
+            # The client hung up mid-body (e.g. a size cap on /huge): expected, but say so.
+            log.info("client closed %s %s mid-body: %s", self.command, self.path, exc)
+            self.close_connection = True
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        """No access log on stderr: the portal keeps its own request log."""
+
+
+class PortalHTTPServer(ThreadingHTTPServer):
+    """A threading server that can cut its open keep-alive connections when stopped."""
+
+    daemon_threads = True
+
+    def __init__(self, app: App) -> None:
+        self.app = app
+        self.open_sockets: set[socket.socket] = set()
+        self.sockets_lock = threading.Lock()
+        super().__init__(("127.0.0.1", 0), Handler)
+
+    def process_request(self, request: socket.socket, client_address: object) -> None:  # type: ignore[override]
+        with self.sockets_lock:
+            self.open_sockets.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request: socket.socket) -> None:  # type: ignore[override]
+        with self.sockets_lock:
+            self.open_sockets.discard(request)
+        super().shutdown_request(request)
+
+    def close_connections(self) -> None:
+        """Shut down every open connection so no handler keeps serving after a stop."""
+        with self.sockets_lock:
+            sockets = list(self.open_sockets)
+        for sock in sockets:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError as exc:  # already closed by the peer
+                log.debug("connection already closed: %s", exc)
+
+
+class RunningServer:
+    """A started server and its thread."""
+
+    def __init__(self, app: App) -> None:
+        self.httpd = PortalHTTPServer(app)
+        host, port = self.httpd.server_address[:2]
+        self.base_url = f"http://{host}:{port}"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, name=f"fixture {self.base_url}",
+                                       daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        """Stop accepting, close the listening socket and cut open connections."""
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        self.httpd.close_connections()
+        self.thread.join()

@@ -1,0 +1,99 @@
+"""Helpers for the archive tests: hand-built extractions, a toy extractor, and a checked archive fixture."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import archive
+from crawler.capture import Capture
+from crawler.errors import ExtractionError
+
+EXTRACTION_KEYS = (
+    "title", "text", "index_no", "topic", "issuer", "written_date", "publish_date", "doc_no", "validity",
+    "keywords", "site_name", "site_id_code", "report_year", "report_year_rule", "region", "encoding",
+    "encoding_rule", "content_type", "tables", "attachments", "flags", "stage", "is_soft_404",
+    "extractor_version",
+)
+
+REPORT_TEXT = (
+    "本报告依据《中华人民共和国政府信息公开条例》编制。\n"
+    "一、总体情况\n"
+    "2022年，全市政府信息公开工作扎实推进，依申请公开办理规范。\n"
+    "二、主动公开政府信息情况\n"
+    "三、收到和处理政府信息公开申请情况\n"
+)
+
+
+def extraction(**fields: Any) -> dict[str, Any]:
+    """A complete extraction dict as crawler.extract produces it; ``fields`` override the defaults."""
+    result: dict[str, Any] = dict.fromkeys(EXTRACTION_KEYS)
+    result.update(
+        title="青岚市2022年政府信息公开工作年度报告", text=REPORT_TEXT, issuer="青岚市人民政府办公室",
+        publish_date="2023-01-20", report_year=2022, report_year_rule="title", encoding="utf-8",
+        encoding_rule="http-header", content_type="html", tables=[], attachments=[], flags=[],
+        stage="container:#zoom", is_soft_404=False, extractor_version="1",
+    )
+    result.update(fields)
+    return result
+
+
+def page(url: str = "http://qinglan.example/xxgk/2023/t1.html", *, site: str = "qinglan",
+         body: bytes | None = None, **fields: Any) -> Capture:
+    """A 200 page capture whose extraction comes from the toy extractor (as the pipeline would do)."""
+    body = body if body is not None else report_body()
+    extraction_fields = {k: fields.pop(k) for k in list(fields) if k in EXTRACTION_KEYS}
+    result = {**toy_extract(body, url, None), **extraction_fields}
+    return Capture(url=url, site=site, status=200, body=body, extraction=result, **fields)
+
+
+def report_body(text: str = REPORT_TEXT, *, title: str = "青岚市2022年政府信息公开工作年度报告",
+                header_date: str = "2023-02-01 星期三") -> bytes:
+    """A tiny 'page': a chrome date line, the title, then the text (see toy_extract)."""
+    return f"{header_date}\n{title}\n{text}".encode("utf-8")
+
+
+_HEADER_DATE = re.compile(r"^\d{4}-\d{2}-\d{2} 星期[一二三四五六日]$")
+
+
+def toy_extract(body: bytes, url: str, headers: Mapping[str, str] | None) -> dict[str, Any]:
+    """A minimal extractor over report_body() bytes: drops the chrome date line like the real one."""
+    if body.startswith(b"BROKEN"):
+        raise ExtractionError("toy extractor cannot read this body")
+    lines = [line for line in body.decode("utf-8").split("\n") if not _HEADER_DATE.match(line)]
+    title, text = (lines[0], "\n".join(lines[1:])) if lines else (None, "")
+    return extraction(title=title, text=text, is_soft_404="页面不存在" in text)
+
+
+def toy_extract_v2(body: bytes, url: str, headers: Mapping[str, str] | None) -> dict[str, Any]:
+    """A 'newer' toy extractor that also drops 浏览次数 counter lines, which v1 kept."""
+    result = toy_extract(body, url, headers)
+    result["text"] = "\n".join(l for l in result["text"].split("\n") if not l.startswith("浏览次数"))
+    return result
+
+
+def error(url: str, error_class: str, *, site: str = "qinglan", status: int | None = None,
+          kind: str = "page", **fields: Any) -> Capture:
+    """A failed fetch."""
+    return Capture(url=url, site=site, kind=kind, status=status, error_class=error_class,
+                   error_message=f"{error_class} while fetching", **fields)
+
+
+def not_modified(url: str, *, site: str = "qinglan") -> Capture:
+    """A 304 answer to a conditional request."""
+    return Capture(url=url, site=site, status=304)
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Iterator[archive.Archive]:
+    """A fresh archive file; after the test it must pass every check."""
+    opened = archive.open_archive(tmp_path / "archive.db")
+    try:
+        yield opened
+        assert opened.check() == []
+    finally:
+        opened.close()
