@@ -48,19 +48,23 @@ def demo(db_path: str) -> None:
 @click.option("--concurrency", type=int, default=None, help="Requests in flight per host (default 1).")
 @click.option("--workers", type=int, default=None, help="Extraction processes (default 2; 0 = inline).")
 @click.option("--log-level", default="WARNING", show_default=True)
+@click.option("--label", default="crawl", show_default=True, help="Names the run in the archive (the scheduler sets it).")
 def crawl(start_urls: tuple[str, ...], db_path: str, delay: float | None, concurrency: int | None,
-          workers: int | None, log_level: str) -> None:
+          workers: int | None, log_level: str, label: str) -> None:
     """Crawl portals from their homepages (START_URLS) into the archive."""
     from crawler.runner import run_crawl
 
-    settings: dict[str, Any] = {"LOG_LEVEL": log_level.upper()}
+    settings: dict[str, Any] = {"LOG_LEVEL": log_level.upper(), "NIANBAO_COMMAND": label}
     if delay is not None:
         settings.update(DOWNLOAD_DELAY=delay, AUTOTHROTTLE_ENABLED=delay > 0)
     if concurrency is not None:
         settings["CONCURRENT_REQUESTS_PER_DOMAIN"] = concurrency
     if workers is not None:
         settings["NIANBAO_EXTRACT_WORKERS"] = workers
-    run_id = run_crawl(list(start_urls), db_path=db_path, settings=settings)
+    try:
+        run_id = run_crawl(list(start_urls), db_path=db_path, settings=settings)
+    except NianbaoError as exc:
+        raise click.ClickException(str(exc)) from exc
     _print_summary(db_path, run_id)
 
 

@@ -10,6 +10,8 @@ from typing import Any
 from scrapy.crawler import AsyncCrawlerProcess
 from scrapy.settings import Settings
 
+from crawler.lock import writer_lock
+
 # Settings for crawling the loopback fixture portal: politeness protects real servers, not ours.
 FIXTURE_SETTINGS: dict[str, Any] = {
     "DOWNLOAD_DELAY": 0,
@@ -38,8 +40,9 @@ def run_crawl(start_urls: Sequence[str], *, db_path: str | Path, settings: Mappi
     """
     from spiders.annual_reports import AnnualReportsSpider
 
-    process = AsyncCrawlerProcess(crawl_settings(db_path, settings))
-    crawler = process.create_crawler(AnnualReportsSpider)
-    process.crawl(crawler, start_urls=list(start_urls))
-    process.start()
+    with writer_lock(db_path):
+        process = AsyncCrawlerProcess(crawl_settings(db_path, settings))
+        crawler = process.create_crawler(AnnualReportsSpider)
+        process.crawl(crawler, start_urls=list(start_urls))
+        process.start()
     return crawler.stats.get_value("nianbao/run_id") if crawler.stats else None

@@ -1,0 +1,233 @@
+"""Nightly refresh: run each site group's crawl on its cron schedule, one subprocess per crawl.
+
+    python scheduler.py --once            # run every group now, then exit
+    python scheduler.py                   # serve forever (APScheduler 3.x BlockingScheduler)
+    python scheduler.py --config nianbao.toml
+
+Twisted's reactor cannot restart inside one process, so each crawl is a fresh
+``nianbao crawl`` subprocess with a wall-clock limit. Jobs run with ``max_instances=1`` and
+``coalesce=True``: an overlapping trigger is skipped, a backlog of missed runs becomes one run.
+SIGTERM/SIGINT stop the running crawl gracefully (it records an interrupted run) and exit 0.
+Logs are JSON lines on stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import signal
+import subprocess
+import sys
+import threading
+import tomllib
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from apscheduler.events import EVENT_JOB_MAX_INSTANCES, EVENT_JOB_MISSED, JobExecutionEvent
+from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.cron import CronTrigger
+
+DEFAULT_CRON = "0 2 * * *"
+DEFAULT_TIMEZONE = "Asia/Shanghai"
+STOP_GRACE_SECONDS = 60
+
+log = logging.getLogger("nianbao.scheduler")
+
+
+@dataclass(frozen=True)
+class Group:
+    """A set of sites crawled together on one schedule."""
+
+    name: str
+    cron: str = DEFAULT_CRON
+    timezone: str = DEFAULT_TIMEZONE
+    sites: tuple[str, ...] = ("*",)
+    start_urls: tuple[str, ...] = ()
+    time_limit_seconds: int = 6 * 3600
+    misfire_grace_seconds: int = 3600
+    crawl_args: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        return f"scheduler:{self.name}"
+
+
+@dataclass(frozen=True)
+class Config:
+    db: str = "nianbao.db"
+    groups: tuple[Group, ...] = field(default_factory=lambda: (Group("nightly"),))
+
+
+def load_config(path: Path | None) -> Config:
+    """The ``[scheduler]`` table of the project's config file, or the defaults."""
+    if path is None:
+        return Config()
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    section = data.get("scheduler", {})
+    defaults = {k: section[k] for k in ("cron", "timezone", "time_limit_seconds", "misfire_grace_seconds") if k in section}
+    groups = tuple(_group(raw, defaults) for raw in section.get("group", [])) or (Group("nightly", **defaults),)
+    return Config(db=section.get("db", data.get("archive", {}).get("db", "nianbao.db")), groups=groups)
+
+
+def _group(raw: dict[str, Any], defaults: dict[str, Any]) -> Group:
+    values = {**defaults, **raw}
+    for key in ("sites", "start_urls", "crawl_args"):
+        if key in values:
+            values[key] = tuple(values[key])
+    return Group(**values)
+
+
+def make_trigger(group: Group) -> CronTrigger:
+    """A cron trigger; six fields means seconds first (for fast schedules in tests)."""
+    fields = group.cron.split()
+    if len(fields) == 6:
+        second, minute, hour, day, month, dow = fields
+        return CronTrigger(second=second, minute=minute, hour=hour, day=day, month=month, day_of_week=dow,
+                           timezone=group.timezone)
+    return CronTrigger.from_crontab(group.cron, timezone=group.timezone)
+
+
+def crawl_command(group: Group, db: str) -> list[str]:
+    """The ``nianbao crawl`` command line for one group."""
+    cmd = [sys.executable, "-m", "crawler.cli", "crawl", "--db", db, "--label", group.label, *group.crawl_args]
+    if group.start_urls:
+        return [*cmd, *group.start_urls]
+    if "*" in group.sites:
+        return [*cmd, "--all"]
+    return [*cmd, *[arg for site in group.sites for arg in ("--site", site)]]
+
+
+class Runner:
+    """Runs crawls as subprocesses, one at a time, and stops them gracefully on request."""
+
+    def __init__(self, db: str):
+        self.db = db
+        self.stopping = threading.Event()
+        self.idle = threading.Event()
+        self.idle.set()
+        self._child: subprocess.Popen[bytes] | None = None
+        self._lock = threading.Lock()
+
+    def run_group(self, group: Group) -> int | None:
+        """One crawl of ``group``; returns its exit code (None when the scheduler is stopping)."""
+        if self.stopping.is_set():
+            return None
+        started = datetime.now().astimezone()
+        emit("crawl_start", group=group.name)
+        self.idle.clear()
+        with self._lock:
+            self._child = subprocess.Popen(crawl_command(group, self.db))
+        try:
+            code = self._child.wait(timeout=group.time_limit_seconds)
+        except subprocess.TimeoutExpired:
+            emit("crawl_time_limit", group=group.name, seconds=group.time_limit_seconds, level="warning")
+            code = self._stop_child()
+        finally:
+            with self._lock:
+                self._child = None
+            self.idle.set()
+        seconds = round((datetime.now().astimezone() - started).total_seconds(), 1)
+        emit("crawl_end", group=group.name, exit_code=code, seconds=seconds,
+             level="info" if code == 0 else "error")
+        return code
+
+    def _stop_child(self) -> int:
+        """SIGTERM (Scrapy closes the spider and records an interrupted run), then SIGKILL."""
+        child = self._child
+        if child is None:
+            return 0
+        child.send_signal(signal.SIGTERM)
+        try:
+            return child.wait(timeout=STOP_GRACE_SECONDS)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            return child.wait()
+
+    def stop(self) -> None:
+        self.stopping.set()
+        with self._lock:
+            child = self._child
+        if child is not None and child.poll() is None:
+            child.send_signal(signal.SIGTERM)
+
+
+def last_success(db: str, label: str) -> datetime | None:
+    """When the last successful run of ``label`` finished, from the archive."""
+    if not Path(db).exists():
+        return None
+    import archive
+
+    with archive.open_archive(db, readonly=True) as store:
+        finished = store.last_successful_run(label)
+    return datetime.fromisoformat(finished.replace("Z", "+00:00")) if finished else None
+
+
+def needs_catch_up(group: Group, db: str, now: datetime) -> bool:
+    """True when the last successful run is older than one interval of the group's schedule."""
+    trigger = make_trigger(group)
+    first = trigger.get_next_fire_time(None, now)
+    second = trigger.get_next_fire_time(first, first + timedelta(microseconds=1)) if first else None
+    if first is None or second is None:
+        return False
+    last = last_success(db, group.label)
+    return last is None or now - last > second - first
+
+
+def build_scheduler(config: Config, runner: Runner) -> BlockingScheduler:
+    scheduler = BlockingScheduler(timezone=ZoneInfo(DEFAULT_TIMEZONE))
+    now = datetime.now(ZoneInfo(DEFAULT_TIMEZONE))
+    for group in config.groups:
+        catch_up = needs_catch_up(group, config.db, now)
+        scheduler.add_job(runner.run_group, make_trigger(group), args=[group], id=group.name, name=group.label,
+                          max_instances=1, coalesce=True, misfire_grace_time=group.misfire_grace_seconds,
+                          replace_existing=True, **({"next_run_time": now} if catch_up else {}))
+        emit("scheduled", group=group.name, cron=group.cron, timezone=group.timezone, catch_up=catch_up)
+    scheduler.add_listener(_on_skip, EVENT_JOB_MISSED | EVENT_JOB_MAX_INSTANCES)
+    return scheduler
+
+
+def _on_skip(event: JobExecutionEvent) -> None:
+    reason = "missed" if event.code == EVENT_JOB_MISSED else "still running"
+    emit("trigger_skipped", group=event.job_id, reason=reason, level="warning")
+
+
+def emit(event: str, *, level: str = "info", **fields: Any) -> None:
+    """One structured log line."""
+    record = {"ts": datetime.now().astimezone().isoformat(timespec="seconds"), "level": level, "event": event, **fields}
+    print(json.dumps(record, ensure_ascii=False), flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--config", type=Path, help="config file with a [scheduler] table (default: ./nianbao.toml if present)")
+    parser.add_argument("--db", help="archive file (overrides the config)")
+    parser.add_argument("--once", action="store_true", help="run every group now, then exit")
+    args = parser.parse_args(argv)
+    config_path = args.config or (Path("nianbao.toml") if Path("nianbao.toml").exists() else None)
+    config = load_config(config_path)
+    db = args.db or config.db
+    runner = Runner(db)
+    if args.once:
+        codes = [runner.run_group(group) for group in config.groups]
+        return 0 if all(code == 0 for code in codes) else 1
+    scheduler = build_scheduler(Config(db=db, groups=config.groups), runner)
+
+    def stop(signum: int, _frame: Any) -> None:
+        emit("stopping", signal=signal.Signals(signum).name)
+        runner.stop()
+        scheduler.shutdown(wait=False)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    scheduler.start()
+    runner.idle.wait()  # the stopped crawl records its interrupted run before we exit
+    emit("stopped")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
