@@ -16,7 +16,9 @@ from crawler.errors import ArchiveError
 DOCUMENT_FILTERS = {"kind": ("page", "attachment"), "status": ("live", "removed")}
 DIFF_FIELDS = tuple(name for name in EXTRACTION_COLUMNS if name != "text")
 
-_VERSION_SQL = "SELECT v.*, d.url, d.status AS document_status FROM versions v JOIN documents d ON d.id = v.document_id"
+_VERSION_SQL = (
+    "SELECT v.*, d.url, d.status AS document_status FROM versions v JOIN documents d ON d.id = v.document_id"
+)
 _TIMELINE_SQL = (
     "SELECT c.id AS capture_id, c.fetched_at, c.run_id, c.status, c.outcome, c.error_class, "
     "c.error_message, c.sha256, c.size, c.etag, c.last_modified, c.final_url, "

@@ -20,7 +20,8 @@ INVARIANTS = (
     ("document has no current version",
      "SELECT id FROM documents WHERE current_version_id IS NULL"),
     ("current version belongs to another document",
-     "SELECT d.id FROM documents d JOIN versions v ON v.id = d.current_version_id WHERE v.document_id != d.id"),
+     "SELECT d.id FROM documents d JOIN versions v ON v.id = d.current_version_id "
+     "WHERE v.document_id != d.id"),
     ("current version is not the latest",
      "SELECT d.id FROM documents d JOIN versions v ON v.id = d.current_version_id "
      "WHERE v.number != (SELECT max(number) FROM versions WHERE document_id = d.id)"),
@@ -142,29 +143,29 @@ def _fsync_dir(directory: Path) -> None:
 
 
 def _scalar(db: Database, sql: str) -> Any:
+    """The single value of ``sql``."""
     return db.execute(sql).fetchone()[0]
 
 
 def _grouped(db: Database, sql: str) -> dict[str, int]:
+    """{group: count} from a two-column ``sql``."""
     return dict(db.execute(sql).fetchall())
 
 
 def stats(db: Database) -> dict[str, Any]:
     """Counts across the archive."""
-    one = lambda sql: _scalar(db, sql)  # noqa: E731
-    by = lambda sql: _grouped(db, sql)  # noqa: E731
-    documents = by("SELECT status, count(*) FROM documents GROUP BY status")
-    captures = by("SELECT outcome, count(*) FROM captures GROUP BY outcome")
+    documents = _grouped(db, "SELECT status, count(*) FROM documents GROUP BY status")
+    captures = _grouped(db, "SELECT outcome, count(*) FROM captures GROUP BY outcome")
     return {
-        "sites": one("SELECT count(*) FROM sites"),
+        "sites": _scalar(db, "SELECT count(*) FROM sites"),
         "documents": {"live": documents.get("live", 0), "removed": documents.get("removed", 0),
                       "total": sum(documents.values())},
-        "reports": one("SELECT count(*) FROM current_reports WHERE report_year IS NOT NULL"),
-        "versions": one("SELECT count(*) FROM versions"),
+        "reports": _scalar(db, "SELECT count(*) FROM current_reports WHERE report_year IS NOT NULL"),
+        "versions": _scalar(db, "SELECT count(*) FROM versions"),
         "captures": {**captures, "total": sum(captures.values())},
-        "blobs": one("SELECT count(*) FROM blobs"),
-        "raw_bytes": one("SELECT coalesce(sum(size), 0) FROM blobs"),
-        "stored_bytes": one("SELECT coalesce(sum(length(data)), 0) FROM blobs"),
-        "captured_bytes": one("SELECT coalesce(sum(size), 0) FROM captures"),
-        "runs": by("SELECT status, count(*) FROM runs GROUP BY status"),
+        "blobs": _scalar(db, "SELECT count(*) FROM blobs"),
+        "raw_bytes": _scalar(db, "SELECT coalesce(sum(size), 0) FROM blobs"),
+        "stored_bytes": _scalar(db, "SELECT coalesce(sum(length(data)), 0) FROM blobs"),
+        "captured_bytes": _scalar(db, "SELECT coalesce(sum(size), 0) FROM captures"),
+        "runs": _grouped(db, "SELECT status, count(*) FROM runs GROUP BY status"),
     }

@@ -60,7 +60,8 @@ def touch_site(db: Database, site: str, seen_at: str) -> None:
     """Create the site on first sight; move its last_seen forward."""
     db.execute(
         "INSERT INTO sites(name, first_seen, last_seen) VALUES (?, ?, ?) ON CONFLICT(name) DO UPDATE "
-        "SET last_seen = max(last_seen, excluded.last_seen), first_seen = min(first_seen, excluded.first_seen)",
+        "SET last_seen = max(last_seen, excluded.last_seen), "
+        "first_seen = min(first_seen, excluded.first_seen)",
         [site, seen_at, seen_at],
     )
 

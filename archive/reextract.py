@@ -20,6 +20,8 @@ from archive.connection import write_transaction
 from archive.rules import Facts, content_digest, decide_document, row_error
 from crawler.errors import NianbaoError
 
+COUNTS = ("urls", "versions_before", "versions_after", "documents_created", "documents_deleted",
+          "extraction_failures")
 ExtractFn = Callable[[bytes, str, Mapping[str, str] | None], dict[str, Any]]
 
 _CAPTURES_SQL = (
@@ -78,7 +80,7 @@ def stale_urls(db: Database, extractor_version: str, force: bool) -> list[str]:
 def reextract(db: Database, extract_fn: ExtractFn, extractor_version: str, force: bool = False) -> dict:
     """Re-extract and replay every stale URL, one transaction per URL; return counts."""
     extractor = Extractor(db, extract_fn, extractor_version)
-    counts: Counter[str] = Counter()
+    counts: Counter[str] = Counter(dict.fromkeys(COUNTS, 0))
     for url in stale_urls(db, extractor_version, force):
         _warm(db, url, extractor)  # extraction is slow: do it before taking the write lock
         with write_transaction(db):
@@ -164,13 +166,15 @@ def _detach(db: Database, doc_id: int) -> list[int]:
     """Unhook a document from its versions (index entry, current pointer, captures); return their ids."""
     fts.set_current(db, doc_id, None)
     db.execute("UPDATE captures SET version_id = NULL WHERE document_id = ?", [doc_id])
-    return [r[0] for r in db.execute("SELECT id FROM versions WHERE document_id = ? ORDER BY number", [doc_id])]
+    ids = db.execute("SELECT id FROM versions WHERE document_id = ? ORDER BY number", [doc_id])
+    return [row[0] for row in ids]
 
 
 def _create_document(db: Database, first: dict[str, Any]) -> int:
     """The document a replay found content for, where recording had found none."""
     cursor = db.execute(
-        "INSERT INTO documents(url, site, kind, first_seen, last_seen, status) VALUES (?, ?, ?, ?, ?, 'live')",
+        "INSERT INTO documents(url, site, kind, first_seen, last_seen, status) "
+        "VALUES (?, ?, ?, ?, ?, 'live')",
         [first["url"], first["site"], first["kind"], first["fetched_at"], first["fetched_at"]],
     )
     record.link_parent(db, cursor.lastrowid, first["parent_url"])

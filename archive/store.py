@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 from typing import Any
+
+from sqlite_utils import Database
 
 from archive import blobs, history, maintenance, reextract, record, runs, search
 from archive.connection import connect, read_snapshot, write_transaction
@@ -30,7 +33,7 @@ def open_archive(path: str | Path, *, readonly: bool = False) -> Archive:
     return Archive(db, Path(path), readonly=readonly)
 
 
-def _migrate(db: Any, path: str | Path) -> None:
+def _migrate(db: Database, path: str | Path) -> None:
     """Apply pending migrations under the write lock, so two openers never race."""
     try:
         with write_transaction(db):
@@ -42,7 +45,7 @@ def _migrate(db: Any, path: str | Path) -> None:
         raise ArchiveError(f"cannot migrate archive {path}: {exc}") from exc
 
 
-def _require_current_schema(db: Any, path: str | Path) -> None:
+def _require_current_schema(db: Database, path: str | Path) -> None:
     """A read-only archive cannot be migrated, so it must already be current."""
     stored = stored_schema_version(db)
     if stored != SCHEMA_VERSION:
@@ -53,7 +56,7 @@ def _require_current_schema(db: Any, path: str | Path) -> None:
 class Archive:
     """A versioned archive of captures; see docs/archive.md."""
 
-    def __init__(self, db: Any, path: Path, *, readonly: bool) -> None:
+    def __init__(self, db: Database, path: Path, *, readonly: bool) -> None:
         self.db, self.path, self.readonly = db, path, readonly
 
     def __enter__(self) -> Archive:
@@ -67,11 +70,16 @@ class Archive:
         """Close the connection."""
         self.db.close()
 
-    def _writing(self, action: str) -> Any:
-        """The write transaction for ``action``; refused on a read-only archive."""
+    @contextmanager
+    def _writing(self, action: str) -> Iterator[None]:
+        """The write transaction for ``action``; refused on a read-only archive, SQLite errors wrapped."""
         if self.readonly:
             raise ArchiveError(f"cannot {action}: archive opened read-only")
-        return write_transaction(self.db)
+        try:
+            with write_transaction(self.db):
+                yield
+        except sqlite3.Error as exc:
+            raise ArchiveError(f"cannot {action}: {exc}") from exc
 
     def start_run(self, *, command: str, sites: list[str]) -> int:
         """Record a new run in status "running"; return its id."""
@@ -85,11 +93,8 @@ class Archive:
 
     def record_capture(self, capture: Capture, *, run_id: int | None = None) -> Recorded:
         """Store one capture and everything it implies, in one transaction."""
-        try:
-            with self._writing("record a capture"):
-                return record.record(self.db, capture, run_id)
-        except sqlite3.Error as exc:
-            raise ArchiveError(f"cannot record capture of {capture.url}: {exc}") from exc
+        with self._writing(f"record capture of {capture.url}"):
+            return record.record(self.db, capture, run_id)
 
     def validators(self, url: str) -> dict[str, str | None] | None:
         """ETag and Last-Modified for a conditional request, or None when a full fetch is due."""

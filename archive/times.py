@@ -11,6 +11,7 @@ _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def _format(moment: datetime) -> str:
+    """``moment`` as stored: UTC, whole seconds, Z suffix."""
     return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 

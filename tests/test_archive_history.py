@@ -106,7 +106,8 @@ def test_documents_filters(three_versions: Archive) -> None:
     three_versions.record_capture(page("http://b.example/1.html", site="b"))
     three_versions.record_capture(error("http://b.example/1.html", "not_found", site="b", status=404))
     assert [d["url"] for d in three_versions.documents(status="live")] == [URL]
-    assert [d["url"] for d in three_versions.documents(kind="page", status="removed")] == ["http://b.example/1.html"]
+    removed = three_versions.documents(kind="page", status="removed")
+    assert [d["url"] for d in removed] == ["http://b.example/1.html"]
     assert list(three_versions.documents(kind="attachment")) == []
     with pytest.raises(ArchiveError, match="status"):
         list(three_versions.documents(status="gone"))
@@ -120,5 +121,6 @@ def test_changes_view_answers_changed_since_a_date(three_versions: Archive) -> N
 
 
 def test_current_reports_view_has_one_row_per_live_document(three_versions: Archive) -> None:
-    rows = three_versions.db.execute("SELECT url, version, report_year, issuer FROM current_reports").fetchall()
+    sql = "SELECT url, version, report_year, issuer FROM current_reports"
+    rows = three_versions.db.execute(sql).fetchall()
     assert rows == [(URL, 3, 2022, "青岚市人民政府办公室")]

@@ -30,7 +30,8 @@ def test_first_capture_is_new_with_version_one(db: Archive) -> None:
 def test_same_body_again_is_unchanged_and_stores_nothing_new(db: Archive) -> None:
     first = db.record_capture(page(URL))
     again = db.record_capture(page(URL, fetched_at="2030-01-01T00:00:00Z"))
-    assert (again.outcome, again.version_id, again.document_id) == ("unchanged", first.version_id, first.document_id)
+    assert again.outcome == "unchanged"
+    assert (again.version_id, again.document_id) == (first.version_id, first.document_id)
     assert scalar(db, "SELECT count(*) FROM versions") == 1
     assert scalar(db, "SELECT count(*) FROM blobs") == 1
     assert scalar(db, "SELECT last_seen FROM documents") == "2030-01-01T00:00:00Z"
@@ -164,6 +165,7 @@ def test_identical_bodies_across_sites_are_stored_once(db: Archive) -> None:
     db.record_capture(page("http://b.example/9.html", site="b", body=body))
     stats = db.stats()
     assert stats["blobs"] == 1 and stats["sites"] == 2 and stats["documents"]["live"] == 2
+    assert stats["reports"] == 2 and stats["versions"] == 2 and stats["captures"] == {"new": 2, "total": 2}
     assert stats["captured_bytes"] == 2 * len(body) and stats["raw_bytes"] == len(body)
     assert stats["stored_bytes"] < len(body)
 
@@ -250,7 +252,8 @@ def test_fetched_at_is_normalised_to_utc_and_bad_times_are_refused(db: Archive) 
 
 def test_headers_are_stored_as_json(db: Archive) -> None:
     db.record_capture(page(URL, headers={"Content-Type": "text/html; charset=GBK"}))
-    assert scalar(db, "SELECT json_extract(headers, '$.Content-Type') FROM captures") == "text/html; charset=GBK"
+    stored = scalar(db, "SELECT json_extract(headers, '$.Content-Type') FROM captures")
+    assert stored == "text/html; charset=GBK"
 
 
 def test_sites_and_documents_keep_the_earliest_first_seen_and_latest_last_seen(db: Archive) -> None:

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import textwrap
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -146,7 +147,10 @@ WRITER = textwrap.dedent("""
               "extractor_version").split()
     db = archive.open_archive(sys.argv[1])
     # Announce each transaction once its first row is written: a kill after this line lands mid-write.
-    db.db.conn.set_trace_callback(lambda sql: sql.startswith("INSERT INTO blobs") and print("writing", flush=True))
+    def announce(sql):
+        if sql.startswith("INSERT INTO blobs"):
+            print("writing", flush=True)
+    db.db.conn.set_trace_callback(announce)
     start = db.stats()["captures"]["total"]
     for i in range(start, start + 100000):
         text = f"第{i}号报告。" + "政府信息公开工作年度报告。依申请公开。" * 1500
@@ -161,7 +165,7 @@ WRITER = textwrap.dedent("""
 
 
 def run_writer_until_killed(script: Path, path: Path, after_commits: int) -> int:
-    """Start the writer; SIGKILL it inside the transaction after ``after_commits``; return commits reported."""
+    """Run the writer, SIGKILL it inside a transaction after ``after_commits``; return commits reported."""
     proc = subprocess.Popen([sys.executable, str(script), str(path), str(ROOT)], stdout=subprocess.PIPE,
                             text=True)
     committed = 0
@@ -191,7 +195,9 @@ def test_sigkill_mid_write_leaves_every_capture_whole(tmp_path: Path) -> None:
 
 def assert_wholly_present(db: Archive, captures: int) -> None:
     """Each capture brought its blob, document and version, and nothing else exists."""
-    one = lambda sql: db.db.execute(sql).fetchone()[0]  # noqa: E731
+    def one(sql: str) -> object:
+        return db.db.execute(sql).fetchone()[0]
+
     assert one("SELECT count(*) FROM versions") == captures
     assert one("SELECT count(*) FROM captures WHERE version_id IS NULL OR sha256 IS NULL") == 0
     assert one("SELECT count(*) FROM blobs WHERE sha256 NOT IN (SELECT sha256 FROM captures)") == 0
@@ -243,7 +249,7 @@ def test_backup_holds_only_committed_data(db: Archive, tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def damaged(tmp_path: Path):
+def damaged(tmp_path: Path) -> Iterator[Archive]:
     """An archive that tests may damage; it is not required to pass check() afterwards."""
     with archive.open_archive(tmp_path / "damaged.db") as opened:
         opened.record_capture(page(URL))

@@ -46,7 +46,8 @@ def test_title_matches(filled: Archive) -> None:
 
 @pytest.mark.parametrize("query, expected", [("公开", [A]), ("报", [A]), ("通知", [B]), ("新", [C]),
                                              ("文本 新", [C])])
-def test_one_and_two_character_queries_fall_back_to_a_scan(filled: Archive, query: str, expected: list) -> None:
+def test_one_and_two_character_queries_fall_back_to_a_scan(filled: Archive, query: str,
+                                                           expected: list) -> None:
     results = filled.search(query)
     assert urls(results) == expected
     assert all("[" in r["snippet"] and "]" in r["snippet"] for r in results)

@@ -7,6 +7,8 @@ import re
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import datetime
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -17,12 +19,16 @@ import pytest
 from crawler.fixture_portal import FixturePortal
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROME = ("当前位置", "字号", "打印本页", "关闭窗口", "扫一扫在手机打开当前页", "返回顶部", "版权所有", "ICP备",
-          "网站标识码", "分享到", "我要纠错", "责任编辑", "网站地图", "无障碍", "长者模式", "相关链接")
+# Chrome phrases that must never reach an archived body (listed here, independent of the generator).
+CHROME = ("当前位置", "字号", "打印本页", "关闭窗口", "扫一扫在手机打开当前页", "返回顶部", "版权所有",
+          "ICP备", "网站标识码", "分享到", "我要纠错", "责任编辑", "网站地图", "无障碍", "长者模式",
+          "相关链接")
+# Chrome every detail page carries somewhere outside its body.
 PAGE_CHROME = ("字号", "打印本页", "关闭窗口", "扫一扫在手机打开当前页", "返回顶部", "版权所有", "ICP备",
                "网站标识码", "分享到", "网站地图", "无障碍", "长者模式")
-DATASTORE_FORM = {"col": "1", "appid": "1", "webid": "1", "path": "/", "columnid": "1234", "sourceContentType": "1",
-                  "unitid": "7654", "webname": "云溪区人民政府", "permissiontype": "0"}
+DATASTORE_FORM = {"col": "1", "appid": "1", "webid": "1", "path": "/", "columnid": "1234",
+                  "sourceContentType": "1", "unitid": "7654", "webname": "云溪区人民政府",
+                  "permissiontype": "0"}
 
 
 # ---------------------------------------------------------------- fixtures and helpers
@@ -126,7 +132,8 @@ def number(cell: str) -> int:
 def applications_balanced(table: list[list[str]]) -> bool:
     """表三: 一+二 = 总计+四 per column, 总计 = sum of results, row 总计 = sum of applicants."""
     rows = {row[0][:2]: [number(v) for v in row[3:]] for row in table[3:] if not row[0].startswith("三、")}
-    results = [[number(v) for v in row[3:]] for row in table[3:] if row[0].startswith("三、") and row[1] != "（七）总计"]
+    results = [[number(v) for v in row[3:]] for row in table[3:]
+               if row[0].startswith("三、") and row[1] != "（七）总计"]
     total = next([number(v) for v in row[3:]] for row in table[3:] if row[1] == "（七）总计")
     columns = range(7)
     identity = all(rows["一、"][c] + rows["二、"][c] == total[c] + rows["四、"][c] for c in columns)
@@ -153,7 +160,9 @@ def test_sites_describe_themselves(portal: FixturePortal) -> None:
     assert {s.name: s.encoding for s in sites.values()} == {"qinglan": "gb18030-family", "yunxi": "utf-8"}
     ports = {urlsplit(s.base_url).port for s in sites.values()}
     assert len(ports) == 2
-    assert all(s.base_url.startswith("http://127.0.0.1:") and s.homepage == s.base_url + "/" for s in sites.values())
+    for s in sites.values():
+        assert s.base_url.startswith("http://127.0.0.1:")
+        assert s.homepage == s.base_url + "/"
     assert sorted(portal.homepages()) == sorted(s.homepage for s in sites.values())
 
 
@@ -217,7 +226,8 @@ def test_hanweb_proxy_get_is_empty_and_unknown_column_has_no_records(portal: Fix
     got = client.get(base + "/module/web/jpage/dataproxy.jsp?page=1&columnid=1234&unitid=7654")
     assert got.status_code == 200 and len(got.content) == 54 and "<record>" not in got.text
     form = {**DATASTORE_FORM, "columnid": "999"}
-    other = client.post(base + "/module/web/jpage/dataproxy.jsp?startrecord=1&endrecord=45&perpage=15", data=form)
+    other = client.post(base + "/module/web/jpage/dataproxy.jsp?startrecord=1&endrecord=45&perpage=15",
+                        data=form)
     assert "<totalrecord>0</totalrecord>" in other.text and not records_of(other.text)
     bad = client.post(base + "/module/web/jpage/dataproxy.jsp?startrecord=x", data=DATASTORE_FORM)
     assert bad.status_code == 400
@@ -308,7 +318,8 @@ def test_layout_differences_in_the_tables(portal: FixturePortal) -> None:
 
 # ---------------------------------------------------------------- encodings
 
-def test_trs_pages_are_gbk_with_characters_outside_gb2312(portal: FixturePortal, client: httpx.Client) -> None:
+def test_trs_pages_are_gbk_with_characters_outside_gb2312(portal: FixturePortal,
+                                                          client: httpx.Client) -> None:
     reports = [t for t in portal.truth() if t["site"] == "qinglan"]
     needs_gbk = [t for t in reports if any(not_gb2312(p) for p in t["paragraphs"])]
     assert needs_gbk
@@ -373,7 +384,8 @@ def test_conditional_requests_answer_304(portal: FixturePortal, client: httpx.Cl
         assert client.get(url, headers={"If-Modified-Since": modified}).status_code == 304
         old = "Mon, 01 Jan 2001 00:00:00 GMT"
         assert client.get(url, headers={"If-Modified-Since": old}).status_code == 200
-        assert client.get(url, headers={"If-None-Match": '"other"', "If-Modified-Since": modified}).status_code == 200
+        mismatch = {"If-None-Match": '"other"', "If-Modified-Since": modified}
+        assert client.get(url, headers=mismatch).status_code == 200
 
 
 def test_robots_and_failure_endpoints(portal: FixturePortal, client: httpx.Client) -> None:
@@ -408,7 +420,8 @@ def test_chrome_links_resolve_and_external_ones_leave_the_portal(portal: Fixture
                                                                   client: httpx.Client) -> None:
     for entry in (next(t for t in portal.truth() if t["site"] == s) for s in ("qinglan", "yunxi")):
         page = parse(client.get(entry["url"]), entry["site"])
-        hrefs = [urljoin(entry["url"], h) for h in page.xpath("//a/@href") if not h.startswith(("javascript", "#"))]
+        hrefs = [urljoin(entry["url"], h) for h in page.xpath("//a/@href")
+                 if not h.startswith(("javascript", "#"))]
         assert len(hrefs) >= 85
         host = urlsplit(entry["url"]).netloc
         external = {u for u in hrefs if urlsplit(u).netloc != host}
@@ -420,28 +433,35 @@ def test_chrome_links_resolve_and_external_ones_leave_the_portal(portal: Fixture
 # ---------------------------------------------------------------- changes over time
 
 def test_edit_report_changes_body_and_validators(client: httpx.Client) -> None:
+    added, replaced = "本报告第二部分数据已于近日更新。", "数据更正说明。"
     with FixturePortal(seed=7) as portal:
         for entry in (next(t for t in portal.truth() if t["site"] == s) for s in ("qinglan", "yunxi")):
             url = entry["url"]
             before = client.get(url)
-            portal.edit_report(url, text="本报告第二部分数据已于近日更新。")
+            portal.edit_report(url, text=added)
             after = client.get(url, headers={"If-None-Match": before.headers["etag"]})
-            assert after.status_code == 200 and after.headers["etag"] != before.headers["etag"]
-            assert httpx_date(after) > httpx_date(before)
+            assert after.status_code == 200
+            assert after.headers["etag"] != before.headers["etag"]
+            assert last_modified(after) > last_modified(before)
             edited = next(t for t in portal.truth() if t["url"] == url)
-            assert edited["paragraphs"] == [entry["paragraphs"][0], "本报告第二部分数据已于近日更新。",
-                                            *entry["paragraphs"][1:]]
-            assert body_paragraphs(parse(after, entry["site"]).get_element_by_id("zoom")) == edited["paragraphs"]
-            portal.edit_report(url, text="数据更正说明。")
+            assert edited["paragraphs"] == [entry["paragraphs"][0], added, *entry["paragraphs"][1:]]
+            zoom = parse(after, entry["site"]).get_element_by_id("zoom")
+            assert body_paragraphs(zoom) == edited["paragraphs"]
+            portal.edit_report(url, text=replaced)
             again = next(t for t in portal.truth() if t["url"] == url)
-            assert len(again["paragraphs"]) == len(edited["paragraphs"]) and "数据更正说明。" in again["paragraphs"]
-            assert httpx_date(client.get(url)) > httpx_date(after)
-        with pytest.raises(ValueError, match="chrome"):
-            portal.edit_report(url, text="返回顶部")
+            assert again["paragraphs"] == [entry["paragraphs"][0], replaced, *entry["paragraphs"][1:]]
+            assert last_modified(client.get(url)) > last_modified(after)
 
 
-def httpx_date(response: httpx.Response) -> object:
-    from email.utils import parsedate_to_datetime
+def test_edit_report_refuses_chrome_text(portal: FixturePortal) -> None:
+    url = portal.truth()[0]["url"]
+    with pytest.raises(ValueError, match="chrome"):
+        portal.edit_report(url, text="返回顶部")
+    with pytest.raises(KeyError, match="no fixture document"):
+        portal.edit_report(url + "x", text="新增段落。")
+
+
+def last_modified(response: httpx.Response) -> datetime:
     return parsedate_to_datetime(response.headers["last-modified"])
 
 
@@ -503,18 +523,21 @@ def test_stop_closes_servers_and_connections() -> None:
         with pytest.raises(httpx.TransportError):
             kept_alive.get(url)
     with pytest.raises(RuntimeError, match="not running"):
-        portal.sites
+        portal.homepages()
 
 
-def test_module_entry_point_prints_sites_and_serves() -> None:
-    child = subprocess.Popen([sys.executable, "-m", "crawler.fixture_portal"], cwd=ROOT,
-                             stdout=subprocess.PIPE, text=True)
+def test_module_entry_point_prints_sites_and_serves(portal: FixturePortal, client: httpx.Client) -> None:
+    child = subprocess.Popen([sys.executable, "-m", "crawler.fixture_portal", "--seed", "7"], cwd=ROOT,
+                             stdout=subprocess.PIPE, text=True, env={"PYTHONHASHSEED": "123", "PATH": ""})
     try:
-        line = child.stdout.readline()
-        sites = json.loads(line)["sites"]
+        assert child.stdout is not None
+        sites = json.loads(child.stdout.readline())["sites"]
         assert set(sites) == {"qinglan", "yunxi"}
-        with httpx.Client(trust_env=False, timeout=10) as c:
-            assert all(c.get(url + "/").status_code == 200 for url in sites.values())
+        assert all(client.get(url + "/").status_code == 200 for url in sites.values())
+        # Same seed, another process and hash seed: the same list page, byte for byte.
+        column = "/zwgk/zfxxgk/zfxxgknb/index_1.html"
+        served = client.get(sites["qinglan"] + column).content
+        assert served == client.get(portal.sites["qinglan"].base_url + column).content
     finally:
         child.terminate()
         child.wait(timeout=10)

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 import trafilatura
 from lxml import etree
 
-from .chrome import KEEP_MARK, is_chrome_line
+from .chrome import CONTAINER_MARK, KEEP_MARK, is_chrome_line
 from .links import LINK_TAGS, is_attachment_href, link_href
 from .parse import is_element, text_of
 from .render import render_lines
@@ -89,6 +89,7 @@ def mark_containers(tree: etree._Element) -> None:
     found = [e for _, xpath in CONTAINERS for e in tree.xpath(xpath)]
     found += [c.getparent() for c, _ in _marker_comments(tree)]
     for element in found:
+        element.set(CONTAINER_MARK, "1")
         for node in (element, *element.iterancestors()):
             node.set(KEEP_MARK, "1")
 

@@ -21,6 +21,7 @@ from copy import deepcopy
 from lxml import etree
 
 from .labels import LABEL_WITH_COLON, is_label_only
+from .links import is_attachment_href
 from .parse import drop, is_element, iter_text_nodes, text_of
 
 JUNK_TAGS = ("script", "style", "noscript", "template", "select", "iframe", "frame", "frameset",
@@ -71,7 +72,16 @@ _TOKENS_ONLY = re.compile(
 )
 _PHRASES = [(re.compile(pattern, re.IGNORECASE), limit) for pattern, limit in CHROME_PHRASES]
 _LINES = [(re.compile(pattern, re.IGNORECASE), limit) for pattern, limit in CHROME_LINES]
-# Attribute marking elements pruning must not drop (set by the body cascade).
+# Navigation: a short element whose text is nearly all link text, found by climbing a few
+# levels up from each link. Link lists inside a body container are left to the phrase rules.
+NAV_TAGS = frozenset({"ul", "ol", "dl", "div", "td", "tr", "p", "span", "li", "dd"})
+NAV_MIN_LINKS = 2
+NAV_LINK_SHARE = 0.8
+NAV_MAX_CHARS = 300
+NAV_CLIMB = 4
+# Attributes set by the body cascade: containers, and everything pruning must not drop
+# (containers and their ancestors).
+CONTAINER_MARK = "data-nianbao-container"
 KEEP_MARK = "data-nianbao-keep"
 # Pruning that leaves less than this share of the text is undone.
 BACKUP_SHARE = 1 / 7
@@ -120,6 +130,7 @@ def _chrome_elements(tree: etree._Element, keep: set[etree._Element]) -> list[et
     """Elements to drop: XPath matches and phrase blocks, minus protected ones, outermost only."""
     found = [e for xpath in CHROME_XPATHS for e in tree.xpath(xpath) if is_element(e)]
     found += [_phrase_block(owner, is_tail, limit, keep) for owner, is_tail, limit in _phrase_hits(tree)]
+    found += _link_lists(tree)
     chosen = {e for e in found if e is not None and e not in keep and e.getparent() is not None}
     return [e for e in chosen if not any(a in chosen for a in e.iterancestors())]
 
@@ -146,3 +157,41 @@ def _phrase_block(owner: etree._Element, is_tail: bool, limit: int,
             break
         element = parent
     return element
+
+
+def _link_lists(tree: etree._Element) -> list[etree._Element]:
+    """Navigation blocks outside body containers: short, several links, almost all link text."""
+    measured: set[etree._Element] = set()
+    found = []
+    for link in tree.iter("a"):
+        element = link.getparent()
+        for _ in range(NAV_CLIMB):
+            if element is None or element in measured:
+                break
+            measured.add(element)
+            text = text_of(element)
+            if len(text) > NAV_MAX_CHARS:
+                break  # ancestors only get longer
+            if element.tag in NAV_TAGS and _is_link_list(element, text):
+                found.append(element)
+            element = element.getparent()
+    return [e for e in found if not _in_container(e)]
+
+
+def _is_link_list(element: etree._Element, text: str) -> bool:
+    """Several non-attachment links making up nearly all of ``text``."""
+    links = list(element.iter("a"))
+    if len(links) < NAV_MIN_LINKS or any(is_attachment_href(a.get("href")) for a in links):
+        return False
+    linked = sum(_chars(text_of(a)) for a in links)
+    return linked >= _chars(text) * NAV_LINK_SHARE
+
+
+def _in_container(element: etree._Element) -> bool:
+    """True inside (or at) a marked body container."""
+    return any(e.get(CONTAINER_MARK) is not None for e in (element, *element.iterancestors()))
+
+
+def _chars(text: str) -> int:
+    """Characters other than whitespace."""
+    return len("".join(text.split()))

@@ -22,6 +22,9 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
     "title": ("标题", "名称", "信息名称", "文件名称"),
 }
 
+# Labels that are also ordinary navigation words: believed only when followed by a colon.
+COLON_ONLY_LABELS = frozenset({"公开目录"})
+
 _SPACE = "[\\s\u3000\xa0]*"
 _COLON = "[:：]"
 LABEL_TO_FIELD = {label: field for field, labels in FIELD_LABELS.items() for label in labels}
@@ -43,5 +46,8 @@ def field_of(label_text: str) -> str | None:
 
 
 def is_label_only(text: str) -> bool:
-    """True when ``text`` is a bare label such as ``索 引 号：``."""
-    return LABEL_ONLY.match(text) is not None
+    """True when ``text`` is a bare label such as ``索 引 号：`` (colon-only labels need the colon)."""
+    match = LABEL_ONLY.match(text)
+    if match is None:
+        return False
+    return _WHITESPACE.sub("", match[1]) not in COLON_ONLY_LABELS or bool(re.search(_COLON, text))

@@ -13,6 +13,10 @@ from .parse import squash
 ROW_TAGS = frozenset({"tr", "row"})
 CELL_TAGS = frozenset({"td", "th", "cell"})
 TABLE_TAGS = frozenset({"table"})
+# Elements that never sit in a data cell; a table holding them lays out a page.
+LAYOUT_TAGS = ("ul", "ol", "dl", "h1", "h2", "h3", "form", "iframe", "head", "list")
+# A cell longer than this is prose, so its table is layout.
+MAX_DATA_CELL_CHARS = 400
 # Spans are clamped: a colspan of 9007199254740991 must not allocate a galaxy.
 MAX_SPAN = 1000
 # Cells in one expanded grid; beyond this the grid is cut and the table marked truncated.
@@ -35,10 +39,19 @@ def cell_text(cell: etree._Element) -> str:
 
 
 def is_data_table(table: etree._Element) -> bool:
-    """A table holding data, not layout: no nested table, and some row with two or more cells."""
+    """A table holding data, not page layout.
+
+    Layout tables nest tables, hold navigation lists or headings, or carry prose in a cell;
+    data tables (report statistics, metadata blocks) have rows of two or more short cells.
+    """
     if any(inner is not table for inner in table.iter(*TABLE_TAGS)):
         return False
-    return any(len(cells_of(row)) >= 2 for row in rows_of(table))
+    if any(True for _ in table.iter(*LAYOUT_TAGS)):
+        return False
+    rows = rows_of(table)
+    if not any(len(cells_of(row)) >= 2 for row in rows):
+        return False
+    return all(len(cell_text(cell)) <= MAX_DATA_CELL_CHARS for row in rows for cell in cells_of(row))
 
 
 def table_grid(table: etree._Element) -> tuple[list[list[str]], bool]:

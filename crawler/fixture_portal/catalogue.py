@@ -68,7 +68,8 @@ class SiteSpec:
 
 SITES = (
     SiteSpec(
-        name="qinglan", family="trs", codec="gbk", site_name="青岚市人民政府", city="青岚市", prefix="青岚市",
+        name="qinglan", family="trs", codec="gbk",
+        site_name="青岚市人民政府", city="青岚市", prefix="青岚市",
         domain="www.qinglan.gov.cn", division="459100", site_code="4591000001",
         icp="青ICP备05008123号", police="青公网安备45910002000118号", doc_prefix="青政办",
         address="青岚市府前路1号", postcode="459100", phone="0759-83012345",
@@ -80,7 +81,8 @@ SITES = (
         lying_charset=(0, 2020), missing_report=("青岚市统计局", 2022),
     ),
     SiteSpec(
-        name="yunxi", family="hanweb", codec="utf-8", site_name="云溪区人民政府", city="青岚市", prefix="云溪区",
+        name="yunxi", family="hanweb", codec="utf-8",
+        site_name="云溪区人民政府", city="青岚市", prefix="云溪区",
         domain="www.yunxi.gov.cn", division="459102", site_code="4591020003",
         icp="青ICP备05008456号", police="青公网安备45910202000021号", doc_prefix="云政办",
         address="青岚市云溪区溪山路88号", postcode="459102", phone="0759-85012345",

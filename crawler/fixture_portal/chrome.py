@@ -14,7 +14,8 @@ TODAY = "@@TODAY@@"
 MAIN_CHANNELS = (("zjgk", "走进{short}"), ("zwdt", "政务动态"), ("zwgk", "政务公开"), ("zwfw", "政务服务"),
                  ("hdjl", "互动交流"), ("ztzl", "专题专栏"), ("sjfb", "数据发布"))
 SIDE_CHANNELS = (("tzgg", "通知公告"), ("zcjd", "政策解读"), ("rsxx", "人事信息"), ("czzj", "财政资金"),
-                 ("jyta", "建议提案办理"), ("yshj", "优化营商环境"), ("xczx", "乡村振兴"), ("aqsc", "安全生产"),
+                 ("jyta", "建议提案办理"), ("yshj", "优化营商环境"), ("xczx", "乡村振兴"),
+                 ("aqsc", "安全生产"),
                  ("sthj", "生态环境"), ("shjz", "社会救助"), ("jyxx", "教育信息"), ("ylws", "医疗卫生"),
                  ("zdxm", "重大项目"), ("zfcg", "政府采购"), ("gsgg", "公示公告"), ("zxft", "在线访谈"),
                  ("myzj", "民意征集"), ("ldxx", "领导信箱"))
@@ -28,7 +29,8 @@ MINISTRIES = (
     ("司法部", "www.moj.gov.cn"), ("自然资源部", "www.mnr.gov.cn"), ("生态环境部", "www.mee.gov.cn"),
     ("住房和城乡建设部", "www.mohurd.gov.cn"), ("交通运输部", "www.mot.gov.cn"), ("水利部", "www.mwr.gov.cn"),
     ("农业农村部", "www.moa.gov.cn"), ("商务部", "www.mofcom.gov.cn"), ("文化和旅游部", "www.mct.gov.cn"),
-    ("国家卫生健康委员会", "www.nhc.gov.cn"), ("应急管理部", "www.mem.gov.cn"), ("审计署", "www.audit.gov.cn"),
+    ("国家卫生健康委员会", "www.nhc.gov.cn"), ("应急管理部", "www.mem.gov.cn"),
+    ("审计署", "www.audit.gov.cn"),
     ("国家统计局", "www.stats.gov.cn"), ("国家市场监督管理总局", "www.samr.gov.cn"),
 )
 NEIGHBOURS = (("青州省人民政府", "www.qingzhou.gov.cn"), ("青岚市人民政府", "www.qinglan.gov.cn"),
@@ -36,7 +38,8 @@ NEIGHBOURS = (("青州省人民政府", "www.qingzhou.gov.cn"), ("青岚市人�
               ("东湖区人民政府", "www.qldonghu.gov.cn"), ("青岚日报", "www.qlrb.com.cn"))
 # Department sites under the site's own (made-up) domain: (department, sub-domain).
 DEPARTMENT_SITES = (("教育局", "jyj"), ("财政局", "czj"), ("民政局", "mzj"), ("司法局", "sfj"),
-                    ("交通运输局", "jtysj"), ("生态环境局", "sthjj"), ("农业农村局", "nyncj"), ("商务局", "swj"),
+                    ("交通运输局", "jtysj"), ("生态环境局", "sthjj"), ("农业农村局", "nyncj"),
+                    ("商务局", "swj"),
                     ("应急管理局", "yjglj"), ("统计局", "tjj"), ("审计局", "sjj"), ("水利局", "slj"))
 CHANNELS = MAIN_CHANNELS + SIDE_CHANNELS + SERVICE_CHANNELS + FOOTER_CHANNELS
 AFTER_BODY = (
@@ -79,9 +82,11 @@ class Chrome:
             '<a href="/">网站首页</a><a href="javascript:void(0)" onclick="SetHome(this)">设为首页</a>'
             '<a href="javascript:void(0)" onclick="AddFavorite()">加入收藏</a>'
             f'<a href="http://mail.{spec.domain.removeprefix("www.")}/" target="_blank">工作邮箱</a>'
-            '<a href="javascript:void(0)" id="wza">无障碍</a><a href="javascript:void(0)" id="zzms">长者模式</a>'
+            '<a href="javascript:void(0)" id="wza">无障碍</a>'
+            '<a href="javascript:void(0)" id="zzms">长者模式</a>'
             '<a href="/search/index.html">站内搜索</a></div>\n'
-            f'<div class="logo"><a href="/"><img src="/images/logo.png" alt="{esc(spec.site_name)}"></a></div>\n'
+            '<div class="logo"><a href="/">'
+            f'<img src="/images/logo.png" alt="{esc(spec.site_name)}"></a></div>\n'
             f'<div class="nav"><ul><li><a href="/">首页</a></li>'
             + "".join(f"<li>{self.link(s, t)}</li>" for s, t in MAIN_CHANNELS) + "</ul></div>"
         )
@@ -94,7 +99,8 @@ class Chrome:
     def friends(self) -> str:
         """Friend links to other governments' sites (never to be followed by a crawler)."""
         def ext(items: tuple[tuple[str, str], ...]) -> str:
-            return "".join(f'<a href="http://{host}/" target="_blank">{esc(name)}</a>' for name, host in items)
+            return "".join(f'<a href="http://{host}/" target="_blank">{esc(name)}</a>'
+                           for name, host in items)
         domain = self.spec.domain.removeprefix("www.")
         departments = tuple((self.spec.prefix + name, f"{sub}.{domain}") for name, sub in DEPARTMENT_SITES)
         return (f'<div class="friends"><span>国务院部门网站：</span>{ext(MINISTRIES)}'

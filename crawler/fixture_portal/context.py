@@ -18,7 +18,8 @@ from .state import PortalState
 
 log = logging.getLogger(__name__)
 
-NOT_FOUND_MAIN = '<div class="error"><h2>404</h2><p>对不起，您访问的页面不存在或已被删除。</p><p><a href="/">返回首页</a></p></div>'
+NOT_FOUND_MAIN = ('<div class="error"><h2>404</h2><p>对不起，您访问的页面不存在或已被删除。</p>'
+                  '<p><a href="/">返回首页</a></p></div>')
 
 
 @dataclass(frozen=True)

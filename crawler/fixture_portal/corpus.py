@@ -114,7 +114,8 @@ class CorpusBuilder:
         unit, rng = self.unit(spec_unit), self.rng
         published = publish_time(rng, year, unit.kind)
         early = reports.layout_of(year) == "pre2019"
-        written = published.date() - timedelta(days=rng.randint(0, 6)) if early or rng.random() < 0.7 else None
+        dated = early or rng.random() < 0.7  # pre-2019 reports are always signed, so always dated
+        written = published.date() - timedelta(days=rng.randint(0, 6)) if dated else None
         broken = self.quirk(self.spec.broken_balance, spec_unit, year)
         doc = Document(
             key="", site=self.spec.name, kind=REPORT, title=self.report_title(unit, year, early), unit=unit,
@@ -144,7 +145,8 @@ class CorpusBuilder:
         year = rng.randint(2018, LAST_REPORT_YEAR)
         published = publish_time(rng, year - 1 if template == "points" else year, "government")
         doc = Document(
-            key="", site=self.spec.name, kind=OTHER, title=pattern.format(unit=unit.name, year=year), unit=unit,
+            key="", site=self.spec.name, kind=OTHER, title=pattern.format(unit=unit.name, year=year),
+            unit=unit,
             index_no=index_no(rng, unit, published.year), topic=rng.choice(OTHER_TOPICS),
             doc_no=f"{self.spec.doc_prefix}发〔{year}〕{rng.randint(1, 60)}号" if numbered else None,
             published=published, written=published.date(), number=self.article_ids(),

@@ -101,7 +101,8 @@ def huge_chunks(total: int) -> Iterator[bytes]:
 
 def wrong_charset(_: Request) -> Response:
     """/wrong-charset: GBK bytes under a header that says utf-8."""
-    page = f'<html><head><meta charset="gbk"><title>编码测试</title></head><body><p>{WRONG_CHARSET_TEXT}</p></body></html>'
+    page = ('<html><head><meta charset="gbk"><title>编码测试</title></head>'
+            f"<body><p>{WRONG_CHARSET_TEXT}</p></body></html>")
     return Response(200, page.encode("gbk"), {"Content-Type": "text/html; charset=utf-8"})
 
 

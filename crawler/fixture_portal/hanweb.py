@@ -65,7 +65,8 @@ def datastore(spec: SiteSpec, records: list[str]) -> str:
     first = records[:PER_PAGE * GROUP_SIZE]
     nextgroup = (f'<a href="{PROXY}?page=1&appid=1&webid=1&path=/&columnid={COLUMN_ID}&unitid={UNIT_ID}'
                  f'&webname={spec.site_name}&permissiontype=0"></a>')
-    return (f'<div id="{UNIT_ID}"><script type="text/xml"><datastore><nextgroup><![CDATA[{nextgroup}]]></nextgroup>'
+    return (f'<div id="{UNIT_ID}"><script type="text/xml"><datastore>'
+            f"<nextgroup><![CDATA[{nextgroup}]]></nextgroup>"
             f"<recordset>\n{cdata_records(first)}</recordset></datastore></script></div>\n"
             f"<script>var param_{UNIT_ID}={params(spec)};$('#{UNIT_ID}').jpage({{themeName:'default',"
             f"showMode:'full',totalRecord:{len(records)},openCookies:false,dataBefore:'<ul class=\"list\">',"
@@ -117,7 +118,8 @@ class HanwebFamily:
                   PROXY: Route(partial(dataproxy, ctx, records), ("GET", "HEAD", "POST")),
                   "/search/index.html": Route(partial(channel_page, ctx, "站内搜索"))}
         for slug, label in CHANNELS:
-            routes.setdefault(self.channel_path(slug), Route(partial(channel_page, ctx, ctx.chrome.label(slug, label))))
+            named = Route(partial(channel_page, ctx, ctx.chrome.label(slug, label)))
+            routes.setdefault(self.channel_path(slug), named)
         for cid, label in MENU:
             routes.setdefault(f"/col/col{cid}/index.html", Route(partial(channel_page, ctx, label)))
         for doc in ctx.docs:
@@ -144,7 +146,8 @@ def hub_page(ctx: SiteContext, request: Request) -> Response:
 
 def channel_page(ctx: SiteContext, label: str, request: Request) -> Response:
     """Any other column: heading, nothing listed."""
-    main = crumbs(("/", "首页"), (request.path, label)) + f'<div class="list"><h2>{esc(label)}</h2><p>暂无信息</p></div>'
+    main = (crumbs(("/", "首页"), (request.path, label))
+            + f'<div class="list"><h2>{esc(label)}</h2><p>暂无信息</p></div>')
     return ctx.page(request, label, f"{label} {ctx.spec.site_name}", main)
 
 
@@ -188,7 +191,8 @@ def detail_page(ctx: SiteContext, family: HanwebFamily, doc: Document, request: 
                    (f"/col/col{COLUMN_ID}/index.html", COLUMN_NAME))
             + metadata_list(doc) + f'<div class="article-title"><h1>{esc(doc.title)}</h1></div>'
             + f'<div class="article-info">发布日期：{doc.published:%Y-%m-%d %H:%M:%S}　信息来源：'
-            f"<!--<$[信息来源]>begin-->{esc(doc.unit.name)}<!--<$[信息来源]>end-->　浏览次数：{doc.number % 997}　"
+            f"<!--<$[信息来源]>begin-->{esc(doc.unit.name)}<!--<$[信息来源]>end-->　"
+            f"浏览次数：{doc.number % 997}　"
             '字号：<a href="javascript:doZoom(16)">默认</a> <a href="javascript:doZoom(14)">小</a> '
             '<a href="javascript:doZoom(18)">大</a></div>'
             + '<div id="zoom" class="article-body"><!--<$[信息内容]>begin--><!--ZJEG_RSS.content.begin-->'

@@ -42,7 +42,8 @@ def render_para(para: Para, style: BodyStyle) -> str:
 
 def render_cell(cell: Cell, style: BodyStyle) -> str:
     """One ``<td>`` with its spans; Word-pasted cells wrap their text in ``<p>``."""
-    spans = "".join(f' {name}="{n}"' for name, n in (("rowspan", cell.rowspan), ("colspan", cell.colspan)) if n > 1)
+    spans = "".join(f' {name}="{n}"' for name, n in (("rowspan", cell.rowspan), ("colspan", cell.colspan))
+                    if n > 1)
     inner = "&nbsp;" if cell.nbsp else esc(cell.text)
     if style.word_cells:
         return f'<td{spans} nowrap style="width:{60 * cell.colspan}px;"><p align="center">{inner}</p></td>'
@@ -52,7 +53,8 @@ def render_cell(cell: Cell, style: BodyStyle) -> str:
 def render_table(table: Table, style: BodyStyle) -> str:
     """A body table as the editor leaves it (border 1, collapsed)."""
     rows = "".join("<tr>" + "".join(render_cell(c, style) for c in row) + "</tr>\n" for row in table.rows)
-    return ('<table border="1" cellspacing="0" cellpadding="0" style="border-collapse:collapse;margin:0 auto;">'
+    return ('<table border="1" cellspacing="0" cellpadding="0" '
+            'style="border-collapse:collapse;margin:0 auto;">'
             f"<tbody>\n{rows}</tbody></table>")
 
 
@@ -61,7 +63,8 @@ def render_block(block: Block, style: BodyStyle) -> str:
     if isinstance(block, Para):
         return render_para(block, style)
     if isinstance(block, Image):
-        return f'<p style="text-align:center;"><img src="{esc(style.image_src(block))}" border="0" alt=""></p>'
+        src = esc(style.image_src(block))
+        return f'<p style="text-align:center;"><img src="{src}" border="0" alt=""></p>'
     return render_table(block, style)
 
 

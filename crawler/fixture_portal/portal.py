@@ -70,7 +70,8 @@ class FixturePortal:
 
     def expected_errors(self) -> list[dict[str, str]]:
         """Listed detail pages that answer 404: the deliberate dead link, and removed reports."""
-        return [{"url": app.url(doc), "kind": "not_found"} for app in self.apps.values() for doc in app.broken()]
+        return [{"url": app.url(doc), "kind": "not_found"}
+                for app in self.apps.values() for doc in app.broken()]
 
     def edit_report(self, url: str, text: str | None = None) -> None:
         """Add (or replace) a paragraph right after the report's first one; bumps ETag and Last-Modified."""
@@ -91,7 +92,8 @@ class FixturePortal:
     def document(self, url: str) -> Document:
         """The served document at an absolute detail URL."""
         parts = urlsplit(url)
+        origin = f"{parts.scheme}://{parts.netloc}"
         for app in self.apps.values():
-            if app.server and app.server.base_url == f"{parts.scheme}://{parts.netloc}" and parts.path in app.by_path:
+            if app.server and app.server.base_url == origin and parts.path in app.by_path:
                 return app.by_path[parts.path]
         raise KeyError(f"no fixture document at {url!r}; use a URL from truth() or non_reports()")

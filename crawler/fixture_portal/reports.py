@@ -10,7 +10,8 @@ from . import tables, text
 from .model import Block, Image, Para
 
 SECTIONS = ("一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况",
-            "四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况", "六、其他需要报告的事项")
+            "四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况",
+            "六、其他需要报告的事项")
 # Cells left blank (&nbsp;) instead of 0: the 2019 portals did it more often.
 ZERO_STYLES = {"2019": ("nbsp", "mixed", "0"), "2021": ("0", "0", "mixed")}
 

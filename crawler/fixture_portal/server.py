@@ -14,6 +14,7 @@ log = logging.getLogger(__name__)
 
 MAX_REQUEST_BODY = 1024 * 1024
 IDLE_TIMEOUT = 30.0  # seconds a kept-alive connection may sit idle before its thread ends
+POLL_INTERVAL = 0.05  # how soon serve_forever notices a shutdown request
 
 
 @dataclass
@@ -67,6 +68,8 @@ class Handler(BaseHTTPRequestHandler):
     server_version = "nginx"
     sys_version = ""
     timeout = IDLE_TIMEOUT
+    # Headers and body go out in separate writes; with Nagle on, delayed ACKs add ~40 ms each.
+    disable_nagle_algorithm = True
     server: PortalHTTPServer
 
     def do_GET(self) -> None:
@@ -154,10 +157,11 @@ class RunningServer:
 
     def __init__(self, app: App) -> None:
         self.httpd = PortalHTTPServer(app)
-        host, port = self.httpd.server_address[:2]
-        self.base_url = f"http://{host}:{port}"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, name=f"fixture {self.base_url}",
-                                       daemon=True)
+        port = self.httpd.server_address[1]
+        self.base_url = f"http://127.0.0.1:{port}"
+        self.thread = threading.Thread(target=self.httpd.serve_forever,
+                                       kwargs={"poll_interval": POLL_INTERVAL},
+                                       name=f"fixture {self.base_url}", daemon=True)
         self.thread.start()
 
     def stop(self) -> None:

@@ -38,7 +38,8 @@ class SiteApp:
 
     def __init__(self, spec: SiteSpec, state: PortalState, *, seed: int, scale: int) -> None:
         if spec.family not in FAMILIES:
-            raise ValueError(f"site {spec.name!r} names unknown family {spec.family!r}; known: {sorted(FAMILIES)}")
+            raise ValueError(f"site {spec.name!r} names unknown family {spec.family!r}; "
+                             f"known: {sorted(FAMILIES)}")
         self.spec, self.state = spec, state
         self.family = FAMILIES[spec.family]
         self.docs = build_documents(spec, seed, scale)
@@ -53,8 +54,10 @@ class SiteApp:
     def __call__(self, request: Request) -> Response:
         self.state.log((request.method, request.target, self.spec.name, dict(request.headers)))
         route = self.route(request.path)
+        if route is None and request.method in PAGE_METHODS:
+            return self.ctx.not_found(request)
         if route is None:
-            return self.ctx.not_found(request) if request.method in PAGE_METHODS else not_allowed(PAGE_METHODS)
+            return not_allowed(PAGE_METHODS)
         if request.method not in route.methods:
             return not_allowed(route.methods)
         return route.handler(request)

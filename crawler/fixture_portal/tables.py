@@ -36,7 +36,8 @@ RESULT_BLOCKS = {
 RESULT_WEIGHTS_HEAD = (6.0, 2.0)
 RESULT_WEIGHT_TAIL = 0.25
 # Mean yearly applications per applicant column, by kind of unit.
-VOLUME = {"government": (60, 8, 1, 1, 3, 2), "department": (12, 3, 0, 0, 1, 1), "township": (4, 1, 0, 0, 0, 0)}
+VOLUME = {"government": (60, 8, 1, 1, 3, 2), "department": (12, 3, 0, 0, 1, 1),
+          "township": (4, 1, 0, 0, 0, 0)}
 REVIEW_HEADS = ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计")
 
 
@@ -56,7 +57,7 @@ class Applications:
 
 def result_labels(layout: str) -> list[tuple[str, tuple[str, ...], int]]:
     """Flattened result rows as (block, sub-label or (), index within block)."""
-    rows = []
+    rows: list[tuple[str, tuple[str, ...], int]] = []
     for block, subs in RESULT_BLOCKS[layout]:
         rows.extend((block, subs, i) for i in range(max(1, len(subs))))
     return rows

@@ -21,15 +21,16 @@ MENU = (("zfxxgkzn", "政府信息公开指南"), ("zfxxgkzd", "政府信息公�
         ("zfxxgknb", COLUMN_NAME), ("ysqgk", "依申请公开"))
 ZWGK_LINKS = (("/zwgk/zfxxgk/index.html", "政府信息公开"), ("/zwgk/zcwj/index.html", "政策文件"),
               ("/zwgk/zdly/index.html", "重点领域信息公开"), ("/zcjd/index.html", "政策解读"))
-TRS_STYLE = ('<style type="text/css">.TRS_Editor P{margin-top:5px;margin-bottom:5px;line-height:1.5;'
-             "font-family:宋体;font-size:12pt;}.TRS_Editor DIV{margin-top:5px;margin-bottom:5px;line-height:1.5;"
-             "font-family:宋体;font-size:12pt;}.TRS_Editor TD{margin-top:5px;margin-bottom:5px;line-height:1.5;"
-             "font-family:宋体;font-size:12pt;}.TRS_Editor TH{font-size:12pt;}</style>")
+EDITOR_RULE = "{margin-top:5px;margin-bottom:5px;line-height:1.5;font-family:宋体;font-size:12pt;}"
+TRS_STYLE = ('<style type="text/css">'
+             + "".join(f".TRS_Editor {tag}{EDITOR_RULE}" for tag in ("P", "DIV", "TD"))
+             + ".TRS_Editor TH{font-size:12pt;}</style>")
 
 
 def crumbs(*trail: tuple[str, str]) -> str:
     """The 当前位置 breadcrumb: TRS ``CurrChnlCls`` links joined by ``&gt;``."""
-    links = [f'<a href="{href}" title="{esc(label)}" class="CurrChnlCls">{esc(label)}</a>' for href, label in trail]
+    links = [f'<a href="{href}" title="{esc(label)}" class="CurrChnlCls">{esc(label)}</a>'
+             for href, label in trail]
     return '<div class="position">当前位置：' + "&nbsp;&gt;&nbsp;".join(links) + "</div>"
 
 
@@ -73,7 +74,8 @@ def metadata_table(doc: Document) -> str:
             ("文　　号：", doc.doc_no or "", "发布日期：", f"{doc.published:%Y-%m-%d}"))
     cells = "".join("<tr>" + "".join(f'<td class="{"label" if i % 2 == 0 else "value"}">{esc(v)}</td>'
                                      for i, v in enumerate(row)) + "</tr>" for row in rows)
-    title_row = f'<tr><td class="label">名　　称：</td><td class="value" colspan="3">{esc(doc.title)}</td></tr>'
+    title_row = ('<tr><td class="label">名　　称：</td>'
+                 f'<td class="value" colspan="3">{esc(doc.title)}</td></tr>')
     return f'<div class="xxgk-meta"><table class="xxgk_table">{cells}{title_row}</table></div>'
 
 
@@ -101,7 +103,8 @@ class TrsFamily:
                   "/zwgk/zfxxgk/index.html": Route(partial(column_page, ctx, "政府信息公开", [], 0, 1)),
                   "/search/index.html": Route(partial(search_page, ctx))}
         for slug, label in CHANNELS:
-            routes.setdefault(self.channel_path(slug), Route(partial(channel_page, ctx, ctx.chrome.label(slug, label))))
+            named = Route(partial(channel_page, ctx, ctx.chrome.label(slug, label)))
+            routes.setdefault(self.channel_path(slug), named)
         for href, label in ZWGK_LINKS:
             routes.setdefault(href, Route(partial(channel_page, ctx, label)))
         for slug, label in MENU:
@@ -143,7 +146,8 @@ def homepage(ctx: SiteContext, request: Request) -> Response:
 def zwgk_page(ctx: SiteContext, request: Request) -> Response:
     """政务公开: links to 政府信息公开 and other open-government channels."""
     links = "".join(f'<li><a href="{href}">{esc(label)}</a></li>' for href, label in ZWGK_LINKS)
-    main = crumbs(("/", "首页"), ("/zwgk/index.html", "政务公开")) + f'<div class="zwgk"><ul>{links}</ul></div>'
+    main = (crumbs(("/", "首页"), ("/zwgk/index.html", "政务公开"))
+            + f'<div class="zwgk"><ul>{links}</ul></div>')
     return ctx.page(request, "政务公开", f"政务公开_{ctx.spec.site_name}", main)
 
 
@@ -157,12 +161,13 @@ def channel_page(ctx: SiteContext, label: str, request: Request) -> Response:
 def column_page(ctx: SiteContext, label: str, items: list[str], k: int, count: int,
                 request: Request) -> Response:
     """A 政府信息公开 column list page with the left menu and the pager."""
-    trail = (("/", "首页"), ("/zwgk/index.html", "政务公开"), ("/zwgk/zfxxgk/index.html", "政府信息公开"))
+    trail = [("/", "首页"), ("/zwgk/index.html", "政务公开"), ("/zwgk/zfxxgk/index.html", "政府信息公开")]
     if label != "政府信息公开":
-        trail += (("./index.html", label),)
+        trail.append(("./index.html", label))
     listing = "".join(items) or '<li class="empty">暂无信息</li>'
     main = (crumbs(*trail) + left_menu()
-            + f'<div class="list"><h2>{esc(label)}</h2><ul class="list-ul">{listing}</ul>{pager(count, k)}</div>')
+            + f'<div class="list"><h2>{esc(label)}</h2><ul class="list-ul">{listing}</ul>'
+            + f"{pager(count, k)}</div>")
     return ctx.page(request, label, f"{label}_{ctx.spec.site_name}", main)
 
 
@@ -186,7 +191,8 @@ def detail_page(ctx: SiteContext, family: TrsFamily, doc: Document, request: Req
             + f'<div class="info">发布时间：{doc.published:%Y-%m-%d %H:%M:%S}　来源：{esc(doc.unit.name)}　'
             '字号：[ <a href="javascript:doZoom(18)">大</a> <a href="javascript:doZoom(16)">中</a> '
             '<a href="javascript:doZoom(14)">小</a> ]　<a href="javascript:window.print()">打印本页</a></div>'
-            + f'<div class="article_con" id="zoom"><div class="TRS_Editor">{TRS_STYLE}\n{body}\n</div></div>\n'
+            + f'<div class="article_con" id="zoom"><div class="TRS_Editor">{TRS_STYLE}\n'
+            + f"{body}\n</div></div>\n"
             + AFTER_BODY)
     html = ctx.layout(COLUMN_NAME, f"{doc.title}_{ctx.spec.site_name}", main,
                            article_meta(doc.title, f"{doc.published:%Y-%m-%d %H:%M}", doc.unit.name))
