@@ -68,3 +68,9 @@ def get(db: Database, run_id: int) -> dict[str, Any]:
         raise ArchiveError(f"no run {run_id}")
     run["sites"] = json.loads(run["sites"])
     return run
+
+
+def last_success(db: Database, command: str) -> str | None:
+    """finished_at of the newest run of ``command`` that ended "ok", or None."""
+    row = rows.one(db, "SELECT max(finished_at) AS finished FROM runs WHERE command = ? AND status = 'ok'", [command])
+    return row["finished"] if row else None

@@ -91,6 +91,14 @@ class Archive:
         with self._writing("finish a run"):
             return runs.finish(self.db, run_id, status, error)
 
+    def get_run(self, run_id: int) -> dict[str, Any]:
+        """One run row with its counts."""
+        return runs.get(self.db, run_id)
+
+    def last_successful_run(self, command: str) -> str | None:
+        """When the newest run of ``command`` that ended "ok" finished (ISO 8601), or None."""
+        return runs.last_success(self.db, command)
+
     def record_capture(self, capture: Capture, *, run_id: int | None = None) -> Recorded:
         """Store one capture and everything it implies, in one transaction."""
         with self._writing(f"record capture of {capture.url}"):

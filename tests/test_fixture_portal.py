@@ -527,18 +527,19 @@ def test_stop_closes_servers_and_connections() -> None:
 
 
 def test_module_entry_point_prints_sites_and_serves(portal: FixturePortal, client: httpx.Client) -> None:
-    child = subprocess.Popen([sys.executable, "-m", "crawler.fixture_portal", "--seed", "7"], cwd=ROOT,
-                             stdout=subprocess.PIPE, text=True, env={"PYTHONHASHSEED": "123", "PATH": ""})
-    try:
-        assert child.stdout is not None
-        sites = json.loads(child.stdout.readline())["sites"]
-        assert set(sites) == {"qinglan", "yunxi"}
-        assert all(client.get(url + "/").status_code == 200 for url in sites.values())
-        # Same seed, another process and hash seed: the same list page, byte for byte.
-        column = "/zwgk/zfxxgk/zfxxgknb/index_1.html"
-        served = client.get(sites["qinglan"] + column).content
-        assert served == client.get(portal.sites["qinglan"].base_url + column).content
-    finally:
-        child.terminate()
-        child.wait(timeout=10)
+    command = [sys.executable, "-m", "crawler.fixture_portal", "--seed", "7"]
+    env = {"PYTHONHASHSEED": "123", "PATH": ""}
+    with subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True, env=env) as child:
+        try:
+            assert child.stdout is not None
+            sites = json.loads(child.stdout.readline())["sites"]
+            assert set(sites) == {"qinglan", "yunxi"}
+            assert all(client.get(url + "/").status_code == 200 for url in sites.values())
+            # Same seed, another process and hash seed: the same list page, byte for byte.
+            column = "/zwgk/zfxxgk/zfxxgknb/index_1.html"
+            served = client.get(sites["qinglan"] + column).content
+            assert served == client.get(portal.sites["qinglan"].base_url + column).content
+        finally:
+            child.terminate()
+            child.wait(timeout=10)
     assert child.returncode == 0

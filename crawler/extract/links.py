@@ -18,7 +18,7 @@ ATTACHMENT_BLOCKS = (
     "//*[contains(@class, 'attach') or contains(@id, 'attach') or contains(@class, 'Attach')]",
     "//*[contains(@class, 'fujian') or contains(@id, 'fujian') or contains(@class, 'xgfj')]",
     "//*[contains(@class, 'appendix') or contains(@class, 'enclosure')]",
-    "//a[starts-with(normalize-space(.), '附件')]",
+    "//*[text()[contains(., '附件')]]",  # 附件：<a>…</a>, 相关附件 headings
 )
 LINK_TAGS = ("a", "ref")  # HTML links, and links in trafilatura's output
 _SKIP_SCHEMES = ("javascript:", "mailto:", "tel:", "#", "data:")

@@ -74,18 +74,23 @@ def clean_value(field: str, value: str | None) -> str | None:
 
 
 def mark_metadata_blocks(hits: list[etree._Element]) -> int:
-    """Mark the innermost short elements holding several labels; return how many were marked."""
+    """Mark the innermost short elements holding several labels; return how many were marked.
+
+    A stray label elsewhere on the page shares only a large ancestor with the block; such an
+    ancestor holds a smaller block and is never marked itself.
+    """
     counts: dict[etree._Element, int] = {}
     for hit in hits:
         for element in (hit, *hit.iterancestors()):
             counts[element] = counts.get(element, 0) + 1
-    marked = 0
-    for hit in hits:
-        block = next((e for e in (hit, *hit.iterancestors()) if counts[e] >= BLOCK_MIN_LABELS), None)
-        if block is not None and block.get(BLOCK_MARK) is None and _short(block):
+    blocks = {next((e for e in (hit, *hit.iterancestors()) if counts[e] >= BLOCK_MIN_LABELS), None)
+              for hit in hits} - {None}
+    innermost = [b for b in blocks if b is not None and not any(
+        other is not b and b in set(other.iterancestors()) for other in blocks if other is not None)]
+    for block in innermost:
+        if _short(block):
             block.set(BLOCK_MARK, "1")
-            marked += 1
-    return marked
+    return sum(1 for block in innermost if block.get(BLOCK_MARK))
 
 
 def page_title(tree: etree._Element, meta: dict[str, str], labelled: str | None) -> str | None:
