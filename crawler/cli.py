@@ -77,7 +77,7 @@ def _print_summary(db_path: str, run_id: int | None) -> None:
                    f"changed {run['changed']}, unchanged {run['unchanged']}, not modified {run['not_modified']}, "
                    f"removed {run['removed']}, errors {run['errors']}")
     click.echo(f"archive {db_path}: {stats['sites']} sites, {stats['reports']} reports, "
-               f"{stats['versions']} versions, {stats['captures']} captures")
+               f"{stats['versions']} versions, {stats['captures']['total']} captures")
 
 
 @main.command()
@@ -139,6 +139,17 @@ def _read_input(file_or_url: str, url: str | None) -> tuple[bytes, dict[str, str
         raise click.ClickException(f"no such file: {file_or_url}")
     return path.read_bytes(), {}, url or path.resolve().as_uri()
 
+
+def _register_archive_commands() -> None:
+    try:
+        from crawler.cli_archive import ARCHIVE_COMMANDS
+    except ImportError:  # during development the archive commands module may not exist yet
+        return
+    for command in ARCHIVE_COMMANDS:
+        main.add_command(command)
+
+
+_register_archive_commands()
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -48,6 +48,7 @@ class AnnualReportsSpider(scrapy.Spider):
         self._seen: set[tuple[str, str, tuple[tuple[str, str], ...]]] = set()
         self._pending_discovery: Counter[str] = Counter()
         self._column_found: set[str] = set()
+        self._home_failed: set[str] = set()  # already recorded as a fetch error; "no column" would repeat it
         self._list_pages: Counter[str] = Counter()
 
     async def start(self) -> AsyncIterator[Any]:
@@ -87,6 +88,8 @@ class AnnualReportsSpider(scrapy.Spider):
         self._pending_discovery[site] -= 1
         failed = self._failed_capture(response)
         if failed:
+            if response.meta["nianbao_kind"] == "home":
+                self._home_failed.add(site)
             yield failed
             yield from self._maybe_no_column(response.url, site)
             return
@@ -107,7 +110,7 @@ class AnnualReportsSpider(scrapy.Spider):
         yield from self._maybe_no_column(response.url, site)
 
     def _maybe_no_column(self, url: str, site: str) -> Iterator[Capture]:
-        if self._pending_discovery[site] == 0 and site not in self._column_found:
+        if self._pending_discovery[site] == 0 and site not in self._column_found | self._home_failed:
             self.logger.warning("no 年报 column found on %s", site)
             yield Capture(url=url, site=site, kind="home", error_class="no_column",
                           error_message=f"no 年报 column found from the homepage of {site}")
@@ -202,6 +205,8 @@ class AnnualReportsSpider(scrapy.Spider):
                       parent_url=meta.get("parent_url"), title_hint=meta.get("title_hint"),
                       classify_rule=meta.get("classify_rule"), error_class=error_class, error_message=message)
         if kind in ("home", "hub"):
+            if kind == "home":
+                self._home_failed.add(meta["site"])
             self._pending_discovery[meta["site"]] -= 1
             yield from self._maybe_no_column(request.url, meta["site"])
 

@@ -28,7 +28,7 @@ DETAIL_URL_PATTERNS = tuple(
     )
 )
 # 年报 titles: what a report is called, and what only looks like one.
-REPORT_TITLE = re.compile(r"(年度报告|年报)")
+REPORT_TITLE = re.compile(r"(年报|年度报告|年度[^，。,]{0,16}报告|信息公开[^，。,]{0,10}报告)")
 NOT_REPORT_TITLE = re.compile(r"(解读|通知|要点|指南|格式|编制|图解|问答|意见|方案|办法|通报|考核|评议|工作安排|目录)")
 REPORT_TOPIC = re.compile(r"(信息公开|政务公开)")
 

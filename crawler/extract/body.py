@@ -33,37 +33,52 @@ LOG = logging.getLogger(__name__)
 MIN_BODY_CHARS = 40
 
 
-def _cls(name: str) -> str:
-    """XPath test for one class name."""
-    return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
+@dataclass(frozen=True)
+class Container:
+    """A known body container: an element with this id, class or tag (optionally inside an id)."""
+
+    name: str
+    id: str | None = None
+    cls: str | None = None
+    tag: str | None = None
+    within_id: str | None = None
+
+    def matches(self, element: etree._Element, classes: list[str]) -> bool:
+        """True when ``element`` (whose class list is given) is this container."""
+        if (self.id and element.get("id") != self.id) or (self.cls and self.cls not in classes):
+            return False
+        if self.tag and element.tag != self.tag:
+            return False
+        return not self.within_id or any(a.get("id") == self.within_id for a in element.iterancestors())
 
 
-# (stage name, XPath). Order is priority: inner, family-specific containers first.
-CONTAINERS: tuple[tuple[str, str], ...] = (
-    ("#zoom .TRS_Editor", f"//*[@id='zoom']//*[{_cls('TRS_Editor')}]"),
-    (".TRS_Editor", f"//*[{_cls('TRS_Editor')}]"),
-    (".trs_editor_view", f"//*[{_cls('trs_editor_view')} or {_cls('TRS_UEDITOR')}]"),
-    (".Custom_UnionStyle", f"//*[{_cls('Custom_UnionStyle')}]"),
-    ("#UCAP-CONTENT", "//*[@id='UCAP-CONTENT']"),
-    ("UCAPCONTENT", "//ucapcontent"),
-    ("#zoom", "//*[@id='zoom']"),
-    ("#fontzoom", "//*[@id='fontzoom']"),
-    ("#zoomcon", "//*[@id='zoomcon']"),
-    ("#ivs_content", "//*[@id='ivs_content']"),
-    (".xxgk_content", f"//*[{_cls('xxgk_content')}]"),
-    (".article-content", f"//*[{_cls('article-content')}]"),
-    (".article_con", f"//*[{_cls('article_con')}]"),
-    (".Article_content", f"//*[{_cls('Article_content')}]"),
-    (".detail-content", f"//*[{_cls('detail-content')}]"),
-    (".article-body", f"//*[{_cls('article-body')}]"),
-    (".main-txt", f"//*[{_cls('main-txt')}]"),
-    ("div.pages_content", f"//div[{_cls('pages_content')}]"),
-    (".con_text", f"//*[{_cls('con_text')}]"),
-    (".bt-content", f"//*[{_cls('bt-content')}]"),
-    (".zc_article_con", f"//*[{_cls('zc_article_con')}]"),
-    (".Three_xilan_07", f"//*[{_cls('Three_xilan_07')}]"),
-    (".news_cont_d_wrap", f"//*[{_cls('news_cont_d_wrap')}]"),
-    ("#MyContent", "//*[@id='MyContent']"),
+# Priority order: inner, family-specific containers first (portals.md §2.4, §3.4, §4).
+CONTAINERS: tuple[Container, ...] = (
+    Container("#zoom .TRS_Editor", cls="TRS_Editor", within_id="zoom"),
+    Container(".TRS_Editor", cls="TRS_Editor"),
+    Container(".trs_editor_view", cls="trs_editor_view"),
+    Container(".TRS_UEDITOR", cls="TRS_UEDITOR"),
+    Container(".Custom_UnionStyle", cls="Custom_UnionStyle"),
+    Container("#UCAP-CONTENT", id="UCAP-CONTENT"),
+    Container("UCAPCONTENT", tag="ucapcontent"),
+    Container("#zoom", id="zoom"),
+    Container("#fontzoom", id="fontzoom"),
+    Container("#zoomcon", id="zoomcon"),
+    Container("#ivs_content", id="ivs_content"),
+    Container(".xxgk_content", cls="xxgk_content"),
+    Container(".article-content", cls="article-content"),
+    Container(".article_con", cls="article_con"),
+    Container(".Article_content", cls="Article_content"),
+    Container(".detail-content", cls="detail-content"),
+    Container(".article-body", cls="article-body"),
+    Container(".main-txt", cls="main-txt"),
+    Container("div.pages_content", cls="pages_content", tag="div"),
+    Container(".con_text", cls="con_text"),
+    Container(".bt-content", cls="bt-content"),
+    Container(".zc_article_con", cls="zc_article_con"),
+    Container(".Three_xilan_07", cls="Three_xilan_07"),
+    Container(".news_cont_d_wrap", cls="news_cont_d_wrap"),
+    Container("#MyContent", id="MyContent"),
 )
 # Comment pairs that bracket the body in Hanweb (and ZJEG RSS) templates.
 MARKERS: tuple[tuple[str, str], ...] = (
@@ -71,6 +86,7 @@ MARKERS: tuple[tuple[str, str], ...] = (
     ("ZJEG_RSS.content.begin", "ZJEG_RSS.content.end"),
 )
 MARKER_STAGE = "hanweb-markers"
+_TAGS = frozenset(c.tag for c in CONTAINERS if c.tag)
 BASELINE_XPATH = "//p[not(ancestor::p)] | //table"
 
 
@@ -86,12 +102,25 @@ class Body:
 
 def mark_containers(tree: etree._Element) -> None:
     """Mark every body container and its ancestors so chrome pruning leaves them alone."""
-    found = [e for _, xpath in CONTAINERS for e in tree.xpath(xpath)]
+    found = [e for matches in find_containers(tree).values() for e in matches]
     found += [c.getparent() for c, _ in _marker_comments(tree)]
     for element in found:
         element.set(CONTAINER_MARK, "1")
         for node in (element, *element.iterancestors()):
             node.set(KEEP_MARK, "1")
+
+
+def find_containers(tree: etree._Element) -> dict[Container, list[etree._Element]]:
+    """Every container match, per container, in one pass over the tree."""
+    found: dict[Container, list[etree._Element]] = {c: [] for c in CONTAINERS}
+    for element in tree.iter():
+        if not is_element(element) or not (element.get("id") or element.get("class") or element.tag in _TAGS):
+            continue
+        classes = (element.get("class") or "").split()
+        for container in CONTAINERS:
+            if container.matches(element, classes):
+                found[container].append(element)
+    return found
 
 
 def find_body(tree: etree._Element, url: str) -> Body:
@@ -131,10 +160,9 @@ def _containers(tree: etree._Element, url: str) -> Body:
         body = _body(f"container:{MARKER_STAGE}", marked)
         if _delivers(body):
             return body
-    for name, xpath in CONTAINERS:
-        matches = [e for e in tree.xpath(xpath) if is_element(e)]
+    for container, matches in find_containers(tree).items():
         if matches:
-            body = _body(f"container:{name}", max(matches, key=lambda e: len(text_of(e))))
+            body = _body(f"container:{container.name}", max(matches, key=lambda e: len(text_of(e))))
             if _delivers(body):
                 return body
     return Body("container", None)

@@ -38,7 +38,7 @@ CHROME_XPATHS = (
 
 # (regex matched against one text node, longest text of an element the block may have).
 CHROME_PHRASES: tuple[tuple[str, int], ...] = (
-    (r"(您?当前(所在)?的?位置|您的位置|所在位置)\s*[:：]", 200),
+    (r"(您?(当前|现在)(所在)?的?位置|您的位置|所在位置)\s*[:：]", 200),
     (r"^\s*首页\s*(>|>>|»|›|→|->|＞)", 200),
     (r"^\s*[【\[]?\s*字\s*[号体]\s*[:：]", 80),
     (r"打印本页|打印此页|【\s*打印\s*】|关闭窗口|关闭本页|【\s*关闭\s*】", 80),
@@ -71,6 +71,9 @@ _TOKENS_ONLY = re.compile(
     f"^{_TOKEN_FILLER}(?:(?:{'|'.join(map(re.escape, CHROME_TOKENS))}){_TOKEN_FILLER})+$"
 )
 _PHRASES = [(re.compile(pattern, re.IGNORECASE), limit) for pattern, limit in CHROME_PHRASES]
+_ANY_XPATH = " | ".join(CHROME_XPATHS)
+# One pass over each text node first: most nodes match no phrase at all.
+_ANY_PHRASE = re.compile("|".join(f"(?:{pattern})" for pattern, _ in CHROME_PHRASES), re.IGNORECASE)
 _LINES = [(re.compile(pattern, re.IGNORECASE), limit) for pattern, limit in CHROME_LINES]
 # Navigation: a short element whose text is nearly all link text, found by climbing a few
 # levels up from each link. Link lists inside a body container are left to the phrase rules.
@@ -128,7 +131,7 @@ def _is_metadata_line(line: str) -> bool:
 
 def _chrome_elements(tree: etree._Element, keep: set[etree._Element]) -> list[etree._Element]:
     """Elements to drop: XPath matches and phrase blocks, minus protected ones, outermost only."""
-    found = [e for xpath in CHROME_XPATHS for e in tree.xpath(xpath) if is_element(e)]
+    found = [e for e in tree.xpath(_ANY_XPATH) if is_element(e)]
     found += [_phrase_block(owner, is_tail, limit, keep) for owner, is_tail, limit in _phrase_hits(tree)]
     found += _link_lists(tree)
     chosen = {e for e in found if e is not None and e not in keep and e.getparent() is not None}
@@ -139,6 +142,8 @@ def _phrase_hits(tree: etree._Element) -> list[tuple[etree._Element, bool, int]]
     """Text nodes matching a chrome phrase, with the block-size limit of the rule."""
     hits = []
     for owner, text, is_tail in iter_text_nodes(tree):
+        if not _ANY_PHRASE.search(text):
+            continue
         for pattern, limit in _PHRASES:
             if pattern.search(text):
                 hits.append((owner, is_tail, limit))

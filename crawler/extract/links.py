@@ -61,7 +61,7 @@ def find_attachments(holders: Iterable[etree._Element], base_url: str) -> list[d
 
 def attachment_blocks(tree: etree._Element) -> list[etree._Element]:
     """Elements of the page that hold attachments outside the body."""
-    return [e for xpath in ATTACHMENT_BLOCKS for e in tree.xpath(xpath)]
+    return list(tree.xpath(" | ".join(ATTACHMENT_BLOCKS)))
 
 
 def base_url(tree: etree._Element, url: str) -> str:

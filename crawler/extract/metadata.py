@@ -56,8 +56,10 @@ def scan_labels(tree: etree._Element) -> tuple[dict[str, str | None], list[etree
     for owner, text, is_tail in iter_text_nodes(tree):
         if not _may_hold_label(owner, is_tail):
             continue
+        holder = owner.getparent() if is_tail else owner
         for field, value in _labelled_values(owner, text, is_tail):
-            hits.append(owner.getparent() if is_tail else owner)
+            if holder is not None:
+                hits.append(holder)
             if fields[field] is None:
                 fields[field] = clean_value(field, value)
     return fields, hits

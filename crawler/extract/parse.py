@@ -14,7 +14,6 @@ MAX_BODY_BYTES = 20 * 1024 * 1024
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 # lxml refuses str input that carries an XML encoding declaration.
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
-_WHITESPACE = re.compile("[\\s\u3000\xa0\u200b\ufeff]+")
 
 
 def parse_html(text: str) -> tuple[HtmlElement | None, list[str]]:
@@ -56,7 +55,10 @@ def iter_text_nodes(root: etree._Element) -> Iterator[tuple[etree._Element, str,
 
 def squash(text: str | None) -> str:
     """Collapse every whitespace run (including U+3000 and NBSP) to one space, and strip."""
-    return _WHITESPACE.sub(" ", text or "").strip()
+    if not text:
+        return ""
+    # str.split() knows Unicode whitespace and is far faster than a regex on large pages.
+    return " ".join(text.replace("\u200b", " ").replace("\ufeff", " ").split())
 
 
 def text_of(element: etree._Element) -> str:
