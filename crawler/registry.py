@@ -57,6 +57,9 @@ TEXT_FIELDS = ("name", "title", "region_code", "level", "province", "root", "col
 LIST_FIELDS = ("start_urls", "allow_hosts", "column_selectors")
 KNOWN_FIELDS = frozenset(TEXT_FIELDS + LIST_FIELDS)
 
+# A rule's verdict on an entry: None, or the offending field and what is wrong with it.
+Problem = tuple[str, str] | None
+
 
 class RegistryError(NianbaoError):
     """A registry file that cannot be read, or an entry that breaks a rule."""
@@ -216,27 +219,39 @@ def _label(table: Mapping[str, Any], source: str, index: int) -> str:
 
 
 def _check_fields(table: Mapping[str, Any], label: str) -> None:
+    for check in (_known_fields, _required_fields, _field_types):
+        problem = check(table)
+        if problem is not None:
+            field, message = problem
+            raise RegistryError(f"{label}: field {field!r}: {message}")
+
+
+def _known_fields(table: Mapping[str, Any]) -> Problem:
     unknown = sorted(set(table) - KNOWN_FIELDS)
-    if unknown:
-        raise RegistryError(f"{label}: field {unknown[0]!r}: unknown field; known: {sorted(KNOWN_FIELDS)}")
+    return (unknown[0], f"unknown field; known: {', '.join(sorted(KNOWN_FIELDS))}") if unknown else None
+
+
+def _required_fields(table: Mapping[str, Any]) -> Problem:
     for key in REQUIRED_FIELDS:
         if not table.get(key):
-            raise RegistryError(f"{label}: field {key!r}: required and must not be empty")
+            return key, "required and must not be empty"
+    if table.get("column") == "":
+        return "column", "empty; leave the field out when the column is unknown"
+    return None
+
+
+def _field_types(table: Mapping[str, Any]) -> Problem:
     for key in TEXT_FIELDS:
         if key in table and not isinstance(table[key], str):
-            raise RegistryError(f"{label}: field {key!r}: must be a string")
-    if table.get("column") == "":
-        raise RegistryError(f"{label}: field 'column': empty; leave the field out when the column is unknown")
+            return key, "must be a string"
     for key in LIST_FIELDS:
         if key in table and not _is_string_list(table[key]):
-            raise RegistryError(f"{label}: field {key!r}: must be a list of strings")
+            return key, "must be a list of non-empty strings"
+    return None
 
 
 def _is_string_list(value: object) -> bool:
     return isinstance(value, list) and all(isinstance(item, str) and item for item in value)
-
-
-Problem = tuple[str, str] | None
 
 
 def _check_slug(entry: SiteEntry) -> Problem:

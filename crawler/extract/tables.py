@@ -55,39 +55,51 @@ def is_data_table(table: etree._Element) -> bool:
 
 
 def table_grid(table: etree._Element) -> tuple[list[list[str]], bool]:
-    """The expanded grid (every row as wide as the widest) and whether it had to be cut."""
+    """The expanded grid (every row as wide as the widest) and whether it had to be cut.
+
+    Expansion stops once the grid (cells placed plus cells that rowspans still carry down)
+    would exceed ``MAX_GRID_CELLS``.
+    """
     rows = rows_of(table)
-    pending: dict[tuple[int, int], str] = {}  # cells carried down by rowspan
-    grid: list[list[str]] = []
-    truncated = False
+    grid = _Grid(len(rows))
     for index, row in enumerate(rows):
-        line, cut = _expand_row(row, index, len(rows), pending)
-        truncated |= cut
-        grid.append(line)
-        if sum(map(len, grid)) > MAX_GRID_CELLS:
-            return _pad(grid), True
-    return _pad(grid), truncated
+        if not grid.add_row(index, cells_of(row)):
+            return _pad(grid.rows), True
+    return _pad(grid.rows), grid.clamped
 
 
-def _expand_row(row: etree._Element, index: int, total: int,
-                pending: dict[tuple[int, int], str]) -> tuple[list[str], bool]:
-    """One grid row: this row's cells placed around the cells that earlier rowspans carry down."""
-    line: list[str] = []
-    clamped = False
-    for cell in cells_of(row):
-        _fill_pending(line, index, pending)
-        text = cell_text(cell)
-        rowspan, cut_r = _span(cell.get("rowspan"), total - index)
-        colspan, cut_c = _span(cell.get("colspan"), MAX_SPAN)
-        if rowspan * colspan > MAX_GRID_CELLS:
-            rowspan, cut_r = max(1, MAX_GRID_CELLS // colspan), True
-        clamped |= cut_r or cut_c
+class _Grid:
+    """Rows under construction, the cells rowspans carry down, and the cell budget."""
+
+    def __init__(self, total_rows: int) -> None:
+        self.rows: list[list[str]] = []
+        self.pending: dict[tuple[int, int], str] = {}
+        self.total_rows = total_rows
+        self.allocated = 0
+        self.clamped = False
+
+    def add_row(self, index: int, cells: list[etree._Element]) -> bool:
+        """Place one row; False when the budget ran out (the row is kept as far as it got)."""
+        line: list[str] = []
+        self.rows.append(line)
+        for cell in cells:
+            _fill_pending(line, index, self.pending)
+            rowspan, cut_r = _span(cell.get("rowspan"), self.total_rows - index)
+            colspan, cut_c = _span(cell.get("colspan"), MAX_SPAN)
+            self.clamped |= cut_r or cut_c
+            self.allocated += rowspan * colspan
+            if self.allocated > MAX_GRID_CELLS:
+                return False
+            self._place(line, index, cell_text(cell), rowspan, colspan)
+        _fill_pending(line, index, self.pending)
+        return True
+
+    def _place(self, line: list[str], index: int, text: str, rowspan: int, colspan: int) -> None:
+        """Put a cell at the end of ``line`` and reserve its place in the rows below."""
         for _ in range(colspan):
             for below in range(1, rowspan):
-                pending[(index + below, len(line))] = text
+                self.pending[(index + below, len(line))] = text
             line.append(text)
-    _fill_pending(line, index, pending)
-    return line, clamped
 
 
 def _fill_pending(line: list[str], index: int, pending: dict[tuple[int, int], str]) -> None:

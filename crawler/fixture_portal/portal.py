@@ -18,7 +18,7 @@ class FixturePortal:
 
     :param seed: drives every generated name, number and date.
     :param scale: multiplies the number of reports and other items (1 ≈ 25 TRS items and 110 Hanweb
-        records; 20 ≈ 2,000 detail pages).
+        records; 20 ≈ 2,700 detail pages).
     :param sites: the catalogue entries to serve (default: all).
     """
 
