@@ -49,8 +49,10 @@ def demo(db_path: str) -> None:
 @click.option("--workers", type=int, default=None, help="Extraction processes (default 2; 0 = inline).")
 @click.option("--log-level", default="WARNING", show_default=True)
 @click.option("--label", default="crawl", show_default=True, help="Names the run in the archive (the scheduler sets it).")
+@click.option("-s", "--set", "overrides", multiple=True, metavar="NAME=VALUE",
+              help="Override a Scrapy or NIANBAO_* setting (repeatable), e.g. -s NIANBAO_CONDITIONAL_REQUESTS=0.")
 def crawl(start_urls: tuple[str, ...], db_path: str, delay: float | None, concurrency: int | None,
-          workers: int | None, log_level: str, label: str) -> None:
+          workers: int | None, log_level: str, label: str, overrides: tuple[str, ...]) -> None:
     """Crawl portals from their homepages (START_URLS) into the archive."""
     from crawler.runner import run_crawl
 
@@ -61,11 +63,22 @@ def crawl(start_urls: tuple[str, ...], db_path: str, delay: float | None, concur
         settings["CONCURRENT_REQUESTS_PER_DOMAIN"] = concurrency
     if workers is not None:
         settings["NIANBAO_EXTRACT_WORKERS"] = workers
+    settings.update(_parse_overrides(overrides))
     try:
         run_id = run_crawl(list(start_urls), db_path=db_path, settings=settings)
     except NianbaoError as exc:
         raise click.ClickException(str(exc)) from exc
     _print_summary(db_path, run_id)
+
+
+def _parse_overrides(overrides: tuple[str, ...]) -> dict[str, str]:
+    parsed = {}
+    for item in overrides:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise click.BadParameter(f"expected NAME=VALUE, got {item!r}", param_hint="--set")
+        parsed[name.strip()] = value
+    return parsed
 
 
 def _print_summary(db_path: str, run_id: int | None) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 import tomllib
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -183,6 +183,8 @@ def _site_tables(document: Mapping[str, Any], source: str) -> list[Mapping[str, 
     tables = document.get("site")
     if not isinstance(tables, list) or not tables:
         raise RegistryError(f"{source}: no [[site]] entries")
+    if not all(isinstance(table, dict) for table in tables):
+        raise RegistryError(f"{source}: 'site' must be an array of tables, written [[site]]")
     return tables
 
 
@@ -199,31 +201,28 @@ def _check_unique(sites: list[SiteEntry], source: str) -> None:
 
 def _entry(table: Mapping[str, Any], source: str, index: int) -> SiteEntry:
     label = _label(table, source, index)
-    _check_fields(table, label)
+    _raise_first(TABLE_CHECKS, table, label)
     entry = SiteEntry(
         **{key: table[key] for key in TEXT_FIELDS if key in table},
         **{key: tuple(table[key]) for key in LIST_FIELDS if key in table},
     )
-    for check in ENTRY_CHECKS:
-        problem = check(entry)
+    _raise_first(ENTRY_CHECKS, entry, label)
+    return entry
+
+
+def _raise_first(checks: tuple[Callable[[Any], Problem], ...], subject: Any, label: str) -> None:
+    """Run ``checks`` in order; the first problem found becomes a :class:`RegistryError`."""
+    for check in checks:
+        problem = check(subject)
         if problem is not None:
             field, message = problem
             raise RegistryError(f"{label}: field {field!r}: {message}")
-    return entry
 
 
 def _label(table: Mapping[str, Any], source: str, index: int) -> str:
     """How messages name an entry: by its name, else by its position in the file."""
     name = table.get("name")
     return f"{source}: site {name!r}" if isinstance(name, str) and name else f"{source}: site #{index}"
-
-
-def _check_fields(table: Mapping[str, Any], label: str) -> None:
-    for check in (_known_fields, _required_fields, _field_types):
-        problem = check(table)
-        if problem is not None:
-            field, message = problem
-            raise RegistryError(f"{label}: field {field!r}: {message}")
 
 
 def _known_fields(table: Mapping[str, Any]) -> Problem:
@@ -252,6 +251,9 @@ def _field_types(table: Mapping[str, Any]) -> Problem:
 
 def _is_string_list(value: object) -> bool:
     return isinstance(value, list) and all(isinstance(item, str) and item for item in value)
+
+
+TABLE_CHECKS = (_known_fields, _required_fields, _field_types)
 
 
 def _check_slug(entry: SiteEntry) -> Problem:

@@ -158,8 +158,12 @@ def _label_matches(text: str) -> list[re.Match[str]]:
 
 
 def _following_value(owner: etree._Element, is_tail: bool) -> str | None:
-    """The value of a bare label: what follows it in its element, else the next element."""
+    """The value of a bare label: what follows it in its element (``<li>索引号：<span>…``),
+    else the text right after the label element (``<b>发布机构：</b>…``), else the next element
+    (``<td>索引号</td><td>…</td>``)."""
     rest = _rest_after(owner, is_tail)
+    if not squash(rest) and not is_tail:
+        rest = owner.tail or ""
     if squash(rest):
         return _cut_at_label(rest)
     anchor = owner.getparent() if is_tail else owner

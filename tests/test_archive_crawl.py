@@ -1,0 +1,123 @@
+"""Archive behaviour over real crawls of the fixture portal: revisits, versions, removals, re-extraction."""
+
+from __future__ import annotations
+
+import pytest
+
+import archive
+from crawler.extract import EXTRACTOR_VERSION, extract_document
+from tests.conftest import crawl, run_nianbao
+from tests.test_end_to_end import rows
+
+NO_CONDITIONAL = ("-s", "NIANBAO_CONDITIONAL_REQUESTS=0")
+
+
+@pytest.fixture(scope="module")
+def own_portal():
+    """A portal of its own: these tests change, remove and restore reports."""
+    from crawler.fixture_portal import FixturePortal
+
+    with FixturePortal(seed=11) as served:
+        yield served
+
+
+@pytest.fixture(scope="module")
+def db(own_portal, tmp_path_factory):
+    path = tmp_path_factory.mktemp("archive-crawl") / "nianbao.db"
+    crawl(path, *own_portal.homepages())
+    return path
+
+
+def last_run(db):
+    return rows(db, "select * from runs order by id desc limit 1")[0]
+
+
+def count(db, table):
+    return rows(db, f"select count(*) n from {table}")[0]["n"]  # noqa: S608 - fixed table names
+
+
+def report_count(portal):
+    return len([t for t in portal.truth() if not t.get("removed")])
+
+
+def test_304_is_a_revisit_of_the_existing_version(own_portal, db):
+    versions = count(db, "versions")
+    crawl(db, *own_portal.homepages())
+    run = last_run(db)
+    assert run["not_modified"] == report_count(own_portal)
+    assert run["new"] == run["changed"] == 0
+    assert count(db, "versions") == versions
+    revisits = rows(db, "select version_id from captures where run_id = ? and outcome = 'not_modified'", run["id"])
+    assert all(r["version_id"] is not None for r in revisits)
+
+
+def test_identical_digest_is_a_revisit_without_a_new_blob(own_portal, db):
+    blobs, versions = count(db, "blobs"), count(db, "versions")
+    crawl(db, *own_portal.homepages(), extra=NO_CONDITIONAL)
+    run = last_run(db)
+    assert run["unchanged"] == report_count(own_portal)
+    assert count(db, "blobs") == blobs
+    assert count(db, "versions") == versions
+
+
+def test_header_only_change_is_a_capture_not_a_version(own_portal, db):
+    blobs, versions = count(db, "blobs"), count(db, "versions")
+    own_portal.advance_clock(days=3)  # the date line in every page header changes
+    crawl(db, *own_portal.homepages(), extra=NO_CONDITIONAL)
+    run = last_run(db)
+    assert run["unchanged"] == report_count(own_portal)
+    assert count(db, "blobs") > blobs  # the bytes did change …
+    assert count(db, "versions") == versions  # … the report did not
+
+
+def test_one_real_change_is_one_new_version_with_history_as_of_and_diff(own_portal, db):
+    target = own_portal.truth()[3]["url"]
+    before = rows(db, "select max(fetched_at) t from captures")[0]["t"]
+    versions = count(db, "versions")
+    own_portal.edit_report(target, text="本年度新设政府信息公开工作年度报告专栏，方便公众查阅历年报告。")
+    crawl(db, *own_portal.homepages())
+    assert count(db, "versions") == versions + 1
+    assert last_run(db)["changed"] == 1
+    with archive.open_archive(db) as store:
+        old = store.get_version(target, as_of=before)
+        new = store.get_version(target)
+        assert "方便公众查阅历年报告" not in old["text"]
+        assert "方便公众查阅历年报告" in new["text"]
+        assert [h["outcome"] for h in store.history(target)][0] == "new"
+        assert "+本年度新设政府信息公开工作年度报告专栏" in store.diff(target)["text_diff"].replace(" ", "")
+
+
+def test_removal_then_return(own_portal, db):
+    target = own_portal.truth()[5]["url"]
+    versions = count(db, "versions")
+    own_portal.remove_report(target)
+    crawl(db, *own_portal.homepages())
+    doc = rows(db, "select status, removed_at from documents where url = ?", target)[0]
+    assert doc["status"] == "removed" and doc["removed_at"]
+    assert count(db, "versions") == versions  # its versions stay
+    own_portal.restore_report(target)
+    crawl(db, *own_portal.homepages())
+    assert rows(db, "select status from documents where url = ?", target)[0]["status"] == "live"
+
+
+def test_reextract_makes_no_http_request(own_portal, db):
+    requests_before = len(own_portal.request_log)
+    with archive.open_archive(db) as store:
+        result = store.reextract(extract_document, extractor_version=EXTRACTOR_VERSION, force=True)
+        assert store.check() == []
+    assert len(own_portal.request_log) == requests_before
+    assert result
+
+
+@pytest.mark.parametrize("phrase", ["依申请", "政府信息公开", "公开", "报"])
+def test_search_finds_three_six_and_short_phrases(db, phrase):
+    result = run_nianbao("search", phrase, "--db", str(db), "--json", "--limit", "5")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) == 5
+    assert all(phrase in line for line in lines)
+
+
+def test_archive_is_consistent_after_all_of_it(db):
+    with archive.open_archive(db) as store:
+        assert store.check() == []
