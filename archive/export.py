@@ -63,6 +63,9 @@ _WARC_CAPTURES_SQL = (
     "FROM captures c WHERE c.sha256 IS NOT NULL OR c.status = 304 ORDER BY c.id"
 )
 _CAPTURE_SQL = "SELECT id, url, final_url, fetched_at, sha256 FROM captures WHERE id = ?"
+_FIRST_WITH_BLOB_SQL = (
+    "SELECT id, url, final_url, fetched_at, sha256 FROM captures WHERE sha256 = ? ORDER BY id LIMIT 1"
+)
 _EARLIER_BODY_SQL = (
     "SELECT id, url, final_url, fetched_at, sha256 FROM captures "
     "WHERE url = ? AND id < ? AND sha256 IS NOT NULL ORDER BY id DESC LIMIT 1"
@@ -281,11 +284,17 @@ def http_headers(capture: dict[str, Any], body_length: int | None) -> StatusAndH
         headers.append((name, value))
     if body_length is not None:
         headers.append(("Content-Length", str(body_length)))
-    status = capture["status"]
-    phrase = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else ""
-    http = StatusAndHeaders(f"{status} {phrase}".strip(), headers, protocol="HTTP/1.1")
+    http = StatusAndHeaders(status_line(capture["status"]), headers, protocol="HTTP/1.1")
     http.compute_headers_buffer()
     return http
+
+
+def status_line(status: int) -> str:
+    """``200 OK``; a code without a standard phrase stands alone, as HTTP allows."""
+    try:
+        return f"{status} {HTTPStatus(status).phrase}"
+    except ValueError:  # not a registered status code: there is no phrase to give
+        return str(status)
 
 
 def metadata_record(archive: Archive, writer: WARCWriter, version_id: int,
@@ -293,10 +302,10 @@ def metadata_record(archive: Archive, writer: WARCWriter, version_id: int,
     """A metadata record: the version's export row as JSON, tied to the response of its bytes."""
     row = version_row(archive, version_id)
     payload = json.dumps(row, ensure_ascii=False).encode("utf-8")
-    first = rows.one(archive.db, _CAPTURE_SQL.replace("id = ?", "sha256 = ? ORDER BY id LIMIT 1"),
-                     [row["sha256"]])
+    first = rows.one(archive.db, _FIRST_WITH_BLOB_SQL, [row["sha256"]])
     headers = {"WARC-Record-ID": record_id("version", {"id": version_id, "url": row["url"]}),
-               "WARC-Date": row["created_at"], "WARC-Block-Digest": labelled_sha256(payload)}
+               "WARC-Date": row["created_at"], "WARC-Block-Digest": labelled_sha256(payload),
+               "WARC-Payload-Digest": labelled_sha256(payload)}
     if first is not None:
         headers["WARC-Refers-To"] = record_id("capture", first)
     if concurrent_to is not None:

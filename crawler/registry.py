@@ -19,6 +19,11 @@ from urllib.parse import urlsplit
 
 from crawler.errors import NianbaoError
 
+__all__ = [
+    "FAMILIES", "LEVELS", "NATIONAL_CODE", "Registry", "RegistryError", "SiteEntry", "UnknownSiteError",
+    "host_of", "load_registry", "parse_registry",
+]
+
 FAMILIES = ("trs", "hanweb", "jpaas", "gkmlpt", "ucap", "epoint", "asp", "unknown")
 LEVELS = ("province", "prefecture", "county", "township", "department", "central")
 
@@ -29,28 +34,30 @@ NATIONAL_CODE = "100000"
 # The shape a level's region code must have. Townships and departments carry the code of the
 # government they belong to (GB/T 2260 stops at the county), so any local code fits them.
 LEVEL_CODE_PATTERNS = {
-    "central": re.compile(r"100000"),
-    "province": re.compile(r"\d{2}0000"),
-    "prefecture": re.compile(r"\d{2}(?!00)\d{2}00"),
-    "county": re.compile(r"\d{4}(?!00)\d{2}"),
-    "township": re.compile(r"\d{6}"),
-    "department": re.compile(r"\d{6}"),
+    "central": re.compile(r"100000", re.ASCII),
+    "province": re.compile(r"\d{2}0000", re.ASCII),
+    "prefecture": re.compile(r"\d{2}(?!00)\d{2}00", re.ASCII),
+    "county": re.compile(r"\d{4}(?!00)\d{2}", re.ASCII),
+    "township": re.compile(r"\d{6}", re.ASCII),
+    "department": re.compile(r"\d{6}", re.ASCII),
 }
 
 # GB/T 2260 province-level prefixes: the first two digits of every local code.
 PROVINCES = {
     "11": "北京市", "12": "天津市", "13": "河北省", "14": "山西省", "15": "内蒙古自治区",
     "21": "辽宁省", "22": "吉林省", "23": "黑龙江省",
-    "31": "上海市", "32": "江苏省", "33": "浙江省", "34": "安徽省", "35": "福建省", "36": "江西省",
-    "37": "山东省",
-    "41": "河南省", "42": "湖北省", "43": "湖南省", "44": "广东省", "45": "广西壮族自治区", "46": "海南省",
+    "31": "上海市", "32": "江苏省", "33": "浙江省", "34": "安徽省", "35": "福建省",
+    "36": "江西省", "37": "山东省",
+    "41": "河南省", "42": "湖北省", "43": "湖南省", "44": "广东省", "45": "广西壮族自治区",
+    "46": "海南省",
     "50": "重庆市", "51": "四川省", "52": "贵州省", "53": "云南省", "54": "西藏自治区",
     "61": "陕西省", "62": "甘肃省", "63": "青海省", "64": "宁夏回族自治区", "65": "新疆维吾尔自治区",
     "71": "台湾省", "81": "香港特别行政区", "82": "澳门特别行政区",
 }
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-HOSTNAME = re.compile(r"(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*")
+_LABEL = r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?"
+HOSTNAME = re.compile(rf"(?=.{{1,253}}$){_LABEL}(?:\.{_LABEL})*")
 
 REQUIRED_FIELDS = ("name", "title", "region_code", "level", "root")
 TEXT_FIELDS = ("name", "title", "region_code", "level", "province", "root", "column", "family", "notes")
@@ -170,6 +177,7 @@ def parse_registry(text: str, source: str = "<string>") -> Registry:
 
 
 def _read(path: Path) -> str:
+    """Text of a registry file, or a RegistryError naming it."""
     try:
         return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -177,6 +185,7 @@ def _read(path: Path) -> str:
 
 
 def _site_tables(document: Mapping[str, Any], source: str) -> list[Mapping[str, Any]]:
+    """The ``[[site]]`` tables of a parsed document; nothing else may be at the top level."""
     extra_keys = sorted(set(document) - {"site"})
     if extra_keys:
         raise RegistryError(f"{source}: unknown top-level key(s) {extra_keys}; entries are [[site]] tables")
@@ -189,6 +198,7 @@ def _site_tables(document: Mapping[str, Any], source: str) -> list[Mapping[str, 
 
 
 def _check_unique(sites: list[SiteEntry], source: str) -> None:
+    """Names identify sites: two entries in one file may not share one."""
     seen: set[str] = set()
     for site in sites:
         if site.name in seen:
@@ -200,6 +210,7 @@ def _check_unique(sites: list[SiteEntry], source: str) -> None:
 
 
 def _entry(table: Mapping[str, Any], source: str, index: int) -> SiteEntry:
+    """One validated :class:`SiteEntry` from one ``[[site]]`` table."""
     label = _label(table, source, index)
     _raise_first(TABLE_CHECKS, table, label)
     entry = SiteEntry(
@@ -226,11 +237,13 @@ def _label(table: Mapping[str, Any], source: str, index: int) -> str:
 
 
 def _known_fields(table: Mapping[str, Any]) -> Problem:
+    """Unknown keys are typos (``colum``) that would otherwise be ignored."""
     unknown = sorted(set(table) - KNOWN_FIELDS)
     return (unknown[0], f"unknown field; known: {', '.join(sorted(KNOWN_FIELDS))}") if unknown else None
 
 
 def _required_fields(table: Mapping[str, Any]) -> Problem:
+    """The fields every entry needs, and no empty ``column``."""
     for key in REQUIRED_FIELDS:
         if not table.get(key):
             return key, "required and must not be empty"
@@ -240,6 +253,7 @@ def _required_fields(table: Mapping[str, Any]) -> Problem:
 
 
 def _field_types(table: Mapping[str, Any]) -> Problem:
+    """Text fields are strings; list fields are lists of non-empty strings."""
     for key in TEXT_FIELDS:
         if key in table and not isinstance(table[key], str):
             return key, "must be a string"
@@ -250,6 +264,7 @@ def _field_types(table: Mapping[str, Any]) -> Problem:
 
 
 def _is_string_list(value: object) -> bool:
+    """True for a list whose items are all non-empty strings."""
     return isinstance(value, list) and all(isinstance(item, str) and item for item in value)
 
 
@@ -257,26 +272,30 @@ TABLE_CHECKS = (_known_fields, _required_fields, _field_types)
 
 
 def _check_slug(entry: SiteEntry) -> Problem:
+    """Names are slugs: they end up in file names, URLs and the archive."""
     if not SLUG.fullmatch(entry.name):
         return "name", f"{entry.name!r} is not a slug: lower-case a-z, 0-9 and single inner hyphens"
     return None
 
 
 def _check_level(entry: SiteEntry) -> Problem:
+    """The level is one of :data:`LEVELS`."""
     if entry.level not in LEVELS:
         return "level", f"unknown level {entry.level!r}; expected one of {', '.join(LEVELS)}"
     return None
 
 
 def _check_family(entry: SiteEntry) -> Problem:
+    """The family is one of :data:`FAMILIES`."""
     if entry.family not in FAMILIES:
         return "family", f"unknown family {entry.family!r}; expected one of {', '.join(FAMILIES)}"
     return None
 
 
 def _check_region_code(entry: SiteEntry) -> Problem:
+    """Six digits, shaped for the level, 100000 only for central bodies."""
     code = entry.region_code
-    if not re.fullmatch(r"\d{6}", code):
+    if not re.fullmatch(r"[0-9]{6}", code):
         return "region_code", f"{code!r} is not a 6-digit GB/T 2260 code"
     if not LEVEL_CODE_PATTERNS[entry.level].fullmatch(code):
         return "region_code", f"{code} does not fit level {entry.level!r} (see docs/registry.md)"
@@ -286,28 +305,44 @@ def _check_region_code(entry: SiteEntry) -> Problem:
 
 
 def _check_province(entry: SiteEntry) -> Problem:
+    """Central bodies have no province; every other entry names the one its code is in."""
     if entry.level == "central":
         return ("province", "central bodies have no province; leave it out") if entry.province else None
     expected = PROVINCES.get(entry.region_code[:2])
     if expected is None:
         return "region_code", f"{entry.region_code} has no known province prefix"
     if not entry.province:
-        return "province", f"required for level {entry.level!r}; region code {entry.region_code} is in {expected}"
+        return "province", f"required for level {entry.level!r} (region code {entry.region_code}: {expected})"
     if entry.province != expected:
         return "province", f"{entry.province!r} does not match region code {entry.region_code} ({expected})"
     return None
 
 
+def _linked_urls(entry: SiteEntry) -> list[tuple[str, str]]:
+    """The column and start URLs, each with the field it came from."""
+    column = [("column", entry.column)] if entry.column else []
+    return column + [("start_urls", url) for url in entry.start_urls]
+
+
 def _check_urls(entry: SiteEntry) -> Problem:
-    urls = [("root", entry.root)] + ([("column", entry.column)] if entry.column else [])
-    for field, url in urls + [("start_urls", url) for url in entry.start_urls]:
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.hostname or any(c.isspace() for c in url):
+    """Root, column and start URLs are absolute http(s) URLs."""
+    for field, url in [("root", entry.root), *_linked_urls(entry)]:
+        if not _is_http_url(url):
             return field, f"{url!r} is not an http(s) URL"
     return None
 
 
+def _is_http_url(url: str) -> bool:
+    """True for an absolute http(s) URL with a host and no whitespace."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # e.g. an unclosed IPv6 bracket
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname) and not any(c.isspace() for c in url)
+
+
 def _check_allow_hosts(entry: SiteEntry) -> Problem:
+    """``allow_hosts`` holds bare host names, as offsite filtering compares them."""
     for host in entry.allow_hosts:
         if not HOSTNAME.fullmatch(host):
             return "allow_hosts", f"{host!r} is not a bare lower-case host name (no scheme, port or path)"
@@ -315,10 +350,10 @@ def _check_allow_hosts(entry: SiteEntry) -> Problem:
 
 
 def _check_hosts_reachable(entry: SiteEntry) -> Problem:
+    """Column and start URLs sit on the root host or on an allowed host."""
     # A column or start URL on a host the crawl may not visit would be dropped as offsite.
     allowed = {host_of(entry.root), *entry.allow_hosts}
-    targets = ([("column", entry.column)] if entry.column else []) + [("start_urls", u) for u in entry.start_urls]
-    for field, url in targets:
+    for field, url in _linked_urls(entry):
         if host_of(url) not in allowed:
             return field, f"host {host_of(url)!r} is not the root host nor in allow_hosts"
     return None

@@ -20,12 +20,14 @@ from twisted.python.failure import Failure
 
 from crawler.capture import Capture
 from crawler.extract.decode import decode_html
-from spiders.discovery import Link, find_columns, find_hubs
+from crawler.extract.links import attachment_ext
+from crawler.extract.quality import is_soft_404
+from spiders import apis
+from spiders.discovery import Link, find_columns, find_hubs, find_subcolumns
 from spiders.failures import RECORDED_STATUSES, classify_failure, classify_status
 from spiders.listing import ListItem, all_links, classify_title, datastore_items, list_items, parse_tree
 from spiders.pagination import PageRequest, next_list_pages
 
-ATTACHMENT_EXTENSIONS = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".wps", ".rtf", ".ofd")
 ATTACHMENT_MAXSIZE = 200 * 1024 * 1024
 MAX_HUB_DEPTH = 3
 
@@ -95,10 +97,11 @@ class AnnualReportsSpider(scrapy.Spider):
             return
         text, _, _ = decode_html(response.body, _headers(response))
         links = [Link(u, t) for u, t in all_links(response.url, parse_tree(text)) if self._same_site(u, site)]
-        columns = find_columns(links)
-        for link in columns:
+        columns = [PageRequest(url=link.url, style="column-link") for link in find_columns(links)]
+        columns += apis.gkmlpt_columns(response.url, text)
+        for page in columns:
             self._column_found.add(site)
-            request = self._request(link.url, self.parse_list, kind="list", site=site, column=link.url)
+            request = self._request(page.url, self.parse_list, kind="list", site=site, page=page, column=page.url)
             if request is not None:
                 yield request
         if not columns and response.meta["hub_depth"] < MAX_HUB_DEPTH:
@@ -118,25 +121,48 @@ class AnnualReportsSpider(scrapy.Spider):
     # -- lists ---------------------------------------------------------------------------------
 
     def parse_list(self, response: Response) -> Iterator[Any]:
-        """A page of the 年报 column: request every 年报 item and every further list page."""
+        """A page of the 年报 column: request every 年报 item, every further list page and sub-column."""
         site, column = response.meta["site"], response.meta["column"]
         failed = self._failed_capture(response)
         if failed:
             yield failed
             return
         text, _, _ = decode_html(response.body, _headers(response))
-        tree = parse_tree(text)
-        items = list_items(response.url, tree) + datastore_items(response.url, text)
+        try:
+            items, pages = self._list_content(response.url, text)
+        except apis.ApiFormatError as exc:
+            yield self._capture(response, error_class="decode", error_message=str(exc))
+            return
+        if not items and not pages and is_soft_404(text, None):
+            yield self._capture(response, error_class="not_found", error_message="soft 404: the column page is gone")
+            return
         for item in items:
             request = self._item_request(item, site)
             if request is not None:
                 yield request
-        for page in next_list_pages(response.url, text, tree):
+        yield from self._list_requests(pages, site, column)
+
+    def _list_content(self, url: str, text: str) -> tuple[list[ListItem], list[PageRequest]]:
+        """(items, further list pages) of one list response, whatever its format."""
+        if apis.is_gkmlpt_api(url):
+            return apis.gkmlpt_items(url, text), apis.gkmlpt_pages(url, text)
+        if apis.is_jpaas_api(url):
+            return apis.jpaas_items(url, text), []
+        tree = parse_tree(text)
+        items = list_items(url, tree) + datastore_items(url, text)
+        links = [Link(u, t) for u, t in all_links(url, tree)]
+        pages = next_list_pages(url, text, tree) + apis.jpaas_pages(url, text)
+        pages += [PageRequest(url=link.url, style="subcolumn") for link in find_subcolumns(url, links)]
+        return items, pages
+
+    def _list_requests(self, pages: list[PageRequest], site: str, column: str) -> Iterator[Request]:
+        cap = self.settings.getint("NIANBAO_MAX_LIST_PAGES")
+        for page in pages:
             if not self._same_site(page.url, site):
                 continue
-            if self._list_pages[column] >= self.settings.getint("NIANBAO_MAX_LIST_PAGES"):
-                self.logger.warning("list page cap reached for %s; not following %s", column, page.url)
-                break
+            if self._list_pages[column] >= cap:
+                self.logger.warning("list page cap (%d) reached for %s; not following %s", cap, column, page.url)
+                return
             request = self._request(page.url, self.parse_list, kind="list", site=site, page=page, column=column)
             if request is not None:
                 self._list_pages[column] += 1
@@ -146,7 +172,7 @@ class AnnualReportsSpider(scrapy.Spider):
         rule = classify_title(item.title)
         if rule is None or not self._same_site(item.url, site):
             return None
-        kind = "attachment" if item.url.lower().endswith(ATTACHMENT_EXTENSIONS) else "page"
+        kind = "attachment" if attachment_ext(item.url) else "page"
         return self._request(item.url, self.parse_detail, kind=kind, site=site,
                              title_hint=item.title, classify_rule=rule)
 
@@ -160,7 +186,7 @@ class AnnualReportsSpider(scrapy.Spider):
             return
         text, _, _ = decode_html(response.body, _headers(response))
         for url, name in all_links(response.url, parse_tree(text)):
-            if urlsplit(url).path.lower().endswith(ATTACHMENT_EXTENSIONS) and self._same_site(url, meta["site"]):
+            if attachment_ext(url) and self._same_site(url, meta["site"]):
                 request = self._request(url, self.parse_detail, kind="attachment", site=meta["site"],
                                         parent_url=response.url, title_hint=name)
                 if request is not None:

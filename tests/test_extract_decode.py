@@ -68,8 +68,10 @@ def test_correct_header_wins():
     assert "\ufffd" not in text
 
 
-@pytest.mark.parametrize(("bom", "codec"), [(codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
-                                            (codecs.BOM_UTF16_BE, "utf-16-be")])
+@pytest.mark.parametrize(
+    ("bom", "codec"),
+    [(codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")],
+)
 def test_bom_wins_over_labels(bom, codec):
     body = bom + page('<meta charset="gbk">').decode().encode(codec)
     text, encoding, rule = decode_html(body, {"Content-Type": "text/html; charset=gbk"})
@@ -109,12 +111,16 @@ def test_every_gb_label_reads_as_gb18030(label):
     assert normalize_codec(label) == "gb18030"
 
 
-@pytest.mark.parametrize(("label", "codec"), [("UTF8", "utf-8"), ("utf-8", "utf-8"), ("big5", "big5hkscs"),
-                                              ("no-such-charset", None)])
+@pytest.mark.parametrize(
+    ("label", "codec"),
+    [("UTF8", "utf-8"), ("utf-8", "utf-8"), ("big5", "big5hkscs"), ("no-such-charset", None)],
+)
 def test_other_labels(label, codec):
     assert normalize_codec(label) == codec
 
 
 def test_unknown_label_is_skipped_not_fatal():
-    _, encoding, rule = decode_html(page('<meta charset="x-unknown-cs">'), {"Content-Type": "text/html; charset=bogus"})
+    _, encoding, rule = decode_html(
+        page('<meta charset="x-unknown-cs">'), {"Content-Type": "text/html; charset=bogus"}
+    )
     assert (encoding, rule) == ("utf-8", "detected")

@@ -33,22 +33,30 @@ def by_kind(result: dict, kind: str) -> dict:
 
 
 def test_rowspan_and_colspan_are_expanded():
-    grid, cut = table_grid(table(
-        "<table><tr><td rowspan=2 colspan=2>A</td><td>B</td></tr><tr><td>C</td></tr>"
-        "<tr><td>D</td><td>&nbsp;</td><td> E </td></tr></table>"))
+    grid, cut = table_grid(
+        table(
+            "<table><tr><td rowspan=2 colspan=2>A</td><td>B</td></tr><tr><td>C</td></tr>"
+            "<tr><td>D</td><td>&nbsp;</td><td> E </td></tr></table>"
+        )
+    )
     assert grid == [["A", "A", "B"], ["A", "A", "C"], ["D", "", "E"]]
     assert cut is False
 
 
 def test_rows_are_padded_and_rowspan_past_the_end_is_cut_quietly():
-    grid, cut = table_grid(table("<table><tr><td rowspan=9>A</td><td>B</td><td>X</td></tr><tr><td>C</td></tr></table>"))
+    grid, cut = table_grid(
+        table("<table><tr><td rowspan=9>A</td><td>B</td><td>X</td></tr><tr><td>C</td></tr></table>")
+    )
     assert grid == [["A", "B", "X"], ["A", "C", ""]]
     assert cut is False
 
 
 def test_absurd_spans_are_clamped_and_reported():
-    grid, cut = table_grid(table(
-        "<table><tr><td colspan=9007199254740991>A</td></tr><tr><td>B</td><td colspan=-3>C</td></tr></table>"))
+    grid, cut = table_grid(
+        table(
+            "<table><tr><td colspan=9007199254740991>A</td></tr><tr><td>B</td><td colspan=-3>C</td></tr></table>"
+        )
+    )
     assert len(grid[0]) == MAX_SPAN
     assert grid[1][:3] == ["B", "C", ""]
     assert cut is True
@@ -61,12 +69,15 @@ def test_nested_tables_are_not_part_of_the_outer_grid():
     assert not is_data_table(outer)
 
 
-@pytest.mark.parametrize(("html", "expected"), [
-    ("<table><tr><td>索引号</td><td>1</td></tr></table>", True),
-    ("<table><tr><td>只有一列</td></tr><tr><td>两行</td></tr></table>", False),
-    ("<table><tr><td><ul><li><a href='/'>首页</a></li></ul></td><td>正文</td></tr></table>", False),
-    (f"<table><tr><td>导航</td><td>{'长正文' * 200}</td></tr></table>", False),
-])
+@pytest.mark.parametrize(
+    ("html", "expected"),
+    [
+        ("<table><tr><td>索引号</td><td>1</td></tr></table>", True),
+        ("<table><tr><td>只有一列</td></tr><tr><td>两行</td></tr></table>", False),
+        ("<table><tr><td><ul><li><a href='/'>首页</a></li></ul></td><td>正文</td></tr></table>", False),
+        (f"<table><tr><td>导航</td><td>{'长正文' * 200}</td></tr></table>", False),
+    ],
+)
 def test_data_or_layout_table(html, expected):
     assert is_data_table(table(html)) is expected
 
@@ -100,20 +111,29 @@ def test_table3_grid_values_and_checks():
 
 def test_table4_values():
     t4 = by_kind(report(), "table4")
-    assert t4["values"] == {"行政复议": [2, 1, 0, 1, 4], "未经复议直接起诉": [1, 0, 0, 1, 2],
-                            "复议后起诉": [0, 0, 0, 0, 0]}
+    assert t4["values"] == {
+        "行政复议": [2, 1, 0, 1, 4],
+        "未经复议直接起诉": [1, 0, 0, 1, 2],
+        "复议后起诉": [0, 0, 0, 0, 0],
+    }
     assert t4["checks"]["block_totals"] is True
 
 
 def test_article20_counts_a_colspan_value_once():
     t2 = by_kind(report(), "article20")
-    assert t2["values"] == {"规章": [3, 0, 15], "行政规范性文件": [61, 59, 422], "行政许可": [1520],
-                            "行政处罚": [3408], "行政强制": [112], "行政事业性收费": [265.4]}
+    assert t2["values"] == {
+        "规章": [3, 0, 15],
+        "行政规范性文件": [61, 59, 422],
+        "行政许可": [1520],
+        "行政处罚": [3408],
+        "行政强制": [112],
+        "行政事业性收费": [265.4],
+    }
     assert t2["checks"] is None
 
 
 def test_broken_table3_is_flagged_not_raised():
-    result = report(("<p align=\"center\">131</p>", "<p align=\"center\">130</p>"))
+    result = report(('<p align="center">131</p>', '<p align="center">130</p>'))
     t3 = by_kind(result, "table3")
     assert "table3_unbalanced" in result["flags"]
     assert t3["checks"]["balance"] is False and t3["checks"]["row_totals"] is False
@@ -123,13 +143,13 @@ def test_broken_table3_is_flagged_not_raised():
 
 def test_broken_results_total_is_caught():
     # （一）予以公开, 自然人: 70 → 71 breaks the 总计 of that row and the results sum, not 一+二=七+四.
-    result = report(("<p align=\"center\">70</p>", "<p align=\"center\">71</p>"))
+    result = report(('<p align="center">70</p>', '<p align="center">71</p>'))
     checks = by_kind(result, "table3")["checks"]
     assert (checks["balance"], checks["results_total"], checks["row_totals"]) == (True, False, False)
 
 
 def test_broken_table4_is_flagged():
-    html_row = "<p align=\"center\">4</p></td><td valign=\"center\"><p align=\"center\">1</p>"
+    html_row = '<p align="center">4</p></td><td valign="center"><p align="center">1</p>'
     result = report((html_row, html_row.replace(">4<", ">5<")))
     assert "table4_unbalanced" in result["flags"]
     assert by_kind(result, "table4")["checks"]["block_totals"] is False
@@ -142,12 +162,27 @@ def test_check_table3_without_needed_rows_is_undecided():
 
 
 def test_kind_of_an_ordinary_table_is_none():
-    assert table_kind([["序号", "统计指标", "单位", "统计数"], ["1", "主动公开政府信息数", "条", "8653"]]) is None
+    assert (
+        table_kind([["序号", "统计指标", "单位", "统计数"], ["1", "主动公开政府信息数", "条", "8653"]])
+        is None
+    )
 
 
-@pytest.mark.parametrize(("cell", "number"), [
-    ("12", 12), (" 3 ", 3), ("265.4", 265.4), ("251000元", 251000), ("1,520", 1520),
-    ("", None), ("—", None), ("/", None), ("无", None), ("三", None), ("12条3", None),
-])
+@pytest.mark.parametrize(
+    ("cell", "number"),
+    [
+        ("12", 12),
+        (" 3 ", 3),
+        ("265.4", 265.4),
+        ("251000元", 251000),
+        ("1,520", 1520),
+        ("", None),
+        ("—", None),
+        ("/", None),
+        ("无", None),
+        ("三", None),
+        ("12条3", None),
+    ],
+)
 def test_parse_number(cell, number):
     assert parse_number(cell) == number

@@ -159,14 +159,15 @@ def test_bad_slug_rejected(tmp_path: Path, slug: str) -> None:
     assert_rejected(tmp_path, entry_with(name=slug), "name", "not a slug")
 
 
-@pytest.mark.parametrize("code", ["42010", "4201000", "42O100", ""])
+@pytest.mark.parametrize("code", ["42010", "4201000", "42O100", "４２０１００", ""])
 def test_region_code_not_six_digits_rejected(tmp_path: Path, code: str) -> None:
     pattern = "required" if not code else "not a 6-digit"
     assert_rejected(tmp_path, entry_with(region_code=code), "region_code", pattern)
 
 
 def test_region_code_must_fit_level(tmp_path: Path) -> None:
-    assert_rejected(tmp_path, entry_with(region_code="420000"), "region_code", "does not fit level 'prefecture'")
+    text = entry_with(region_code="420000")
+    assert_rejected(tmp_path, text, "region_code", "does not fit level 'prefecture'")
 
 
 def test_region_code_prefix_must_match_province(tmp_path: Path) -> None:
@@ -192,7 +193,8 @@ def test_unknown_level_rejected(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("field", ["root", "column", "start_urls"])
-@pytest.mark.parametrize("url", ["ftp://www.example.gov.cn/", "www.example.gov.cn/nb/", "javascript:void(0)"])
+@pytest.mark.parametrize("url", ["ftp://www.example.gov.cn/", "www.example.gov.cn/nb/", "javascript:void(0)",
+                                 "http://[::1/", "http://www.example.gov.cn/a b"])
 def test_urls_must_be_http(tmp_path: Path, field: str, url: str) -> None:
     value: object = [url] if field == "start_urls" else url
     assert_rejected(tmp_path, entry_with(**{field: value}), field, "not an http\\(s\\) URL")
@@ -200,7 +202,8 @@ def test_urls_must_be_http(tmp_path: Path, field: str, url: str) -> None:
 
 def test_column_host_must_be_among_hosts(tmp_path: Path) -> None:
     text = entry_with(column="http://zfxxgk.example.gov.cn/nb/")
-    assert_rejected(tmp_path, text, "column", "'zfxxgk.example.gov.cn' is not the root host nor in allow_hosts")
+    pattern = "'zfxxgk.example.gov.cn' is not the root host nor in allow_hosts"
+    assert_rejected(tmp_path, text, "column", pattern)
     allowed = entry_with(column="http://zfxxgk.example.gov.cn/nb/", allow_hosts=["zfxxgk.example.gov.cn"])
     assert load_text(tmp_path, allowed).get("example-city").column == "http://zfxxgk.example.gov.cn/nb/"
 
@@ -210,9 +213,11 @@ def test_start_url_host_must_be_among_hosts(tmp_path: Path) -> None:
     assert_rejected(tmp_path, text, "start_urls", "'mirror.example.com' is not the root host")
 
 
-@pytest.mark.parametrize("host", ["https://xxgk.example.gov.cn", "xxgk.example.gov.cn/nb", "XXGK.example.gov.cn"])
+@pytest.mark.parametrize("host", ["https://xxgk.example.gov.cn", "xxgk.example.gov.cn/nb",
+                                  "XXGK.example.gov.cn", "xxgk.example.gov.cn:8080"])
 def test_allow_hosts_must_be_bare_host_names(tmp_path: Path, host: str) -> None:
-    assert_rejected(tmp_path, entry_with(allow_hosts=[host]), "allow_hosts", "not a bare lower-case host name")
+    text = entry_with(allow_hosts=[host])
+    assert_rejected(tmp_path, text, "allow_hosts", "not a bare lower-case host name")
 
 
 def test_unknown_field_rejected(tmp_path: Path) -> None:

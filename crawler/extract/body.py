@@ -154,18 +154,18 @@ def _delivers(body: Body) -> bool:
 
 
 def _containers(tree: etree._Element, url: str) -> Body:
-    """Stage 1: the first known container that delivers."""
+    """Stage 1: the first known container that delivers, else the first one with any text."""
+    candidates: list[Body] = []
     marked = _between_markers(tree)
     if marked is not None:
-        body = _body(f"container:{MARKER_STAGE}", marked)
-        if _delivers(body):
-            return body
+        candidates.append(_body(f"container:{MARKER_STAGE}", marked))
     for container, matches in find_containers(tree).items():
         if matches:
-            body = _body(f"container:{container.name}", max(matches, key=lambda e: len(text_of(e))))
-            if _delivers(body):
-                return body
-    return Body("container", None)
+            best = max(matches, key=lambda e: len(text_of(e)))
+            candidates.append(_body(f"container:{container.name}", best))
+        if candidates and _delivers(candidates[-1]):
+            return candidates[-1]
+    return next((c for c in candidates if c.lines), Body("container", None))
 
 
 def _between_markers(tree: etree._Element) -> etree._Element | None:

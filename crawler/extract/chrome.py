@@ -32,7 +32,8 @@ CHROME_XPATHS = (
     "//*[@id='qr_container' or @id='div_div' or @id='imgConac' or @id='Canvas']",
     "//*[starts-with(@id, 'share')]",
     "//*[contains(concat(' ', normalize-space(@class), ' '), ' CurrChnlCls ')]/..",
-    "//*[contains(@class, 'info_ewm') or contains(@class, 'bdsharebuttonbox') or contains(@class, 'xg-list')]",
+    "//*[contains(@class, 'info_ewm') or contains(@class, 'bdsharebuttonbox')]",
+    "//*[contains(@class, 'xg-list')]",
     "//*[contains(@class, 'bot-btns-box') or contains(@class, 'xxgk_xgxx')]",
 )
 
@@ -45,7 +46,7 @@ CHROME_PHRASES: tuple[tuple[str, int], ...] = (
     (r"扫一扫在手机打开当前页|^\s*分享到\s*[:：]?|^\s*返回顶部\s*$|我要纠错", 80),
     (r"^\s*(责任编辑|浏览次数|阅读次数|点击次数|访问次数)\s*[:：]", 80),
     (r"^\s*(发布时间|发布日期|信息来源|来源)\s*[:：].{0,60}(浏览|点击|阅读|访问|字号|作者)", 200),
-    (r"^\s*(相关链接|相关稿件|相关文档|相关阅读|相关新闻|相关文章)\s*[:：]?\s*$", 30),
+    (r"^\s*(相关链接|相关稿件|相关文档|相关阅读|相关新闻|相关文章|相关解读|解读文章)\s*[:：]?\s*$", 30),
     (r"网站地图|版权所有|ICP备|ICP证|公网安备|网站标识码|网站识别码|Copyright|©", 300),
     (r"^\s*(主办单位|承办单位|技术支持|运维单位|联系我们)\s*[:：]?", 300),
     (r"^\s*(无障碍(浏览|阅读|模式)?|长者模式|适老化模式|设为首页|加入收藏)\s*$", 40),
@@ -63,7 +64,7 @@ CHROME_LINES: tuple[tuple[str, int], ...] = (
 )
 
 # A line made only of these (plus brackets, separators and spaces) is chrome.
-CHROME_TOKENS = ("扫一扫在手机打开当前页", "打印本页", "打印此页", "关闭窗口", "关闭本页", "返回顶部",
+CHROME_TOKENS = ("扫一扫在手机打开当前页", "打印本页", "打印此页", "关闭窗口", "关闭本页", "返回顶部", "首页",
                  "我要纠错", "网站地图", "联系我们", "无障碍浏览", "无障碍", "长者模式", "设为首页",
                  "加入收藏", "分享到", "打印", "关闭", "收藏", "下载", "纠错", "顶部")
 _TOKEN_FILLER = "[\\s\\[\\]【】()（）|｜/:：·•>＞\\-]*"

@@ -135,8 +135,10 @@ def _fill_body(result: dict[str, Any], found: Body, pruned: etree._Element) -> N
 
 def _body_tables(found: Body, pruned: etree._Element) -> list[etree._Element]:
     """Data tables of the body; for trafilatura, the page's tables whose cells it kept."""
+    if found.element is None:
+        return []
     if found.stage != "trafilatura":
-        return [t for t in found.element.iter("table") if is_data_table(t)] if found.element is not None else []
+        return [t for t in found.element.iter("table") if is_data_table(t)]
     text = "\n".join(found.lines)
     return [t for t in pruned.iter("table") if is_data_table(t) and _overlaps(t, text)]
 

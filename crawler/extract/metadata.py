@@ -151,9 +151,9 @@ def _label_matches(text: str) -> list[re.Match[str]]:
     matches = [first] if first else []
     start = first.end() if first else 0
     for match in LABEL_WITH_COLON.finditer(text, start):
-        if match.start() == stripped or text[match.start() - 1] in _SEPARATOR_BEFORE:
-            if not matches or match.start() >= matches[-1].end():
-                matches.append(match)
+        after_separator = match.start() == stripped or text[match.start() - 1] in _SEPARATOR_BEFORE
+        if after_separator and (not matches or match.start() >= matches[-1].end()):
+            matches.append(match)
     return matches
 
 

@@ -19,7 +19,7 @@ BLOCK_TAGS = frozenset({
     "h6", "header", "hr", "li", "main", "nav", "ol", "p", "pre", "section", "summary", "table",
     "tbody", "td", "tfoot", "th", "thead", "tr", "ul", "ucapcontent",
     # trafilatura's output elements
-    "head", "list", "item", "quote", "row", "cell", "doc", "main", "code",
+    "head", "list", "item", "quote", "row", "cell", "doc", "code",
 })
 BREAK_TAGS = frozenset({"br", "lb"})
 CELL_SEPARATOR = " | "

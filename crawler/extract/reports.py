@@ -121,9 +121,10 @@ def _t3_balance(values: dict[str, list[Number | None]], failures: list[str]) -> 
     new, carried, total, forward = ([_z(v) for v in row] for row in rows if row is not None)
     ok = True
     for col, name in enumerate(T3_COLUMNS):
-        if new[col] + carried[col] != total[col] + forward[col]:
+        received, settled = new[col] + carried[col], total[col] + forward[col]
+        if received != settled:
             ok = False
-            failures.append(f"balance {name}: 一+二={new[col] + carried[col]} ≠ 三（七）+四={total[col] + forward[col]}")
+            failures.append(f"balance {name}: 一+二={received} ≠ 三（七）+四={settled}")
     return ok
 
 
