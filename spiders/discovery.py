@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from spiders.listing import is_detail_url
+
 # Link texts that name the 年报 column itself (menus say it many ways).
 COLUMN_TEXTS = (
     "政府信息公开工作年度报告",
@@ -88,3 +90,26 @@ def _unique(links: list[Link]) -> list[Link]:
             seen.add(link.url)
             out.append(link)
     return out
+
+
+# Sub-lists inside a 年报 column: per-year folders (gknb2017/, 2018nb/, nb_2022n/, 2021n/) and
+# per-township or per-department subtrees with their own 年报 column.
+YEAR_LABEL = re.compile(r"^\s*(\d{4})\s*年?度?\s*(政府信息公开)?(工作)?(年报|年度报告)?\s*$")
+YEAR_FOLDER = re.compile(r"/(gknb\d{4}|\d{4}nb|nb_?\d{4}n?|\d{4}n|\d{4})/(index\.s?html?)?$", re.I)
+PAGER_NAME = re.compile(r"(index_\d+\.s?html?$|[?&](page|pageNum|pageNo|cur_page)=)", re.I)
+
+
+def find_subcolumns(list_url: str, links: list[Link]) -> list[Link]:
+    """Links from a list page to sub-lists of the same column (year folders, township columns)."""
+    folder = list_url.rsplit("/", 1)[0] + "/"
+    out = []
+    for link in links:
+        path = urlsplit(link.url).path
+        if PAGER_NAME.search(link.url) or link.url.split("#")[0] == list_url or is_detail_url(link.url):
+            continue
+        in_folder = link.url.startswith(folder)
+        if in_folder and (YEAR_LABEL.match(link.text) or YEAR_FOLDER.search(path)):
+            out.append(link)
+        elif len(link.text.strip()) <= MAX_LABEL_CHARS and COLUMN_SLUGS.search(path) and not ARTICLE_TITLE.search(link.text):
+            out.append(link)
+    return _unique(out)

@@ -77,3 +77,20 @@ def test_datastore_entities_are_never_expanded():
             "</recordset></datastore>")
     items = datastore_items("http://h/", bomb)
     assert len(items) == 1 and "aaaa" not in items[0].title
+
+
+def test_subcolumns_year_folders_and_township_columns():
+    from spiders.discovery import find_subcolumns
+
+    column = "http://h/zwgk/zfxxgk/zfxxgknb/index.html"
+    links = [Link("http://h/zwgk/zfxxgk/zfxxgknb/gknb2017/", "2017年"),
+             Link("http://h/zwgk/zfxxgk/zfxxgknb/2018nb/index.html", "2018年度"),
+             Link("http://h/zwgk/xzjd/bsz/zfxxgknb/", "白沙镇"),
+             Link("http://h/zwgk/zfxxgk/zfxxgknb/index_1.html", "2"),
+             Link("http://h/zwgk/zfxxgk/zfxxgknb/201801/t20180120_1.html", "2017年政府信息公开年报"),
+             Link("http://h/zwgk/zfxxgk/zfxxgkzn/", "政府信息公开指南")]
+    assert [s.url for s in find_subcolumns(column, links)] == [
+        "http://h/zwgk/zfxxgk/zfxxgknb/gknb2017/",
+        "http://h/zwgk/zfxxgk/zfxxgknb/2018nb/index.html",
+        "http://h/zwgk/xzjd/bsz/zfxxgknb/",
+    ]

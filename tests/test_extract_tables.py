@@ -54,7 +54,8 @@ def test_rows_are_padded_and_rowspan_past_the_end_is_cut_quietly():
 def test_absurd_spans_are_clamped_and_reported():
     grid, cut = table_grid(
         table(
-            "<table><tr><td colspan=9007199254740991>A</td></tr><tr><td>B</td><td colspan=-3>C</td></tr></table>"
+            "<table><tr><td colspan=9007199254740991>A</td></tr>"
+            "<tr><td>B</td><td colspan=-3>C</td></tr></table>"
         )
     )
     assert len(grid[0]) == MAX_SPAN

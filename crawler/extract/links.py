@@ -26,7 +26,8 @@ _SKIP_SCHEMES = ("javascript:", "mailto:", "tel:", "#", "data:")
 
 def link_href(link: etree._Element) -> str | None:
     """The target of an HTML ``<a href>`` or of trafilatura's ``<ref target>``."""
-    return link.get("href") if link.tag == "a" else link.get("target")
+    value = link.get("href") if link.tag == "a" else link.get("target")
+    return str(value) if value is not None else None
 
 
 def attachment_ext(href: str | None) -> str | None:

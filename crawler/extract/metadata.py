@@ -97,7 +97,7 @@ def mark_metadata_blocks(hits: list[etree._Element]) -> int:
 
 def page_title(tree: etree._Element, meta: dict[str, str], labelled: str | None) -> str | None:
     """ArticleTitle meta > labelled 标题/名称 > <h1> > the first informative part of <title>."""
-    site = {meta.get("sitename"), meta.get("columnname")} - {None}
+    site = {name for name in (meta.get("sitename"), meta.get("columnname")) if name}
     for candidate in (meta.get("articletitle"), labelled, _h1(tree, site), _title_tag(tree, site)):
         if candidate:
             return candidate

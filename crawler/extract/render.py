@@ -33,20 +33,24 @@ class _Lines:
     """Collects inline text and cuts it into lines at block boundaries."""
 
     def __init__(self) -> None:
+        """Start with no lines and an empty current line."""
         self.lines: list[str] = []
         self._parts: list[str] = []
 
     def add(self, text: str | None) -> None:
+        """Append inline text to the current line."""
         if text:
             self._parts.append(text)
 
     def cut(self) -> None:
+        """End the current line (a block boundary); empty lines are dropped."""
         line = clean_line("".join(self._parts))
         if line:
             self.lines.append(line)
         self._parts = []
 
     def extend(self, lines: list[str]) -> None:
+        """Add finished lines (table rows) after ending the current line."""
         self.cut()
         self.lines.extend(lines)
 

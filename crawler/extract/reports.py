@@ -62,7 +62,9 @@ def table_kind(grid: list[list[str]]) -> str | None:
 
 def failed_checks(checks: dict[str, Any] | None) -> bool:
     """True when any check ran and failed."""
-    return bool(checks) and any(v is False for k, v in checks.items() if k != "failures")
+    if not checks:
+        return False
+    return any(v is False for k, v in checks.items() if k != "failures")
 
 
 def norm(cell: str) -> str:

@@ -72,6 +72,7 @@ class _Grid:
     """Rows under construction, the cells rowspans carry down, and the cell budget."""
 
     def __init__(self, total_rows: int) -> None:
+        """An empty grid for a table of ``total_rows`` rows."""
         self.rows: list[list[str]] = []
         self.pending: dict[tuple[int, int], str] = {}
         self.total_rows = total_rows
