@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 from pathlib import Path
@@ -11,6 +12,7 @@ import click
 
 import archive
 from crawler.errors import NianbaoError
+from crawler.registry import Registry, RegistryError, SiteEntry, load_registry
 
 DB_OPTION = click.option("--db", "db_path", default="nianbao.db", show_default=True,
                          type=click.Path(dir_okay=False), help="Archive file (SQLite).")
@@ -41,8 +43,34 @@ def demo(db_path: str) -> None:
     _print_summary(db_path, run_id)
 
 
+REGISTRY_OPTION = click.option("--registry", "registry_path", type=click.Path(exists=True, dir_okay=False),
+                               help="Your own sites file (same format), merged over the packaged registry.")
+
+
+def _registry(registry_path: str | None) -> Registry:
+    try:
+        return load_registry(extra=Path(registry_path) if registry_path else None)
+    except RegistryError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
 @main.command()
-@click.argument("start_urls", nargs=-1, required=True)
+@REGISTRY_OPTION
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per site.")
+def sites(registry_path: str | None, as_json: bool) -> None:
+    """List the portals in the site registry."""
+    for entry in _registry(registry_path):
+        if as_json:
+            click.echo(json.dumps(dataclasses.asdict(entry), ensure_ascii=False))
+        else:
+            click.echo(f"{entry.name:<28} {entry.region_code}  {entry.level:<10} {entry.family:<8} {entry.title}  {entry.root}")
+
+
+@main.command()
+@click.argument("start_urls", nargs=-1)
+@click.option("--site", "site_names", multiple=True, help="A registry site to crawl (repeatable); see `nianbao sites`.")
+@click.option("--all", "all_sites", is_flag=True, help="Crawl every site in the registry.")
+@REGISTRY_OPTION
 @DB_OPTION
 @click.option("--delay", type=float, default=None, help="Seconds between requests to one host (default 1, randomised).")
 @click.option("--concurrency", type=int, default=None, help="Requests in flight per host (default 1).")
@@ -51,10 +79,15 @@ def demo(db_path: str) -> None:
 @click.option("--label", default="crawl", show_default=True, help="Names the run in the archive (the scheduler sets it).")
 @click.option("-s", "--set", "overrides", multiple=True, metavar="NAME=VALUE",
               help="Override a Scrapy or NIANBAO_* setting (repeatable), e.g. -s NIANBAO_CONDITIONAL_REQUESTS=0.")
-def crawl(start_urls: tuple[str, ...], db_path: str, delay: float | None, concurrency: int | None,
-          workers: int | None, log_level: str, label: str, overrides: tuple[str, ...]) -> None:
-    """Crawl portals from their homepages (START_URLS) into the archive."""
+def crawl(start_urls: tuple[str, ...], site_names: tuple[str, ...], all_sites: bool, registry_path: str | None,
+          db_path: str, delay: float | None, concurrency: int | None, workers: int | None, log_level: str,
+          label: str, overrides: tuple[str, ...]) -> None:
+    """Crawl portals from their homepages (START_URLS) or registry sites into the archive."""
     from crawler.runner import run_crawl
+
+    entries = _chosen_sites(_registry(registry_path), site_names, all_sites) if site_names or all_sites else []
+    if not start_urls and not entries:
+        raise click.UsageError("give START_URLS, --site NAME or --all")
 
     settings: dict[str, Any] = {"LOG_LEVEL": log_level.upper(), "NIANBAO_COMMAND": label}
     if delay is not None:
@@ -65,10 +98,19 @@ def crawl(start_urls: tuple[str, ...], db_path: str, delay: float | None, concur
         settings["NIANBAO_EXTRACT_WORKERS"] = workers
     settings.update(_parse_overrides(overrides))
     try:
-        run_id = run_crawl(list(start_urls), db_path=db_path, settings=settings)
+        run_id = run_crawl(list(start_urls), db_path=db_path, settings=settings, sites=entries)
     except NianbaoError as exc:
         raise click.ClickException(str(exc)) from exc
     _print_summary(db_path, run_id)
+
+
+def _chosen_sites(registry: Registry, names: tuple[str, ...], everything: bool) -> list[SiteEntry]:
+    if everything:
+        return list(registry)
+    try:
+        return [registry.get(name) for name in names]
+    except RegistryError as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 def _parse_overrides(overrides: tuple[str, ...]) -> dict[str, str]:

@@ -188,7 +188,7 @@ def export_warc(path: str, db_path: str) -> None:
 @DB_OPTION
 def backup(dest: str, db_path: str) -> None:
     """A consistent snapshot of the archive at DEST (never overwritten), then a check of the copy."""
-    with opened(db_path) as db:
+    with opened(db_path, readonly=False) as db:  # VACUUM INTO is refused on a query-only connection
         written = db.backup(dest)
     with opened(str(written)) as copy:
         problems = copy.check()

@@ -94,7 +94,7 @@ class ArchivePipeline:
 
     def open(self, spider: Any) -> None:
         self.archive = archive.open_archive(self.db_path)
-        sites = sorted({u.split("/")[2] for u in getattr(spider, "start_urls", []) if "//" in u})
+        sites = sorted(getattr(spider, "targets", {}))
         self.run_id = self.archive.start_run(command=self.command, sites=sites)
         self.crawler.stats.set_value("nianbao/run_id", self.run_id)
 

@@ -11,6 +11,7 @@ from scrapy.crawler import AsyncCrawlerProcess
 from scrapy.settings import Settings
 
 from crawler.lock import writer_lock
+from crawler.registry import SiteEntry
 
 # Settings for crawling the loopback fixture portal: politeness protects real servers, not ours.
 FIXTURE_SETTINGS: dict[str, Any] = {
@@ -32,8 +33,15 @@ def crawl_settings(db_path: str | Path, overrides: Mapping[str, Any] | None = No
     return settings
 
 
-def run_crawl(start_urls: Sequence[str], *, db_path: str | Path, settings: Mapping[str, Any] | None = None) -> int | None:
-    """Crawl ``start_urls`` (portal homepages) into the archive at ``db_path``; returns the run id.
+def registry_targets(entries: Sequence[SiteEntry]) -> list[dict[str, Any]]:
+    """Crawl targets for registry entries, as plain dicts (they travel through Scrapy and queues)."""
+    return [{"name": e.name, "start_urls": list(e.start_urls_or_root()), "hosts": list(e.hosts()),
+             "column": e.column, "column_selectors": list(e.column_selectors)} for e in entries]
+
+
+def run_crawl(start_urls: Sequence[str] = (), *, db_path: str | Path, settings: Mapping[str, Any] | None = None,
+              sites: Sequence[SiteEntry] = ()) -> int | None:
+    """Crawl portal homepages (``start_urls``) and registry ``sites`` into the archive; returns the run id.
 
     Twisted's reactor cannot be restarted, so this can run once per process; a scheduler runs
     each crawl in a subprocess.
@@ -43,6 +51,6 @@ def run_crawl(start_urls: Sequence[str], *, db_path: str | Path, settings: Mappi
     with writer_lock(db_path):
         process = AsyncCrawlerProcess(crawl_settings(db_path, settings))
         crawler = process.create_crawler(AnnualReportsSpider)
-        process.crawl(crawler, start_urls=list(start_urls))
+        process.crawl(crawler, start_urls=list(start_urls), sites=registry_targets(sites))
         process.start()
     return crawler.stats.get_value("nianbao/run_id") if crawler.stats else None

@@ -32,21 +32,25 @@ ATTACHMENT_MAXSIZE = 200 * 1024 * 1024
 MAX_HUB_DEPTH = 3
 
 
-def site_of(url: str) -> str:
-    """A site's key: the host (and port) of its homepage."""
-    return urlsplit(url).netloc
+def url_target(url: str) -> dict[str, Any]:
+    """A crawl target for a bare homepage URL: named by its host (and port), confined to it."""
+    netloc = urlsplit(url).netloc
+    return {"name": netloc, "start_urls": [url], "hosts": [netloc], "column": None, "column_selectors": []}
 
 
 class AnnualReportsSpider(scrapy.Spider):
     name = "annual_reports"
 
-    def __init__(self, start_url: str | None = None, start_urls: list[str] | None = None, **kwargs: Any):
+    def __init__(self, start_url: str | None = None, start_urls: list[str] | None = None,
+                 sites: list[dict[str, Any]] | None = None, **kwargs: Any):
         super().__init__(**kwargs)
         urls = list(start_urls or []) + [u for u in (start_url or "").split(",") if u]
-        if not urls:
-            raise ValueError("annual_reports needs a homepage: -a start_url=URL")
-        self.start_urls = urls
-        self.allowed_domains = sorted({urlsplit(u).hostname or "" for u in urls})
+        targets = [dict(t) for t in sites or []] + [url_target(u) for u in urls]
+        if not targets:
+            raise ValueError("annual_reports needs a homepage (-a start_url=URL) or registry sites")
+        self.targets = {t["name"]: t for t in targets}
+        self.start_urls = [u for t in targets for u in t["start_urls"]]
+        self.allowed_domains = sorted({h.split(":")[0] for t in targets for h in t["hosts"]})
         self._seen: set[tuple[str, str, tuple[tuple[str, str], ...]]] = set()
         self._pending_discovery: Counter[str] = Counter()
         self._column_found: set[str] = set()
@@ -54,10 +58,19 @@ class AnnualReportsSpider(scrapy.Spider):
         self._list_pages: Counter[str] = Counter()
 
     async def start(self) -> AsyncIterator[Any]:
-        for url in self.start_urls:
-            request = self._request(url, self.parse_discovery, kind="home", site=site_of(url), hub_depth=0)
-            if request is not None:
-                yield request
+        for name, target in self.targets.items():
+            for request in self._start_requests(name, target):
+                if request is not None:
+                    yield request
+
+    def _start_requests(self, name: str, target: dict[str, Any]) -> Iterator[Request | None]:
+        """The known column when the registry gives one, else discovery from the homepage."""
+        if target.get("column"):
+            self._column_found.add(name)
+            yield self._request(target["column"], self.parse_list, kind="list", site=name, column=target["column"])
+            return
+        for url in target["start_urls"]:
+            yield self._request(url, self.parse_discovery, kind="home", site=name, hub_depth=0)
 
     # -- request building ------------------------------------------------------------------
 
@@ -80,7 +93,10 @@ class AnnualReportsSpider(scrapy.Spider):
         return Request(url, headers=page.headers if page else None, **common)
 
     def _same_site(self, url: str, site: str) -> bool:
-        return site_of(url) == site
+        """Whether ``url`` is on one of the site's hosts (host:port for bare URLs, host names for registry sites)."""
+        parts = urlsplit(url)
+        hosts = self.targets[site]["hosts"]
+        return parts.netloc in hosts or parts.hostname in hosts
 
     # -- discovery ---------------------------------------------------------------------------
 
@@ -129,7 +145,7 @@ class AnnualReportsSpider(scrapy.Spider):
             return
         text, _, _ = decode_html(response.body, _headers(response))
         try:
-            items, pages = self._list_content(response.url, text)
+            items, pages = self._list_content(response.url, text, self.targets[site].get("column_selectors") or ())
         except apis.ApiFormatError as exc:
             yield self._capture(response, error_class="decode", error_message=str(exc))
             return
@@ -142,14 +158,15 @@ class AnnualReportsSpider(scrapy.Spider):
                 yield request
         yield from self._list_requests(pages, site, column)
 
-    def _list_content(self, url: str, text: str) -> tuple[list[ListItem], list[PageRequest]]:
+    def _list_content(self, url: str, text: str, selectors: tuple[str, ...] | list[str] = ()
+                      ) -> tuple[list[ListItem], list[PageRequest]]:
         """(items, further list pages) of one list response, whatever its format."""
         if apis.is_gkmlpt_api(url):
             return apis.gkmlpt_items(url, text), apis.gkmlpt_pages(url, text)
         if apis.is_jpaas_api(url):
             return apis.jpaas_items(url, text), []
         tree = parse_tree(text)
-        items = list_items(url, tree) + datastore_items(url, text)
+        items = list_items(url, tree, selectors) + datastore_items(url, text)
         links = [Link(u, t) for u, t in all_links(url, tree)]
         pages = next_list_pages(url, text, tree) + apis.jpaas_pages(url, text)
         pages += [PageRequest(url=link.url, style="subcolumn") for link in find_subcolumns(url, links)]

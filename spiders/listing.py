@@ -90,8 +90,22 @@ def all_links(page_url: str, tree: html.HtmlElement | None) -> list[tuple[str, s
     return out
 
 
-def list_items(page_url: str, tree: html.HtmlElement | None) -> list[ListItem]:
-    """Items of a list page: links whose URL has a detail shape, deduplicated by URL."""
+def selected_anchors(tree: html.HtmlElement, selectors: tuple[str, ...] | list[str]) -> html.HtmlElement:
+    """A tree holding only the anchors under the given CSS selectors (a registry override)."""
+    holder = html.Element("div")
+    for selector in selectors:
+        for element in tree.cssselect(selector):
+            anchors = [element] if element.tag == "a" else list(element.iter("a"))
+            for anchor in anchors:
+                holder.append(html.fromstring(html.tostring(anchor)))
+    return holder
+
+
+def list_items(page_url: str, tree: html.HtmlElement | None,
+               selectors: tuple[str, ...] | list[str] = ()) -> list[ListItem]:
+    """Items of a list page: links whose URL has a detail shape (under ``selectors`` if given), by URL once."""
+    if tree is not None and selectors:
+        tree = selected_anchors(tree, selectors)
     seen: set[str] = set()
     items = []
     for url, text in all_links(page_url, tree):

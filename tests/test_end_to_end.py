@@ -173,3 +173,25 @@ def test_extract_command_prints_the_documented_keys(portal, tmp_path):
     assert (data["title"], data["index_no"], data["publish_date"]) == (
         truth["title"], truth["index_no"], truth["publish_date"])
     assert data["encoding"] == "gb18030"
+
+
+def test_crawl_registry_site_from_a_user_registry(portal, tmp_path):
+    site = next(s for s in portal.sites.values() if s.family == "trs")
+    registry = tmp_path / "my-sites.toml"
+    registry.write_text(f'''
+[[site]]
+name = "qinglan-fixture"
+title = "青岚市人民政府"
+region_code = "459100"
+level = "prefecture"
+province = "广西壮族自治区"
+root = "{site.homepage}"
+notes = "the offline fixture portal"
+''', encoding="utf-8")
+    db = tmp_path / "nianbao.db"
+    result = run_nianbao("crawl", "--site", "qinglan-fixture", "--registry", str(registry), "--db", str(db),
+                         "--delay", "0", "--concurrency", "8")
+    assert result.returncode == 0, result.stderr[-3000:]
+    archived = rows(db, "select url, site from documents where kind = 'page'")
+    assert {r["site"] for r in archived} == {"qinglan-fixture"}
+    assert {r["url"] for r in archived} == {t["url"] for t in portal.truth() if t["site"] == site.name}

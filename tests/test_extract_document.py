@@ -13,6 +13,7 @@ import crawler.extract
 from crawler.errors import NianbaoError
 from crawler.extract import EXTRACTOR_VERSION, KEYS, extract_document
 from crawler.extract.parse import MAX_BODY_BYTES
+from crawler.extract.quality import is_soft_404
 
 DATA = Path(__file__).parent / "data" / "extract"
 SAMPLES = sorted(p.name for p in DATA.glob("*.html"))
@@ -158,6 +159,22 @@ def test_soft_404():
     assert result["is_soft_404"] is True and "soft_404" in result["flags"]
     others = [extract(name) for name in SAMPLES if name != "soft_404.html"]
     assert not any(r["is_soft_404"] for r in others)
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "expected"),
+    [
+        ("抱歉，您访问的页面不存在！", None, True),
+        ("404", None, True),
+        ("正文" * 400, "404 Not Found", True),
+        ("找不到您要的信息？请使用站内搜索。" + "栏目导航" * 200, "青岚市人民政府", False),
+        ("找不到您要的信息？", "青岚市人民政府", True),
+        ("联系电话：0531-4041234 邮编：250404", None, False),
+        ("页面不存在" + "正文" * 1000, None, False),  # long pages are never error pages
+    ],
+)
+def test_soft_404_rules(text, title, expected):
+    assert is_soft_404(text, title) is expected
 
 
 def test_lying_header_is_recorded():

@@ -43,6 +43,16 @@ def test_rowspan_and_colspan_are_expanded():
     assert cut is False
 
 
+def test_cell_text_joins_inline_tags_and_spaces_blocks():
+    grid, _ = table_grid(
+        table(
+            "<table><tr><td>自<b>然</b>人</td><td><p>12</p><p>34</p></td>"
+            "<td><span>一、本年新收</span><span>政府信息公开申请数量</span></td><td>a<br>b<!-- c -->d</td></tr></table>"
+        )
+    )
+    assert grid == [["自然人", "12 34", "一、本年新收政府信息公开申请数量", "a bd"]]
+
+
 def test_rows_are_padded_and_rowspan_past_the_end_is_cut_quietly():
     grid, cut = table_grid(
         table("<table><tr><td rowspan=9>A</td><td>B</td><td>X</td></tr><tr><td>C</td></tr></table>")

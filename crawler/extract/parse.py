@@ -10,6 +10,9 @@ from lxml.html import HtmlElement, HTMLParser, document_fromstring
 
 # Input over this many bytes is not parsed (trafilatura's own MAX_FILE_SIZE is 20,000,000).
 MAX_BODY_BYTES = 20 * 1024 * 1024
+# Tags whose boundaries separate words inside one line of text (a table cell, say).
+SPACED_TAGS = frozenset({"p", "div", "br", "li", "dd", "dt", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td",
+                         "th", "table", "ul", "ol", "lb", "row", "cell", "head", "item", "list"})
 # libxml2 turns these into U+FFFD, which would then read as damage in the source.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 # lxml refuses str input that carries an XML encoding declaration.
@@ -59,6 +62,26 @@ def squash(text: str | None) -> str:
         return ""
     # str.split() knows Unicode whitespace and is far faster than a regex on large pages.
     return " ".join(text.replace("\u200b", " ").replace("\ufeff", " ").split())
+
+
+def spaced_text(element: etree._Element) -> str:
+    """The element's text on one line: inline tags join directly (``自<b>然</b>人`` is 自然人),
+    block boundaries and line breaks become one space. Iterative, like every walker here."""
+    parts: list[str] = []
+    stack: list[tuple[etree._Element, bool]] = [(element, False)]
+    while stack:
+        node, closing = stack.pop()
+        if not closing and is_element(node):
+            parts.append(" " if node.tag in SPACED_TAGS else "")
+            parts.append(node.text or "")
+            stack.append((node, True))
+            stack.extend((child, False) for child in reversed(node))
+            continue
+        if closing and node.tag in SPACED_TAGS:
+            parts.append(" ")
+        if node is not element:
+            parts.append(node.tail or "")
+    return squash("".join(parts))
 
 
 def text_of(element: etree._Element) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from .parse import squash
+from .parse import spaced_text
 
 ROW_TAGS = frozenset({"tr", "row"})
 CELL_TAGS = frozenset({"td", "th", "cell"})
@@ -35,7 +35,7 @@ def cells_of(row: etree._Element) -> list[etree._Element]:
 
 def cell_text(cell: etree._Element) -> str:
     """A cell's text on one line; ``&nbsp;``-only cells become ""."""
-    return squash(" ".join(cell.itertext()))
+    return spaced_text(cell)
 
 
 def is_data_table(table: etree._Element) -> bool:

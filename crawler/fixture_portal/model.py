@@ -63,6 +63,23 @@ class Table:
 Block = Para | Image | Table
 
 
+@dataclass(frozen=True)
+class Attachment:
+    """A file linked from a detail page; ``form`` says what its bytes are, ``holds`` what they carry.
+
+    ``form``: "text" (a real file with a text layer), "scan" (an image-only PDF) or "truncated"
+    (the first bytes of a PDF, cut off). ``holds``: "full" (paragraphs and tables), "paragraphs"
+    or "tables". ``disposition`` sends ``Content-Disposition: attachment`` with the Chinese name.
+    """
+
+    number: int
+    ext: str
+    name: str
+    form: str = "text"
+    holds: str = "full"
+    disposition: bool = False
+
+
 @dataclass
 class Document:
     """One item listed in a 年报 column: a report, another notice, or a dead link."""
@@ -84,6 +101,8 @@ class Document:
     balance_ok: bool = True
     header_charset: str | None = None
     encoding_note: str | None = None
+    attachments: tuple[Attachment, ...] = ()
+    attached: list[Block] = field(default_factory=list)  # the report body held by the attachments
 
 
 def chrome_phrases_in(text: str) -> list[str]:
