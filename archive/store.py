@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from archive import blobs, history, maintenance, reextract, record, runs, search
+from archive import blobs, coverage, history, maintenance, reextract, record, runs, search
 from archive.connection import connect, read_snapshot, write_transaction
 from archive.record import Recorded
 from archive.schema import MIGRATIONS, SCHEMA_VERSION, stored_schema_version
@@ -90,6 +90,11 @@ class Archive:
         """Close a run with its capture counts; return the run row."""
         with self._writing("finish a run"):
             return runs.finish(self.db, run_id, status, error)
+
+    def coverage(self, *, by_issuer: bool = False) -> list[dict[str, Any]]:
+        """Per site (or site and issuer): report years found and missing, failures of the last run."""
+        with read_snapshot(self.db):
+            return coverage.coverage(self.db, by_issuer=by_issuer)
 
     def get_run(self, run_id: int) -> dict[str, Any]:
         """One run row with its counts."""

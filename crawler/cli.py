@@ -165,6 +165,25 @@ def stats(db_path: str) -> None:
 
 
 @main.command()
+@DB_OPTION
+@click.option("--by-issuer", is_flag=True, help="One row per issuing body instead of per site.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per row.")
+def coverage(db_path: str, by_issuer: bool, as_json: bool) -> None:
+    """Per site: report years found vs expected, missing years, failed fetches by class."""
+    with _open_existing(db_path) as db:
+        table = db.coverage(by_issuer=by_issuer)
+    for row in table:
+        if as_json:
+            click.echo(json.dumps(row, ensure_ascii=False))
+            continue
+        span = f"{row['first_year']}–{row['last_year']}" if row["years"] else "no reports"
+        missing = ",".join(map(str, row["missing_years"])) or "-"
+        failures = " ".join(f"{k}:{v}" for k, v in row["failures"].items()) or "-"
+        who = f"{row['site']} {row['issuer']}" if by_issuer else row["site"]
+        click.echo(f"{who:<40} {span:<10} {len(row['years']):>3} years  missing {missing:<12} failures {failures}")
+
+
+@main.command()
 @click.argument("file_or_url")
 @click.option("--url", help="The page's URL when FILE_OR_URL is a file (for links and rules).")
 @click.option("--json", "as_json", is_flag=True, default=True, help="Print one JSON object (the default).")

@@ -195,3 +195,19 @@ notes = "the offline fixture portal"
     archived = rows(db, "select url, site from documents where kind = 'page'")
     assert {r["site"] for r in archived} == {"qinglan-fixture"}
     assert {r["url"] for r in archived} == {t["url"] for t in portal.truth() if t["site"] == site.name}
+
+
+def test_coverage_reports_years_missing_years_and_failures(portal, first_crawl):
+    import json
+
+    result = run_nianbao("coverage", "--db", str(first_crawl), "--json")
+    assert result.returncode == 0, result.stderr
+    table = {row["site"]: row for row in map(json.loads, result.stdout.splitlines())}
+    for name, site in portal.sites.items():
+        expected = {t["report_year"] for t in portal.truth() if t["site"] == name}
+        row = table[site.base_url.split("//")[1]]
+        assert set(row["years"]) == expected
+        assert row["missing_years"] == [y for y in range(min(expected), max(expected) + 1) if y not in expected]
+    broken_sites = {e["url"].split("/")[2] for e in portal.expected_errors()}
+    for site in broken_sites:
+        assert table[site]["failures"].get("not_found", 0) >= 1

@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 # How each page codec is declared and described.
-CHARSETS = {"gbk": ("gb2312", "gb18030-family", "GBK"), "utf-8": ("utf-8", "utf-8", "UTF-8")}
+CHARSETS = {"gbk": ("gb2312", "gb18030-family", "GBK"), "utf-8": ("utf-8", "utf-8", "UTF-8"),
+            "gb18030": ("gb18030", "gb18030-family", "GB18030"),
+            "utf-8-sig": ("utf-8", "utf-8-sig", "UTF-8 with a byte-order mark")}
 
 DEPARTMENTS = (
     "教育局", "财政局", "卫生健康委员会", "民政局", "司法局", "交通运输局", "自然资源和规划局", "生态环境局",
@@ -54,6 +56,11 @@ class SiteSpec:
     lying_charset: tuple[int, int] | None = None
     broken_balance: tuple[int, int] | None = None
     missing_report: tuple[str, int] | None = None
+    header_charset: bool = True   # False: Content-Type says text/html and nothing more (old IIS)
+    meta_charset: str = "http-equiv"  # how the page declares its charset: http-equiv, html5, none
+    packaging: tuple[str, ...] = ("html",)  # cycled over the reports (see attachments.PACKAGINGS)
+    odd_packaging: tuple[tuple[int, str], ...] = ()  # (report index, packaging) exceptions
+    behaviour: str | None = None  # a misbehaving host (see misbehaving.BEHAVIOURS)
 
     @property
     def charset(self) -> str:

@@ -5,14 +5,15 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from email.utils import format_datetime, parsedate_to_datetime
 from typing import Protocol
 
+from . import attachments
 from .catalogue import SiteSpec
 from .chrome import TODAY, Chrome, page
-from .model import Document
+from .model import Attachment, Document
 from .server import Request, Response
 from .state import PortalState
 
@@ -47,6 +48,30 @@ class Family(Protocol):
         """Every path the site serves, mapped to its route."""
         ...
 
+    def attachment_path(self, doc: Document, att: Attachment) -> str:
+        """The link (path and query) a detail page gives an attachment."""
+        ...
+
+    def errors(self, ctx: SiteContext) -> list[tuple[str, str]]:
+        """(path, kind) of the family's deliberate faults a crawl must report."""
+        ...
+
+
+class BaseFamily:
+    """Defaults for a family: no attachments, no faults of its own."""
+
+    name = ""
+
+    def attachment_path(self, doc: Document, att: Attachment) -> str:
+        raise NotImplementedError(f"family {self.name!r} serves no attachments")
+
+    def errors(self, ctx: SiteContext) -> list[tuple[str, str]]:
+        return []
+
+    def attachment_links(self, doc: Document) -> str:
+        """The 附件 block of a detail page (empty when the document has no attachments)."""
+        return attachments.links([(self.attachment_path(doc, a), a.name) for a in doc.attachments])
+
 
 @dataclass
 class SiteContext:
@@ -56,6 +81,7 @@ class SiteContext:
     docs: list[Document]
     state: PortalState
     chrome: Chrome
+    files: attachments.FileStore = field(default_factory=attachments.FileStore)
 
     def encode(self, html: str) -> bytes:
         """Page bytes in the site's codec; a character it cannot hold is a fixture bug."""
@@ -64,7 +90,8 @@ class SiteContext:
     def html(self, request: Request, html: str, *, status: int = 200, charset: str | None = None,
              doc: Document | None = None) -> Response:
         """An HTML page; with ``doc``, it carries validators and may answer 304."""
-        headers = {"Content-Type": f"text/html; charset={charset or self.spec.charset}"}
+        declared = charset or (self.spec.charset if self.spec.header_charset else None)
+        headers = {"Content-Type": f"text/html; charset={declared}" if declared else "text/html"}
         if doc is not None:
             etag = '"' + hashlib.sha1(self.encode(html)).hexdigest()[:24] + '"'
             modified = self.state.last_modified(doc)
