@@ -57,6 +57,10 @@ ITEM_PIPELINES = {
     "crawler.pipelines.ExtractPipeline": 300,
     "crawler.pipelines.ArchivePipeline": 800,
 }
+EXTENSIONS = {
+    "crawler.progress.Progress": 600,
+}
+LOGSTATS_INTERVAL = 0  # nianbao's Progress replaces Scrapy's per-minute log line
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.ConditionalRequestMiddleware": 560,
 }
@@ -67,3 +71,5 @@ NIANBAO_EXTRACT_WORKERS = 2  # processes; extraction runs off the reactor thread
 NIANBAO_EXTRACT_MAX_TASKS_PER_CHILD = 500  # recycle workers: trafilatura/lxml creep about 1 MB a page
 NIANBAO_MAX_LIST_PAGES = 500  # per column, against endless pagination traps
 NIANBAO_COMMAND = "crawl"
+NIANBAO_PROGRESS = "auto"  # "off" to silence; a bar on a terminal, one line every NIANBAO_PROGRESS_INTERVAL s otherwise
+NIANBAO_PROGRESS_INTERVAL = 10.0

@@ -190,8 +190,9 @@ notes = "the offline fixture portal"
 ''', encoding="utf-8")
     db = tmp_path / "nianbao.db"
     result = run_nianbao("crawl", "--site", "qinglan-fixture", "--registry", str(registry), "--db", str(db),
-                         "--delay", "0", "--concurrency", "8")
+                         "--delay", "0", "--concurrency", "8", "-s", "NIANBAO_PROGRESS_INTERVAL=0.1")
     assert result.returncode == 0, result.stderr[-3000:]
+    assert "reports new" in result.stderr  # non-interactive runs print periodic one-line summaries
     archived = rows(db, "select url, site from documents where kind = 'page'")
     assert {r["site"] for r in archived} == {"qinglan-fixture"}
     assert {r["url"] for r in archived} == {t["url"] for t in portal.truth() if t["site"] == site.name}

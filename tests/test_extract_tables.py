@@ -47,7 +47,8 @@ def test_cell_text_joins_inline_tags_and_spaces_blocks():
     grid, _ = table_grid(
         table(
             "<table><tr><td>自<b>然</b>人</td><td><p>12</p><p>34</p></td>"
-            "<td><span>一、本年新收</span><span>政府信息公开申请数量</span></td><td>a<br>b<!-- c -->d</td></tr></table>"
+            "<td><span>一、本年新收</span><span>政府信息公开申请数量</span></td>"
+            "<td>a<br>b<!-- c -->d</td></tr></table>"
         )
     )
     assert grid == [["自然人", "12 34", "一、本年新收政府信息公开申请数量", "a bd"]]

@@ -192,7 +192,7 @@ def main() -> None:
     args = parser.parse_args()
     args.db.parent.mkdir(parents=True, exist_ok=True)
     result = generate(args.db, versions=args.versions, sites=args.sites, seed=args.seed, batch=args.batch)
-    (RESULTS / "generate.json").write_text(json.dumps(result, indent=2))
+    (args.db.parent / "generate.json").write_text(json.dumps(result, indent=2))
     print(json.dumps({k: v for k, v in result.items() if k != "stats"}))
 
 

@@ -15,6 +15,7 @@ kept. The winner is recorded as ``stage`` (``"container:#zoom"``, ``"trafilatura
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from copy import deepcopy
 from dataclasses import dataclass, field
 
@@ -155,17 +156,23 @@ def _delivers(body: Body) -> bool:
 
 def _containers(tree: etree._Element, url: str) -> Body:
     """Stage 1: the first known container that delivers, else the first one with any text."""
-    candidates: list[Body] = []
+    fallback = None
+    for body in _container_candidates(tree):
+        if _delivers(body):
+            return body
+        if fallback is None and body.lines:
+            fallback = body
+    return fallback or Body("container", None)
+
+
+def _container_candidates(tree: etree._Element) -> Iterator[Body]:
+    """Candidates in priority order: the Hanweb marker region, then each matched container."""
     marked = _between_markers(tree)
     if marked is not None:
-        candidates.append(_body(f"container:{MARKER_STAGE}", marked))
+        yield _body(f"container:{MARKER_STAGE}", marked)
     for container, matches in find_containers(tree).items():
         if matches:
-            best = max(matches, key=lambda e: len(text_of(e)))
-            candidates.append(_body(f"container:{container.name}", best))
-        if candidates and _delivers(candidates[-1]):
-            return candidates[-1]
-    return next((c for c in candidates if c.lines), Body("container", None))
+            yield _body(f"container:{container.name}", max(matches, key=lambda e: len(text_of(e))))
 
 
 def _between_markers(tree: etree._Element) -> etree._Element | None:

@@ -130,10 +130,15 @@ class Chrome:
                           self.friends(), self.footer()))
 
 
+# How a page declares its charset in <head>, by SiteSpec.meta_charset.
+META_CHARSET = {"http-equiv": '<meta http-equiv="Content-Type" content="text/html; charset={}">\n',
+                "html5": '<meta charset="{}">\n', "none": ""}
+
+
 def head(spec: SiteSpec, column: str, title: str, extra: str = "") -> str:
     """``<head>``: charset, the standard gov meta block (政府网站发展指引), the title."""
     return (
-        f'<head>\n<meta http-equiv="Content-Type" content="text/html; charset={spec.charset}">\n'
+        "<head>\n" + META_CHARSET[spec.meta_charset].format(spec.charset) +
         f'<meta name="SiteName" content="{esc(spec.site_name)}">\n'
         f'<meta name="SiteDomain" content="{spec.domain}">\n'
         f'<meta name="SiteIDCode" content="{spec.site_code}">\n'

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from datetime import date, datetime, timedelta
 
-from . import reports, text
+from . import attachments, reports, text
 from .catalogue import SiteSpec, UnitSpec, extra_units
 from .model import MISSING, OTHER, REPORT, Document, Para, Unit, check_clean
 
@@ -85,6 +85,8 @@ class CorpusBuilder:
         self.rng = random.Random(f"{seed}:{spec.name}")
         self.article_ids = Numbers(self.rng, 100000, 9999999)
         self.image_ids = Numbers(self.rng, 100000, 999999)
+        # A stream of its own, so packaging reports as files leaves every other number unchanged.
+        self.file_ids = Numbers(random.Random(f"{seed}:{spec.name}:files"), 10**11, 10**12 - 1)
         self.units: dict[str, Unit] = {}
 
     def unit(self, unit: UnitSpec) -> Unit:
@@ -96,6 +98,8 @@ class CorpusBuilder:
     def build(self) -> list[Document]:
         """All documents of the site: reports, other items, and the dead link if any."""
         docs = [self.report(unit, year) for unit, year in plan_reports(self.spec, self.scale)]
+        for i, doc in enumerate(docs):
+            attachments.package(doc, self.packaging_of(i), self.file_ids)
         docs += [self.other(i) for i in range(self.spec.others_base * self.scale)]
         if self.spec.missing_report:
             docs.append(self.missing(*self.spec.missing_report))
@@ -104,6 +108,11 @@ class CorpusBuilder:
                 if isinstance(block, Para):
                     check_clean(block.text)
         return docs
+
+    def packaging_of(self, i: int) -> str:
+        """How the i-th report is published: the catalogue's exception for it, else its cycle."""
+        odd = dict(self.spec.odd_packaging)
+        return odd.get(i) or self.spec.packaging[i % len(self.spec.packaging)]
 
     def quirk(self, quirk: tuple[int, int] | None, unit: UnitSpec, year: int) -> bool:
         """Whether a catalogue quirk names this unit and year."""

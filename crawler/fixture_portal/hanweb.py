@@ -7,7 +7,7 @@ from urllib.parse import parse_qsl
 
 from .catalogue import SiteSpec
 from .chrome import AFTER_BODY, CHANNELS, Chrome, article_meta
-from .context import Route, SiteContext
+from .context import BaseFamily, Route, SiteContext
 from .endpoints import image
 from .markup import BodyStyle, esc, images_of, render_blocks
 from .model import MISSING, Document, Image
@@ -83,7 +83,7 @@ def metadata_list(doc: Document) -> str:
     return f'<div class="xxgk-info"><ul>{items}</ul></div>'
 
 
-class HanwebFamily:
+class HanwebFamily(BaseFamily):
     """Hanweb-style sites: /art/YYYY/M/D/art_<col>_<id>.html details, jpage lists."""
 
     name = "hanweb"

@@ -6,7 +6,7 @@ from functools import partial
 
 from .catalogue import SiteSpec
 from .chrome import AFTER_BODY, CHANNELS, Chrome, article_meta
-from .context import Route, SiteContext
+from .context import BaseFamily, Route, SiteContext
 from .endpoints import image
 from .markup import BodyStyle, esc, images_of, render_blocks
 from .model import MISSING, Document, Image
@@ -79,7 +79,7 @@ def metadata_table(doc: Document) -> str:
     return f'<div class="xxgk-meta"><table class="xxgk_table">{cells}{title_row}</table></div>'
 
 
-class TrsFamily:
+class TrsFamily(BaseFamily):
     """TRS-style sites: /zwgk/zfxxgk/zfxxgknb/YYYYMM/tYYYYMMDD_N.html details."""
 
     name = "trs"
