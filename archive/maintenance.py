@@ -44,6 +44,12 @@ INVARIANTS = (
 )
 
 
+_BLOBS_SQL = (
+    "SELECT b.sha256, b.size, b.codec, b.data, b.dict_id, d.sha256, d.kind "
+    "FROM blobs b LEFT JOIN dictionaries d ON d.id = b.dict_id"
+)
+
+
 def check(db: Database) -> list[str]:
     """Every problem found; [] when the archive is sound."""
     with read_snapshot(db):
@@ -88,11 +94,13 @@ def invariant_problems(db: Database) -> list[str]:
 
 
 def blob_problems(db: Database) -> list[str]:
-    """Blobs whose bytes do not decompress to their size and digest."""
-    problems = []
-    for sha256, size, codec, data in db.execute("SELECT sha256, size, codec, data FROM blobs"):
+    """Dictionaries not matching their digest; blobs not decompressing to their size and digest."""
+    problems = [f"dictionary {row[0]}: bytes do not match its digest" for row in db.execute(
+        "SELECT id, sha256, data FROM dictionaries") if blobs.digest(row[2]) != row[1]]
+    for sha256, size, codec, data, dict_id, dict_sha256, dict_kind in db.execute(_BLOBS_SQL):
+        dictionary = blobs.Dictionary(dict_id, dict_sha256, dict_kind) if dict_id is not None else None
         try:
-            body = blobs.decode(size, codec, data)
+            body = blobs.decode(db, size, codec, data, dictionary)
         except ArchiveError as exc:
             problems.append(f"blob {sha256}: {exc}")
             continue

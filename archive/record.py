@@ -39,7 +39,7 @@ def record(db: Database, capture: Capture, run_id: int | None) -> Recorded:
     _require_running(db, run_id)
     touch_site(db, capture.site, fetched_at)
     facts = facts_of(capture)
-    sha256 = blobs.store(db, capture.body) if has_body(facts) else None
+    sha256 = blobs.store(db, capture.body, site=capture.site, kind=capture.kind) if has_body(facts) else None
     if capture.kind in DOCUMENT_KINDS:
         return _record_document(db, capture, facts, sha256, fetched_at, run_id)
     return _record_listing(db, capture, facts, sha256, fetched_at, run_id)

@@ -41,13 +41,17 @@ def finish(db: Database, run_id: int, status: str, error: str | None) -> dict[st
         raise ArchiveError(f"no run {run_id}")
     if run["status"] != "running":
         raise ArchiveError(f"run {run_id} already finished ({run['status']})")
+    _close(db, run_id, status, error)
+    return get(db, run_id)
+
+
+def _close(db: Database, run_id: int, status: str, error: str | None) -> None:
     counts = count_outcomes(db, run_id)
     assignments = ", ".join(f"{column} = ?" for column in counts)
     db.execute(
         f"UPDATE runs SET status = ?, error = ?, finished_at = ?, {assignments} WHERE id = ?",
         [status, error, times.now(), *counts.values(), run_id],
     )
-    return get(db, run_id)
 
 
 def count_outcomes(db: Database, run_id: int) -> dict[str, int]:
@@ -74,3 +78,11 @@ def last_success(db: Database, command: str) -> str | None:
     """finished_at of the newest run of ``command`` that ended "ok", or None."""
     row = rows.one(db, "SELECT max(finished_at) AS finished FROM runs WHERE command = ? AND status = 'ok'", [command])
     return row["finished"] if row else None
+
+
+def close_stale(db: Database) -> list[int]:
+    """Runs left "running" by a process that died: mark them interrupted with their counts."""
+    stale = [row[0] for row in db.execute("SELECT id FROM runs WHERE status = 'running'")]
+    for run_id in stale:
+        _close(db, run_id, "interrupted", "the crawl process ended without closing its run")
+    return stale

@@ -153,8 +153,61 @@ def _initial(db: Database) -> None:
     db.execute("INSERT INTO schema_meta(key, value) VALUES ('schema_version', '1')")
 
 
+_FRONTIER = """
+CREATE TABLE frontier (
+    key TEXT PRIMARY KEY,
+    site TEXT NOT NULL,
+    url TEXT NOT NULL,
+    method TEXT NOT NULL DEFAULT 'GET',
+    form TEXT NOT NULL DEFAULT '[]',
+    headers TEXT NOT NULL DEFAULT '{}',
+    callback TEXT NOT NULL,
+    meta TEXT NOT NULL DEFAULT '{}',
+    state TEXT NOT NULL CHECK (state IN ('queued', 'done')),
+    run_id INTEGER REFERENCES runs(id),
+    queued_at TEXT NOT NULL,
+    done_at TEXT
+);
+CREATE INDEX frontier_site_state ON frontier(site, state);
+"""
+
+
+@MIGRATIONS(name="002_frontier")
+def _frontier(db: Database) -> None:
+    """Add the crawl frontier (queued and done requests), so a killed crawl resumes exactly."""
+    db.executescript(_FRONTIER)
+    db.execute("UPDATE schema_meta SET value = '2' WHERE key = 'schema_version'")
+
+
+# Per-site zstd dictionaries for blobs: template chrome repeats across a portal's pages, so a
+# dictionary trained on a site's first pages shrinks the rest severalfold (bench/archive/README.md).
+_DICTIONARIES = (
+    """CREATE TABLE dictionaries (
+        id INTEGER PRIMARY KEY,
+        site TEXT NOT NULL REFERENCES sites(name),
+        kind TEXT NOT NULL CHECK (kind IN ('trained', 'raw')),
+        created_at TEXT NOT NULL,
+        samples INTEGER NOT NULL,
+        size INTEGER NOT NULL,
+        sha256 TEXT NOT NULL UNIQUE CHECK (length(sha256) = 64),
+        data BLOB NOT NULL
+    )""",
+    "CREATE INDEX dictionaries_site ON dictionaries(site, id)",
+    "ALTER TABLE blobs ADD COLUMN dict_id INTEGER REFERENCES dictionaries(id)",
+    "CREATE INDEX captures_site ON captures(site, id)",
+    "UPDATE schema_meta SET value = '3' WHERE key = 'schema_version'",
+)
+
+
+@MIGRATIONS(name="003_blob_dictionaries")
+def _blob_dictionaries(db: Database) -> None:
+    """Add per-site compression dictionaries and blobs.dict_id."""
+    for statement in _DICTIONARIES:  # one by one: executescript would commit the migration's transaction
+        db.execute(statement)
+
+
 # The schema version is the number of migrations; each migration bumps schema_meta itself.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 3
 
 
 def stored_schema_version(db: Database) -> int:

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from archive import blobs, coverage, history, maintenance, reextract, record, runs, search
+from archive import blobs, coverage, frontier, history, maintenance, reextract, record, runs, search
 from archive.connection import connect, read_snapshot, write_transaction
 from archive.record import Recorded
 from archive.schema import MIGRATIONS, SCHEMA_VERSION, stored_schema_version
@@ -107,7 +107,37 @@ class Archive:
     def record_capture(self, capture: Capture, *, run_id: int | None = None) -> Recorded:
         """Store one capture and everything it implies, in one transaction."""
         with self._writing(f"record capture of {capture.url}"):
-            return record.record(self.db, capture, run_id)
+            recorded = record.record(self.db, capture, run_id)
+            if capture.frontier_key:
+                frontier.mark_done(self.db, capture.frontier_key, run_id)
+            return recorded
+
+    def frontier_queue(self, entries: list[dict[str, Any]], *, run_id: int | None = None,
+                       done_key: str | None = None) -> int:
+        """Queue requests and (optionally) mark the request that led to them done, in one transaction."""
+        with self._writing("update the frontier"):
+            added = frontier.queue(self.db, entries, run_id)
+            if done_key:
+                frontier.mark_done(self.db, done_key, run_id)
+            return added
+
+    def frontier_pending(self, sites: list[str]) -> list[dict[str, Any]]:
+        """Requests queued by an unfinished crawl of ``sites``, to resume it."""
+        return frontier.pending(self.db, sites)
+
+    def frontier_done_keys(self, sites: list[str]) -> set[str]:
+        """Requests an unfinished crawl of ``sites`` already recorded."""
+        return frontier.done_keys(self.db, sites)
+
+    def frontier_clear(self, sites: list[str]) -> int:
+        """Forget the frontier of ``sites`` once their crawl completed."""
+        with self._writing("clear the frontier"):
+            return frontier.clear(self.db, sites)
+
+    def close_stale_runs(self) -> list[int]:
+        """Mark runs still "running" as interrupted; call only while holding the writer lock."""
+        with self._writing("close stale runs"):
+            return runs.close_stale(self.db)
 
     def validators(self, url: str) -> dict[str, str | None] | None:
         """ETag and Last-Modified for a conditional request, or None when a full fetch is due."""

@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 KINDS = ("page", "attachment", "list", "home")
+
+
+def request_key(method: str, url: str, form: Sequence[Sequence[str]] = ()) -> str:
+    """A stable identity for a request (its row in the archive's frontier): method, URL, form body."""
+    raw = json.dumps([method.upper(), url, [list(pair) for pair in form]], ensure_ascii=False)
+    return hashlib.sha1(raw.encode("utf-8")).hexdigest()
 
 
 def utc_now() -> str:
@@ -23,6 +32,7 @@ class Capture:
     redirects ended. ``error_class`` is ``None`` for a fetch that produced a response; otherwise
     one of :data:`crawler.errors.ERROR_CLASSES`. ``extraction`` is filled by the extract pipeline
     (a dict as returned by :func:`crawler.extract.extract_document`), never by a spider.
+    ``frontier_key`` names the request in the archive's frontier; recording the capture marks it done.
     """
 
     url: str
@@ -39,6 +49,7 @@ class Capture:
     error_class: str | None = None
     error_message: str | None = None
     extraction: dict[str, Any] | None = None
+    frontier_key: str | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:

@@ -83,6 +83,7 @@ class ArchivePipeline:
         self.command = command
         self.archive: archive.Archive | None = None
         self.run_id: int | None = None
+        self.sites: list[str] = []
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArchivePipeline:
@@ -94,8 +95,11 @@ class ArchivePipeline:
 
     def open(self, spider: Any) -> None:
         self.archive = archive.open_archive(self.db_path)
-        sites = sorted(getattr(spider, "targets", {}))
-        self.run_id = self.archive.start_run(command=self.command, sites=sites)
+        stale = self.archive.close_stale_runs()  # we hold the writer lock: any "running" run died
+        if stale:
+            logger.warning("runs %s ended without closing; marked interrupted", stale)
+        self.sites = sorted(getattr(spider, "targets", {}))
+        self.run_id = self.archive.start_run(command=self.command, sites=self.sites)
         self.crawler.stats.set_value("nianbao/run_id", self.run_id)
 
     def process_item(self, item: Any) -> Any:
@@ -110,6 +114,8 @@ class ArchivePipeline:
         if self.archive is None or self.run_id is None:
             return
         status = {"finished": "ok", "shutdown": "interrupted"}.get(reason, "failed")
+        if status == "ok":
+            self.archive.frontier_clear(self.sites)  # complete: the next run walks the portals afresh
         counts = self.archive.finish_run(self.run_id, status=status, error=None if status == "ok" else reason)
         logger.info("run %s %s: %s", self.run_id, status, counts)
         self.archive.close()

@@ -61,6 +61,9 @@ EXTENSIONS = {
     "crawler.progress.Progress": 600,
 }
 LOGSTATS_INTERVAL = 0  # nianbao's Progress replaces Scrapy's per-minute log line
+SPIDER_MIDDLEWARES = {
+    "crawler.frontier.FrontierMiddleware": 50,  # outermost: sees exactly what the spider yields
+}
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.ConditionalRequestMiddleware": 560,
 }
@@ -71,5 +74,6 @@ NIANBAO_EXTRACT_WORKERS = 2  # processes; extraction runs off the reactor thread
 NIANBAO_EXTRACT_MAX_TASKS_PER_CHILD = 500  # recycle workers: trafilatura/lxml creep about 1 MB a page
 NIANBAO_MAX_LIST_PAGES = 500  # per column, against endless pagination traps
 NIANBAO_COMMAND = "crawl"
+NIANBAO_FRONTIER = True  # keep queued/done requests in the archive to resume killed crawls; False under scrapy-redis
 NIANBAO_PROGRESS = "auto"  # "off" to silence; a bar on a terminal, one line every NIANBAO_PROGRESS_INTERVAL s otherwise
 NIANBAO_PROGRESS_INTERVAL = 10.0

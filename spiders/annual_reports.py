@@ -18,7 +18,7 @@ import scrapy
 from scrapy.http import FormRequest, Request, Response
 from twisted.python.failure import Failure
 
-from crawler.capture import Capture
+from crawler.capture import Capture, request_key
 from crawler.extract.decode import decode_html
 from crawler.extract.links import attachment_ext
 from crawler.extract.quality import is_soft_404
@@ -82,7 +82,8 @@ class AnnualReportsSpider(scrapy.Spider):
         if key in self._seen:
             return None
         self._seen.add(key)
-        meta.update(nianbao_kind=kind, site=site, handle_httpstatus_list=RECORDED_STATUSES)
+        meta.update(nianbao_kind=kind, site=site, handle_httpstatus_list=RECORDED_STATUSES,
+                    frontier_key=request_key(key[0], url, form), nianbao_form=form)
         if kind == "attachment":
             meta["download_maxsize"] = ATTACHMENT_MAXSIZE
         if kind in ("home", "hub"):
@@ -91,6 +92,16 @@ class AnnualReportsSpider(scrapy.Spider):
         if page and page.method == "POST":
             return FormRequest(url, formdata=dict(form), headers=page.headers, **common)
         return Request(url, headers=page.headers if page else None, **common)
+
+    def request_from_frontier(self, entry: dict[str, Any]) -> Request | None:
+        """Rebuild a request an interrupted crawl had queued (see ``crawler.frontier``)."""
+        meta = dict(entry["meta"])
+        kind, site = meta.pop("nianbao_kind"), meta.pop("site")
+        if site not in self.targets:
+            return None
+        page = PageRequest(url=entry["url"], method=entry["method"], form=tuple(map(tuple, entry["form"])),
+                           headers=entry["headers"])
+        return self._request(entry["url"], getattr(self, entry["callback"]), kind=kind, site=site, page=page, **meta)
 
     def _same_site(self, url: str, site: str) -> bool:
         """Whether ``url`` is on one of the site's hosts (host:port for bare URLs, host names for registry sites)."""
@@ -225,6 +236,7 @@ class AnnualReportsSpider(scrapy.Spider):
             "parent_url": meta.get("parent_url"),
             "title_hint": meta.get("title_hint"),
             "classify_rule": meta.get("classify_rule"),
+            "frontier_key": meta.get("frontier_key"),
             "error_class": error_class,
             "error_message": f"HTTP {response.status}" if error_class else None,
         }
@@ -246,7 +258,8 @@ class AnnualReportsSpider(scrapy.Spider):
         kind = meta.get("nianbao_kind", "page")
         yield Capture(url=request.url, site=meta["site"], kind=kind if kind != "hub" else "home",
                       parent_url=meta.get("parent_url"), title_hint=meta.get("title_hint"),
-                      classify_rule=meta.get("classify_rule"), error_class=error_class, error_message=message)
+                      classify_rule=meta.get("classify_rule"), frontier_key=meta.get("frontier_key"),
+                      error_class=error_class, error_message=message)
         if kind in ("home", "hub"):
             if kind == "home":
                 self._home_failed.add(meta["site"])

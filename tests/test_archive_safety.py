@@ -42,7 +42,8 @@ def test_schema_is_migrated_once_and_versioned(tmp_path: Path) -> None:
     with archive.open_archive(path) as again:
         applied = again.db.execute("SELECT migration_set, name FROM _sqlite_migrations").fetchall()
         version = again.db.execute("SELECT value FROM schema_meta WHERE key = 'schema_version'").fetchone()[0]
-    assert applied == [("nianbao", "001_initial")]
+    assert applied == [("nianbao", "001_initial"), ("nianbao", "002_frontier"),
+                       ("nianbao", "003_blob_dictionaries")]
     assert int(version) == archive.SCHEMA_VERSION
 
 
