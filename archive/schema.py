@@ -175,7 +175,8 @@ CREATE INDEX frontier_site_state ON frontier(site, state);
 @MIGRATIONS(name="002_frontier")
 def _frontier(db: Database) -> None:
     """Add the crawl frontier (queued and done requests), so a killed crawl resumes exactly."""
-    db.executescript(_FRONTIER)
+    for statement in _statements(_FRONTIER):  # one by one: executescript would commit mid-migration
+        db.execute(statement)
     db.execute("UPDATE schema_meta SET value = '2' WHERE key = 'schema_version'")
 
 
@@ -206,8 +207,39 @@ def _blob_dictionaries(db: Database) -> None:
         db.execute(statement)
 
 
+# Per run and site, derived from the captures (a crawl covers many sites; each succeeds or fails on its own).
+_RUN_SITES = """
+CREATE VIEW run_sites AS
+    SELECT c.run_id, c.site, r.command, r.status AS run_status,
+           min(c.fetched_at) AS first_fetch, max(c.fetched_at) AS last_fetch,
+           count(*) AS fetched,
+           sum(c.outcome = 'new') AS new, sum(c.outcome = 'changed') AS changed,
+           sum(c.outcome = 'unchanged') AS unchanged, sum(c.outcome = 'not_modified') AS not_modified,
+           sum(c.outcome = 'removed') AS removed, sum(c.outcome = 'error') AS errors,
+           sum(c.outcome != 'error') AS succeeded,
+           group_concat(DISTINCT c.error_class) AS error_classes,
+           CASE WHEN r.status = 'running' THEN 'running'
+                WHEN sum(c.outcome != 'error') = 0 THEN 'failed'
+                ELSE r.status END AS outcome
+    FROM captures c JOIN runs r ON r.id = c.run_id
+    GROUP BY c.run_id, c.site
+"""
+
+
+@MIGRATIONS(name="004_run_sites")
+def _run_sites(db: Database) -> None:
+    """Add the run_sites view: one row per site of every run, with its counts and error classes."""
+    db.execute(_RUN_SITES)
+    db.execute("UPDATE schema_meta SET value = '4' WHERE key = 'schema_version'")
+
+
+def _statements(script: str) -> list[str]:
+    """The statements of a DDL script without triggers (none of ours has a ';' inside a statement)."""
+    return [part.strip() for part in script.split(";") if part.strip()]
+
+
 # The schema version is the number of migrations; each migration bumps schema_meta itself.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 def stored_schema_version(db: Database) -> int:

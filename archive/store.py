@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from archive import blobs, coverage, frontier, history, maintenance, reextract, record, runs, search
+from archive import blobs, coverage, frontier, history, maintenance, reextract, record, runs, search, status
 from archive.connection import connect, read_snapshot, write_transaction
 from archive.record import Recorded
 from archive.schema import MIGRATIONS, SCHEMA_VERSION, stored_schema_version
@@ -95,6 +95,15 @@ class Archive:
         """Per site (or site and issuer): report years found and missing, failures of the last run."""
         with read_snapshot(self.db):
             return coverage.coverage(self.db, by_issuer=by_issuer)
+
+    def site_status(self) -> list[dict[str, Any]]:
+        """Each site's latest run (outcome, counts, error classes) and hours since its last good run."""
+        with read_snapshot(self.db):
+            return status.site_status(self.db)
+
+    def last_run(self) -> dict[str, Any] | None:
+        """The newest run row, or None for an archive never crawled."""
+        return status.last_run(self.db)
 
     def get_run(self, run_id: int) -> dict[str, Any]:
         """One run row with its counts."""

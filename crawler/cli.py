@@ -166,6 +166,27 @@ def stats(db_path: str) -> None:
 
 @main.command()
 @DB_OPTION
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per site.")
+def status(db_path: str, as_json: bool) -> None:
+    """Each site's latest run, staleness and failures; exits 1 when the last run or a site failed."""
+    with _open_existing(db_path) as db:
+        sites, last = db.site_status(), db.last_run()
+    for row in sites:
+        if as_json:
+            click.echo(json.dumps(row, ensure_ascii=False))
+            continue
+        stale = "never ok" if row["stale_hours"] is None else f"{row['stale_hours']}h ago"
+        click.echo(f"{row['site']:<28} run {row['run_id']:<4} {row['outcome']:<11} fetched {row['fetched']:<5} "
+                   f"new {row['new']:<4} changed {row['changed']:<4} errors {row['errors']:<4} "
+                   f"last ok {stale:<10} {','.join(row['error_classes'])}")
+    if last is not None and not as_json:
+        click.echo(f"last run {last['id']} ({last['command']}): {last['status']}, started {last['started_at']}")
+    if (last is not None and last["status"] == "failed") or any(r["outcome"] == "failed" for r in sites):
+        sys.exit(1)
+
+
+@main.command()
+@DB_OPTION
 @click.option("--by-issuer", is_flag=True, help="One row per issuing body instead of per site.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per row.")
 def coverage(db_path: str, by_issuer: bool, as_json: bool) -> None:

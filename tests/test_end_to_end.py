@@ -212,3 +212,26 @@ def test_coverage_reports_years_missing_years_and_failures(portal, first_crawl):
     broken_sites = {e["url"].split("/")[2] for e in portal.expected_errors()}
     for site in broken_sites:
         assert table[site]["failures"].get("not_found", 0) >= 1
+
+
+def test_status_shows_each_site_and_fails_for_a_failed_site(portal, tmp_path):
+    import json
+
+    db = tmp_path / "nianbao.db"
+    dead = closed_port_url()
+    crawl(db, dead, portal.homepages()[0])
+    result = run_nianbao("status", "--db", str(db), "--json")
+    assert result.returncode == 1  # the unreachable site failed: monitoring must see it
+    table = {row["site"]: row for row in map(json.loads, result.stdout.splitlines())}
+    assert table[dead.split("/")[2]]["outcome"] == "failed"
+    assert table[dead.split("/")[2]]["error_classes"] == ["connect"]
+    live = table[portal.homepages()[0].split("/")[2]]
+    assert live["outcome"] == "ok" and live["new"] > 0 and live["stale_hours"] is not None
+
+
+def test_status_exits_zero_when_everything_succeeded(portal, tmp_path):
+    db = tmp_path / "nianbao.db"
+    crawl(db, portal.homepages()[0])
+    result = run_nianbao("status", "--db", str(db))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "ok" in result.stdout
