@@ -226,7 +226,8 @@ class AnnualReportsSpider(scrapy.Spider):
         meta = response.meta
         error_class = classify_status(response.status, response.body)
         fields: dict[str, Any] = {
-            "url": response.request.url if response.request else response.url,
+            # the URL asked for is the document's identity, wherever redirects (downfile.jsp → /attach/…) ended
+            "url": meta.get("redirect_urls", [response.request.url if response.request else response.url])[0],
             "site": meta["site"],
             "kind": meta["nianbao_kind"] if meta["nianbao_kind"] in ("page", "attachment", "list") else "home",
             "status": response.status,

@@ -66,14 +66,15 @@ def score_hub_link(link: Link) -> int:
     return score
 
 
+# A label match scores at least this; a bare slug match (30) alone is not enough when labels exist.
+LABEL_SCORE = 60
+
+
 def find_columns(links: list[Link]) -> list[Link]:
-    """The best-scoring 年报 column links, best first (several when they tie: per-year columns)."""
-    scored = [(score_column_link(link), link) for link in links]
-    scored = [(s, link) for s, link in scored if s > 0]
-    if not scored:
-        return []
-    best = max(s for s, _ in scored)
-    return _unique([link for s, link in sorted(scored, key=lambda p: -p[0]) if s >= best - 10])
+    """年报 column links, best first: every labelled one (政府信息公开年报, 部门…年报 …), else slug-only ones."""
+    scored = sorted(((score_column_link(link), link) for link in links), key=lambda p: -p[0])
+    labelled = [link for s, link in scored if s >= LABEL_SCORE]
+    return _unique(labelled or [link for s, link in scored if s > 0])
 
 
 def find_hubs(links: list[Link], *, limit: int = 4) -> list[Link]:
@@ -96,6 +97,7 @@ def _unique(links: list[Link]) -> list[Link]:
 # per-township or per-department subtrees with their own 年报 column.
 YEAR_LABEL = re.compile(r"^\s*(\d{4})\s*年?度?\s*(政府信息公开)?(工作)?(年报|年度报告)?\s*$")
 YEAR_FOLDER = re.compile(r"/(gknb\d{4}|\d{4}nb|nb_?\d{4}n?|\d{4}n|\d{4})/(index\.s?html?)?$", re.I)
+SUBCOLUMN_LABEL_CHARS = 30  # "白沙镇人民政府政府信息公开年报": a unit's name makes the label long
 PAGER_NAME = re.compile(r"(index_\d+\.s?html?$|[?&](page|pageNum|pageNo|cur_page)=)", re.I)
 
 
@@ -110,6 +112,7 @@ def find_subcolumns(list_url: str, links: list[Link]) -> list[Link]:
         in_folder = link.url.startswith(folder)
         if in_folder and (YEAR_LABEL.match(link.text) or YEAR_FOLDER.search(path)):
             out.append(link)
-        elif len(link.text.strip()) <= MAX_LABEL_CHARS and COLUMN_SLUGS.search(path) and not ARTICLE_TITLE.search(link.text):
+        elif len(link.text.strip()) <= SUBCOLUMN_LABEL_CHARS and COLUMN_SLUGS.search(path) \
+                and not ARTICLE_TITLE.search(link.text):
             out.append(link)
     return _unique(out)

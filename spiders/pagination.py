@@ -78,6 +78,18 @@ def trs_count_page_var(page_url: str, text: str, tree: html.HtmlElement | None) 
     return _static_pages(page_url, name[0], name[1], range(1, int(match[1])))
 
 
+PAGINATION_PLUGIN = re.compile(r"\.pagination\s*\(\s*\{[^}]*?totalPage\s*:\s*(\d+)", re.S)
+
+
+def jquery_pagination(page_url: str, text: str, tree: html.HtmlElement | None) -> list[PageRequest]:
+    """Shanghai-style ``$(".pagination").pagination({totalPage: N})``: 1-based, page 2 at ``index_2``."""
+    match = PAGINATION_PLUGIN.search(text)
+    name = _page_name(page_url)
+    if not match or not name:
+        return []
+    return _static_pages(page_url, name[0], name[1], range(2, int(match[1]) + 1))
+
+
 PAGER_TEXTS = re.compile(r"^(\d{1,4}|下一页|下页|后页|尾页|末页|>|»)$")
 
 
@@ -108,8 +120,21 @@ def _js_object(text: str, var_name: str) -> list[tuple[str, str]]:
     return [(k, a or b or c) for k, a, b, c in JS_PAIR.findall(match[1])]
 
 
+def _jpage_params(text: str, body: str) -> tuple[tuple[str, str], ...]:
+    """The jpage ``ajaxParam``: an inline object, or the name of a ``var param_N = {…}``."""
+    inline = re.search(r"ajaxParam\s*:\s*\{([^}]*)\}", body)
+    if inline:
+        return tuple((k, a or b or c) for k, a, b, c in JS_PAIR.findall(inline[1]))
+    name = re.search(r"ajaxParam\s*:\s*(\w+)", body)
+    return tuple(_js_object(text, name[1])) if name else ()
+
+
 def hanweb_jpage(page_url: str, text: str, tree: html.HtmlElement | None) -> list[PageRequest]:
-    """Hanweb jpage: records past the embedded first group come from POSTs to ``dataproxy.jsp``."""
+    """Hanweb jpage: records past the embedded first group come from ``dataproxy.jsp``.
+
+    The classic form POSTs ``startrecord/endrecord/perpage`` per group; with ``ajaxType:'get'``
+    the proxy is read page by page with ``?page=N`` and the parameters in the query string.
+    """
     match = JPAGE_CALL.search(text)
     if not match:
         return []
@@ -117,23 +142,27 @@ def hanweb_jpage(page_url: str, text: str, tree: html.HtmlElement | None) -> lis
     total, per_page = _js_int(body, "totalRecord"), _js_int(body, "perPage")
     group = _js_int(body, "groupSize") or 1
     proxy = re.search(r"proxyUrl\s*:\s*'([^']+)'", body)
-    param_var = re.search(r"ajaxParam\s*:\s*(\w+)", body)
     if not (total and per_page and proxy):
         return []
-    form = tuple(_js_object(text, param_var[1])) if param_var else ()
+    params = _jpage_params(text, body)
+    proxy_url = urljoin(page_url, proxy[1])
+    headers = {"X-Requested-With": "XMLHttpRequest", "Referer": page_url}
+    if re.search(r"ajaxType\s*:\s*'get'", body, re.I):
+        return [PageRequest(url=proxy_url + "?" + urlencode({"page": n, **dict(params)}), style="hanweb-jpage-get",
+                            headers=headers) for n in range(2, -(-total // per_page) + 1)]
     step = per_page * group
     out = []
     for start in range(step + 1, total + 1, step):
         query = urlencode({"startrecord": start, "endrecord": min(start + step - 1, total), "perpage": per_page})
-        out.append(PageRequest(url=urljoin(page_url, proxy[1]) + "?" + query, method="POST",
-                               form=form, style="hanweb-jpage",
-                               headers={"X-Requested-With": "XMLHttpRequest", "Referer": page_url}))
+        out.append(PageRequest(url=proxy_url + "?" + query, method="POST", form=params, style="hanweb-jpage",
+                               headers=headers))
     return out
 
 
 PAGINATION_STYLES: tuple[Callable[[str, str, html.HtmlElement | None], list[PageRequest]], ...] = (
     trs_create_page_html,
     trs_count_page_var,
+    jquery_pagination,
     hanweb_jpage,
     rendered_pager_links,
 )

@@ -91,3 +91,21 @@ def test_next_list_pages_deduplicates_styles():
         "http://h/zwgk/zfxxgk/zfxxgknb/index_1.html",
         "http://h/zwgk/zfxxgk/zfxxgknb/index_2.html",
     ]
+
+
+def test_hanweb_jpage_get_variant_reads_pages_by_number():
+    text = JPAGE.replace("ajaxParam:param_7654", "ajaxType:'get',ajaxParam:{appid:1,webid:27,columnid:49580,"
+                         "unitid:'286134',webname:'梅山县人民政府'}").replace("perPage:15", "perPage:10")
+    requests = hanweb_jpage("http://h/col/col49580/index.html", text, None)
+    assert [r.method for r in requests] == ["GET"] * 9
+    assert requests[0].url.startswith("http://h/module/web/jpage/dataproxy.jsp?page=2&appid=1&webid=27")
+    assert requests[-1].url.startswith("http://h/module/web/jpage/dataproxy.jsp?page=10&")
+
+
+def test_jquery_pagination_is_one_based():
+    from spiders.pagination import jquery_pagination
+
+    text = """<script>$(".pagination").pagination({totalPage: 3, currentPage: 1, prevText: "上一页",
+      href: function(n){return n==1?'index.shtml':'index_'+n+'.shtml';}});</script>"""
+    assert urls(jquery_pagination("http://h/zwgk/gknb/index.shtml", text, None)) == [
+        "http://h/zwgk/gknb/index_2.shtml", "http://h/zwgk/gknb/index_3.shtml"]
