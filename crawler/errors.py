@@ -28,6 +28,7 @@ ERROR_CLASSES = (
     "decode",       # bytes that could not be decoded
     "offsite",      # redirect or link to a host the site is not allowed to reach
     "no_column",    # no 年报 column could be found from the site's homepage
+    "empty_list",   # a list page that lists nothing: a broken deep-page stub or an empty API reply
     "other",        # anything else; the message says what
 )
 

@@ -160,14 +160,21 @@ class AnnualReportsSpider(scrapy.Spider):
         except apis.ApiFormatError as exc:
             yield self._capture(response, error_class="decode", error_message=str(exc))
             return
-        if not items and not pages and is_soft_404(text, None):
-            yield self._capture(response, error_class="not_found", error_message="soft 404: the column page is gone")
+        if not items and not pages:
+            yield self._empty_list_capture(response, text)
             return
         for item in items:
             request = self._item_request(item, site)
             if request is not None:
                 yield request
         yield from self._list_requests(pages, site, column)
+
+    def _empty_list_capture(self, response: Response, text: str) -> Capture:
+        """A list page with nothing on it is recorded: a vanished column, or a broken stub (TRS deep pages)."""
+        if is_soft_404(text, None):
+            return self._capture(response, error_class="not_found", error_message="soft 404: the column page is gone")
+        return self._capture(response, error_class="empty_list",
+                             error_message=f"list page lists no items and no further pages ({len(response.body)} bytes)")
 
     def _list_content(self, url: str, text: str, selectors: tuple[str, ...] | list[str] = ()
                       ) -> tuple[list[ListItem], list[PageRequest]]:
