@@ -17,6 +17,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m crawler.fixture_portal", description=__doc__)
     parser.add_argument("--seed", type=int, default=7, help="content seed (default 7)")
     parser.add_argument("--scale", type=int, default=1, help="multiply the number of items (default 1)")
+    parser.add_argument("--families", nargs="+", metavar="FAMILY",
+                        help="serve only the sites of these families (default: every well-behaved site)")
+    parser.add_argument("--misbehaving", nargs="*", metavar="BEHAVIOUR",
+                        help="also serve misbehaving hosts: all of them, or those named "
+                             "(robots, challenge, slow, flaky)")
+    parser.add_argument("--slow-seconds", type=float, default=2.0,
+                        help="delay of each response of the slow host (default 2)")
     return parser.parse_args(argv)
 
 
@@ -30,7 +37,9 @@ def main(argv: list[str] | None = None) -> int:
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
-    with FixturePortal(seed=args.seed, scale=args.scale) as portal:
+    misbehaving: bool | list[str] = False if args.misbehaving is None else (args.misbehaving or True)
+    with FixturePortal(seed=args.seed, scale=args.scale, families=args.families, misbehaving=misbehaving,
+                       slow_seconds=args.slow_seconds) as portal:
         sites = {name: site.base_url for name, site in portal.sites.items()}
         sys.stdout.write(json.dumps({"sites": sites}) + "\n")
         sys.stdout.flush()

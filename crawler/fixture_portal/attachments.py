@@ -23,13 +23,23 @@ PACKAGINGS: dict[str, tuple[bool, tuple[tuple[str, str, str, bool], ...]]] = {
     "pdf+xlsx": (False, (("pdf", "paragraphs", "text", False), ("xlsx", "tables", "text", True))),
     "docx": (False, (("docx", "full", "text", True),)),
     "pdf": (False, (("pdf", "full", "text", True),)),
+    "all": (
+        False,
+        (
+            ("pdf", "paragraphs", "text", False),
+            ("docx", "full", "text", True),
+            ("xlsx", "tables", "text", False),
+        ),
+    ),
     "scan": (False, (("pdf", "full", "scan", False),)),
     "truncated": (False, (("pdf", "full", "truncated", True),)),
 }
 NAME_SUFFIX = {"xlsx": "统计表"}
-MIME = {"pdf": "application/pdf",
-        "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+MIME = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 
 
 def package(doc: Document, packaging: str, numbers: Callable[[], int]) -> None:
@@ -41,7 +51,8 @@ def package(doc: Document, packaging: str, numbers: Callable[[], int]) -> None:
         return
     doc.attachments = tuple(
         Attachment(numbers(), ext, f"{doc.title}{NAME_SUFFIX.get(holds, '')}.{ext}", form, holds, disposition)
-        for ext, holds, form, disposition in chosen)
+        for ext, holds, form, disposition in chosen
+    )
     doc.attached = list(doc.blocks)
     if not keeps_body:
         doc.blocks = [Para(PAGE_NOTE.format(title=doc.title))]
@@ -84,25 +95,32 @@ class FileStore:
 
     def response(self, doc: Document, att: Attachment) -> Response:
         """The download: its Content-Type and, for some, a Chinese file name in Content-Disposition."""
-        headers = {"Content-Type": MIME[att.ext],
-                   "Last-Modified": format_datetime(beijing_to_utc(doc.published), usegmt=True)}
+        headers = {
+            "Content-Type": MIME[att.ext],
+            "Last-Modified": format_datetime(beijing_to_utc(doc.published), usegmt=True),
+        }
         if att.disposition:
             headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(att.name)}"
         return Response(200, self.data(doc, att), headers)
 
 
 def truth(doc: Document, att: Attachment, url: str) -> dict[str, object]:
-    """What an attachment holds: paragraphs (title first) and span-expanded tables, where readable.
-
-    ``None`` means "not checkable": a scan has no text layer (``needs_ocr``), a truncated file
-    does not open (``malformed``), and tables printed into a PDF are only lines of text.
-    """
+    """What an attachment holds: paragraphs (title first) and span-expanded tables, where readable."""
+    # None means "not checkable": a scan has no text layer (needs_ocr), a truncated file does not
+    # open (malformed), and tables printed into a PDF are only lines of text.
     readable = att.form == "text"
     paragraphs = [doc.title, *paragraphs_of(doc.attached)] if readable and att.holds != "tables" else None
     tables = grids_of(doc.attached) if readable and att.holds != "paragraphs" and att.ext != "pdf" else None
-    return {"url": url, "ext": att.ext, "name": att.name, "content_type": MIME[att.ext],
-            "paragraphs": paragraphs, "tables": tables, "needs_ocr": att.form == "scan",
-            "malformed": att.form == "truncated"}
+    return {
+        "url": url,
+        "ext": att.ext,
+        "name": att.name,
+        "content_type": MIME[att.ext],
+        "paragraphs": paragraphs,
+        "tables": tables,
+        "needs_ocr": att.form == "scan",
+        "malformed": att.form == "truncated",
+    }
 
 
 def links(items: list[tuple[str, str]]) -> str:

@@ -61,6 +61,7 @@ class SiteSpec:
     packaging: tuple[str, ...] = ("html",)  # cycled over the reports (see attachments.PACKAGINGS)
     odd_packaging: tuple[tuple[int, str], ...] = ()  # (report index, packaging) exceptions
     behaviour: str | None = None  # a misbehaving host (see misbehaving.BEHAVIOURS)
+    report_topic: str = "综合政务\\政务公开"  # the 主题分类 (or 公开目录) of its reports
 
     @property
     def charset(self) -> str:
@@ -71,6 +72,14 @@ class SiteSpec:
     def encoding_label(self) -> str:
         """How the site's encoding is described to callers (``Site.encoding``)."""
         return CHARSETS[self.codec][1]
+
+
+def units(government: str, departments: tuple[str, ...] = (), townships: tuple[str, ...] = (),
+          first: int = 2017) -> tuple[UnitSpec, ...]:
+    """A site's units: the government (reporting since 2014), then departments and townships."""
+    return (UnitSpec(government, "government", 2014),
+            *(UnitSpec(d, "department", first) for d in departments),
+            *(UnitSpec(t, "township", first) for t in townships))
 
 
 SITES = (
@@ -102,6 +111,151 @@ SITES = (
                UnitSpec("云溪区司法局", "department", 2017)),
         reports_base=95, others_base=14,
         broken_balance=(0, 2022),
+    ),
+    SiteSpec(
+        name="lanshan", family="trs_shtml", codec="utf-8",
+        site_name="岚山区人民政府", city="青岚市", prefix="岚山区",
+        domain="www.lanshan.gov.cn", division="459103", site_code="4591030004",
+        icp="青ICP备05008789号", police="青公网安备45910302000035号", doc_prefix="岚政办",
+        address="青岚市岚山区滨江大道6号", postcode="459103", phone="0759-86012345",
+        contacts=("赵琳", "孙伟", "钱坤", "郑洁"), org_style="numeric",
+        units=units("岚山区人民政府", ("岚山区教育局", "岚山区财政局", "岚山区民政局")),
+        reports_base=18, others_base=2,
+    ),
+    SiteSpec(
+        name="donghu", family="trs_htm", codec="gb18030",
+        site_name="东湖区人民政府", city="青岚市", prefix="东湖区",
+        domain="www.qldonghu.gov.cn", division="459104", site_code="4591040005",
+        icp="青ICP备05009012号", police="青公网安备45910402000047号", doc_prefix="东政办",
+        address="青岚市东湖区湖滨路18号", postcode="459104", phone="0759-87012345",
+        # 䶮 is outside GBK: only a GB18030 decoder reads these pages.
+        contacts=("刘䶮", "陈鋆", "何昇", "许玥"), org_style="credit",
+        units=units("东湖区人民政府", ("东湖区教育局", "东湖区卫生健康局", "东湖区司法局")),
+        reports_base=18, others_base=2,
+    ),
+    SiteSpec(
+        name="meishan", family="hanweb_get", codec="utf-8",
+        site_name="梅山县人民政府", city="青岚市", prefix="梅山县",
+        domain="www.qlmeishan.gov.cn", division="459121", site_code="4591210006",
+        icp="青ICP备05009345号", police="青公网安备45912102000052号", doc_prefix="梅政办",
+        address="青岚市梅山县梅城镇人民路2号", postcode="459121", phone="0759-88012345",
+        contacts=("罗敏", "梁超", "宋佳", "唐亮"), org_style="numeric",
+        units=units("梅山县人民政府", ("梅山县教育局", "梅山县农业农村局"),
+                    ("梅城镇人民政府", "竹溪乡人民政府")),
+        reports_base=20, others_base=2, packaging=("html", "html", "html+pdf"),
+    ),
+    SiteSpec(
+        name="nanling", family="gkmlpt", codec="utf-8",
+        site_name="南岭市人民政府", city="南岭市", prefix="南岭市",
+        domain="www.nanling.gov.cn", division="459200", site_code="4592000001",
+        icp="青ICP备06001234号", police="青公网安备45920002000011号", doc_prefix="南府办",
+        address="南岭市迎宾大道100号", postcode="459200", phone="0758-22012345",
+        contacts=("冯婷", "邓杰", "许娜", "韩斌"), org_style="credit",
+        units=units("南岭市人民政府", ("南岭市教育局", "南岭市财政局", "南岭市民政局", "南岭市司法局")),
+        reports_base=20, others_base=2, packaging=("html", "html", "html", "html+docx"),
+    ),
+    SiteSpec(
+        name="mingzhou", family="jpaas", codec="utf-8",
+        site_name="明州市人民政府", city="明州市", prefix="明州市",
+        domain="www.mingzhou.gov.cn", division="459300", site_code="4593000001",
+        icp="青ICP备07001234号", police="青公网安备45930002000019号", doc_prefix="明政办",
+        address="明州市宁波路1号", postcode="459300", phone="0574-89012345",
+        contacts=("沈瑶", "蒋涛", "韩雪", "杨帆"), org_style="numeric",
+        units=units("明州市人民政府", ("明州市教育局", "明州市财政局", "明州市商务局"), ("云峰街道办事处",)),
+        reports_base=20, others_base=2, meta_charset="html5",
+    ),
+    SiteSpec(
+        name="qingzhou", family="ucap", codec="utf-8",
+        site_name="青州省人民政府", city="青州省", prefix="青州省",
+        domain="www.qingzhou.gov.cn", division="459000", site_code="4590000001",
+        icp="青ICP备05000001号", police="青公网安备45900002000001号", doc_prefix="青政办",
+        address="青州省省府路1号", postcode="459000", phone="0759-80012345",
+        contacts=("高远", "林静", "徐峰", "马丽"), org_style="numeric",
+        units=units("青州省人民政府", ("青州省发展和改革委员会", "青州省教育厅", "青州省财政厅")),
+        reports_base=18, others_base=2, meta_charset="html5",
+    ),
+    SiteSpec(
+        name="gjj", family="asp", codec="gbk",
+        site_name="青岚市住房公积金管理中心", city="青岚市", prefix="青岚市",
+        domain="gjj.qinglan.gov.cn", division="459100", site_code="4591000012",
+        icp="青ICP备05008124号", police="青公网安备45910002000131号", doc_prefix="青公积金",
+        address="青岚市府前路9号", postcode="459100", phone="0759-83056789",
+        contacts=("王镕", "陈喆", "周玥"), org_style="numeric",
+        units=(UnitSpec("青岚市住房公积金管理中心", "department", 2014),),
+        reports_base=16, others_base=2, header_charset=False, report_topic="政府信息公开年报",
+    ),
+    SiteSpec(
+        name="shiqiao", family="yearly", codec="utf-8-sig",
+        site_name="石桥县人民政府", city="青岚市", prefix="石桥县",
+        domain="www.qlshiqiao.gov.cn", division="459122", site_code="4591220007",
+        icp="青ICP备05009678号", police="青公网安备45912202000066号", doc_prefix="石政办",
+        address="青岚市石桥县桥东路3号", postcode="459122", phone="0759-89012345",
+        contacts=("谢芳", "曹勇", "袁媛", "彭程"), org_style="numeric",
+        units=(UnitSpec("石桥县人民政府", "government", 2014), UnitSpec("白沙镇人民政府", "township", 2021),
+               UnitSpec("柳塘乡人民政府", "township", 2021), UnitSpec("青溪街道办事处", "township", 2021),
+               UnitSpec("石桥县教育局", "department", 2019)),
+        reports_base=30, others_base=2,
+    ),
+    SiteSpec(
+        name="jinshan", family="relocated", codec="utf-8",
+        site_name="金山区人民政府", city="青岚市", prefix="金山区",
+        domain="www.qljinshan.gov.cn", division="459105", site_code="4591050008",
+        icp="青ICP备05009901号", police="青公网安备45910502000073号", doc_prefix="金政办",
+        address="青岚市金山区金山大道66号", postcode="459105", phone="0759-81012345",
+        contacts=("董洁", "潘磊", "田甜", "范伟"), org_style="numeric",
+        units=units("金山区人民政府", ("金山区教育局", "金山区财政局")),
+        reports_base=16, others_base=2, meta_charset="none",
+    ),
+    SiteSpec(
+        name="beihu", family="attachments", codec="utf-8",
+        site_name="北湖区人民政府", city="青岚市", prefix="北湖区",
+        domain="www.qlbeihu.gov.cn", division="459106", site_code="4591060009",
+        icp="青ICP备05010234号", police="青公网安备45910602000085号", doc_prefix="北政办",
+        address="青岚市北湖区湖光路12号", postcode="459106", phone="0759-82012345",
+        contacts=("钟华", "汪洋", "邵琪", "秦岭"), org_style="numeric",
+        units=units("北湖区人民政府", ("北湖区教育局", "北湖区财政局")),
+        reports_base=12, others_base=1,
+        packaging=("pdf+xlsx", "docx", "pdf", "all"), odd_packaging=((1, "scan"), (2, "truncated")),
+    ),
+)
+
+# Hosts that misbehave as a whole (served only on request: FixturePortal(misbehaving=…)).
+MISBEHAVING = (
+    SiteSpec(
+        name="nanxi", family="trs", codec="utf-8", behaviour="robots",
+        site_name="南溪区人民政府", city="青岚市", prefix="南溪区",
+        domain="www.qlnanxi.gov.cn", division="459107", site_code="4591070010",
+        icp="青ICP备0501107号", police="青公网安备45910702000107号", doc_prefix="南政办",
+        address="青岚市南溪区政府路1号", postcode="459107", phone="0759-81072345",
+        contacts=("李明", "张华"), org_style="numeric", units=units("南溪区人民政府", ("南溪区教育局",)),
+        reports_base=5, others_base=1,
+    ),
+    SiteSpec(
+        name="xishan", family="hanweb_get", codec="utf-8", behaviour="challenge",
+        site_name="西山区人民政府", city="青岚市", prefix="西山区",
+        domain="www.qlxishan.gov.cn", division="459108", site_code="4591080011",
+        icp="青ICP备0501108号", police="青公网安备45910802000108号", doc_prefix="西政办",
+        address="青岚市西山区政府路1号", postcode="459108", phone="0759-81082345",
+        contacts=("李明", "张华"), org_style="numeric", units=units("西山区人民政府", ("西山区教育局",)),
+        reports_base=5, others_base=1,
+    ),
+    SiteSpec(
+        name="taoyuan", family="trs_shtml", codec="utf-8", behaviour="slow",
+        site_name="桃源县人民政府", city="青岚市", prefix="桃源县",
+        domain="www.qltaoyuan.gov.cn", division="459123", site_code="4591230012",
+        icp="青ICP备0501123号", police="青公网安备45912302000123号", doc_prefix="桃政办",
+        address="青岚市桃源县政府路1号", postcode="459123", phone="0759-81232345",
+        contacts=("李明", "张华"), org_style="numeric", units=units("桃源县人民政府", ("桃源县教育局",)),
+        reports_base=5, others_base=1,
+    ),
+    SiteSpec(
+        name="zhuxi", family="ucap", codec="utf-8", behaviour="flaky",
+        site_name="竹溪县人民政府", city="青岚市", prefix="竹溪县",
+        domain="www.qlzhuxi.gov.cn", division="459124", site_code="4591240013",
+        icp="青ICP备0501124号", police="青公网安备45912402000124号", doc_prefix="竹政办",
+        address="青岚市竹溪县政府路1号", postcode="459124", phone="0759-81242345",
+        contacts=("李明", "张华"), org_style="numeric", units=units("竹溪县人民政府", ("竹溪县教育局",)),
+        reports_base=5, others_base=1,
     ),
 )
 

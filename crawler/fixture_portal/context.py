@@ -56,6 +56,14 @@ class Family(Protocol):
         """(path, kind) of the family's deliberate faults a crawl must report."""
         ...
 
+    def arrange(self, docs: list[Document]) -> None:
+        """Assign documents to the family's sub-columns, before any route or URL is made."""
+        ...
+
+    def redirects(self) -> list[tuple[str, str]]:
+        """(old path, new path) of columns that moved on the same host."""
+        ...
+
 
 class BaseFamily:
     """Defaults for a family: no attachments, no faults of its own."""
@@ -66,6 +74,12 @@ class BaseFamily:
         raise NotImplementedError(f"family {self.name!r} serves no attachments")
 
     def errors(self, ctx: SiteContext) -> list[tuple[str, str]]:
+        return []
+
+    def arrange(self, docs: list[Document]) -> None:
+        return None
+
+    def redirects(self) -> list[tuple[str, str]]:
         return []
 
     def attachment_links(self, doc: Document) -> str:

@@ -10,7 +10,6 @@ from .catalogue import SiteSpec, UnitSpec, extra_units
 from .model import MISSING, OTHER, REPORT, Document, Para, Unit, check_clean
 
 LAST_REPORT_YEAR = 2025
-REPORT_TOPIC = "综合政务\\政务公开"
 OTHER_TOPICS = ("综合政务\\政务公开", "综合政务\\其他", "综合政务\\通知公告")
 # Non-年报 items listed in the 年报 column: (body template, title pattern, has a 文号).
 OTHER_KINDS = (
@@ -128,7 +127,7 @@ class CorpusBuilder:
         broken = self.quirk(self.spec.broken_balance, spec_unit, year)
         doc = Document(
             key="", site=self.spec.name, kind=REPORT, title=self.report_title(unit, year, early), unit=unit,
-            index_no=index_no(rng, unit, published.year), topic=REPORT_TOPIC, doc_no=None,
+            index_no=index_no(rng, unit, published.year), topic=self.spec.report_topic, doc_no=None,
             published=published, written=written, number=self.article_ids(), report_year=year,
             layout=reports.layout_of(year), balance_ok=not broken,
         )
@@ -169,7 +168,8 @@ class CorpusBuilder:
         published = publish_time(self.rng, year, unit.kind)
         return keyed(Document(
             key="", site=self.spec.name, kind=MISSING, title=f"{unit_name}{year}年政府信息公开工作年度报告",
-            unit=unit, index_no=index_no(self.rng, unit, published.year), topic=REPORT_TOPIC, doc_no=None,
+            unit=unit, index_no=index_no(self.rng, unit, published.year), topic=self.spec.report_topic,
+            doc_no=None,
             published=published, written=None, number=self.article_ids(), report_year=year,
         ))
 

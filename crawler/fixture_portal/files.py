@@ -49,7 +49,7 @@ def pdf_font() -> str:
 
 def wrap(text: str, width: int = LINE_CHARS) -> list[str]:
     """Split a paragraph into lines of at most ``width`` characters."""
-    return [text[i:i + width] for i in range(0, len(text), width)] or [""]
+    return [text[i : i + width] for i in range(0, len(text), width)] or [""]
 
 
 def row_texts(table: Table) -> list[str]:
@@ -116,7 +116,7 @@ def scan_image(page: int) -> PILImage.Image:
 
 def truncated(data: bytes) -> bytes:
     """The first part of a file, as a broken upload or a cut-off transfer leaves it."""
-    return data[:max(64, int(len(data) * TRUNCATE_AT))]
+    return data[: max(64, int(len(data) * TRUNCATE_AT))]
 
 
 def docx_file(title: str, blocks: Iterable[Block]) -> bytes:
@@ -176,8 +176,9 @@ def xlsx_file(title: str, tables: list[Table]) -> bytes:
         for r, c, cell in cell_slots(table):
             sheet.cell(r + 1, c + 1, value=sheet_value(cell.text))
             if cell.rowspan > 1 or cell.colspan > 1:
-                sheet.merge_cells(start_row=r + 1, start_column=c + 1,
-                                  end_row=r + cell.rowspan, end_column=c + cell.colspan)
+                sheet.merge_cells(
+                    start_row=r + 1, start_column=c + 1, end_row=r + cell.rowspan, end_column=c + cell.colspan
+                )
     out = io.BytesIO()
     book.save(out)
     return stable_zip(out.getvalue())
@@ -195,8 +196,10 @@ def sheet_value(text: str) -> int | str | None:
 def stable_zip(data: bytes) -> bytes:
     """Re-zip with fixed entry times and fixed document-property times."""
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, \
-            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
         for info in source.infolist():
             content = source.read(info)
             if info.filename == "docProps/core.xml":

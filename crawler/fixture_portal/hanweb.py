@@ -23,7 +23,7 @@ PROXY = "/module/web/jpage/dataproxy.jsp"
 # Where the junk record (no link) sits among the records; inside the second group.
 JUNK_AT = 50
 JUNK_RECORD = "<li><span>无链接脏数据</span></li>"
-# What a GET of the proxy answers until the GET variant exists: an empty 54-byte body.
+# What a GET of this (POST-only) proxy answers: an empty 54-byte body, as encrypted Hanweb proxies do.
 EMPTY_PROXY = b'<?xml version="1.0" encoding="UTF-8"?>\r\n<datastore/>\r\n'
 MENU = ((1231, "政府信息公开指南"), (1232, "政府信息公开制度"), (1233, "法定主动公开内容"),
         (COLUMN_ID, COLUMN_NAME), (1235, "依申请公开"))

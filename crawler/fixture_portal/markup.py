@@ -25,6 +25,7 @@ class BodyStyle:
     image_src: Callable[[Image], str]
     word_cells: bool = False
     font: str | None = None
+    font_tag: bool = False  # old editors: <font face=…> rather than a styled <span>
 
 
 def esc(value: str) -> str:
@@ -35,7 +36,9 @@ def esc(value: str) -> str:
 def render_para(para: Para, style: BodyStyle) -> str:
     """One paragraph; the font span (if any) does not change its text."""
     inner = esc(para.text)
-    if style.font:
+    if style.font and style.font_tag:
+        inner = f'<font face="{style.font}" size="4">{inner}</font>'
+    elif style.font:
         inner = f'<span style="font-family:{style.font};">{inner}</span>'
     return PARA_MARKUP[para.role].format(inner)
 

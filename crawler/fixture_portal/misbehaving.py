@@ -25,13 +25,16 @@ CHALLENGE_COOKIE = "NOh8RTWx6K2dS"
 CHALLENGE_SHELL = (
     '<!DOCTYPE html><html><head><meta http-equiv="Content-Type" content="text/html; charset=utf-8">'
     '<meta http-equiv="Expires" content="0"></head><body>'
-    "<script type=\"text/javascript\" r=\"m\">$_ts=window['$_ts'];if(!$_ts)$_ts={};$_ts.nsd=84510;"
-    "$_ts.cd=\"qhqrqqAlFGqcrGALqqAtEqlrqaqlqqVqrqqsIqgtFG3qkr0rHkJcDkfcaGQceKlcaGAcnqrqrqqrqqfqzaqxQr\";"
-    "</script><script type=\"text/javascript\" charset=\"utf-8\" src=\"/4QbVtADbnLVIc/c.FxJzG50F.js\" "
-    'r="m"></script></body></html>')
-UNAVAILABLE = (b"<html><head><title>503 Service Temporarily Unavailable</title></head><body>"
-               b"<center><h1>503 Service Temporarily Unavailable</h1></center><hr><center>nginx</center>"
-               b"</body></html>\n")
+    '<script type="text/javascript" r="m">$_ts=window[\'$_ts\'];if(!$_ts)$_ts={};$_ts.nsd=84510;'
+    '$_ts.cd="qhqrqqAlFGqcrGALqqAtEqlrqaqlqqVqrqqsIqgtFG3qkr0rHkJcDkfcaGQceKlcaGAcnqrqrqqrqqfqzaqxQr";'
+    '</script><script type="text/javascript" charset="utf-8" src="/4QbVtADbnLVIc/c.FxJzG50F.js" '
+    'r="m"></script></body></html>'
+)
+UNAVAILABLE = (
+    b"<html><head><title>503 Service Temporarily Unavailable</title></head><body>"
+    b"<center><h1>503 Service Temporarily Unavailable</h1></center><hr><center>nginx</center>"
+    b"</body></html>\n"
+)
 HTML = "text/html; charset=utf-8"
 
 
@@ -98,6 +101,9 @@ def wrapper(name: str, slow_seconds: float) -> Callable[[Request, Serve], Respon
     if name not in BEHAVIOURS:
         raise ValueError(f"unknown behaviour {name!r}; known: {sorted(BEHAVIOURS)}")
     made: dict[str, Callable[[], Callable[[Request, Serve], Response]]] = {
-        "robots": lambda: deny_robots, "challenge": lambda: challenge,
-        "slow": lambda: Slow(slow_seconds), "flaky": Flaky}
+        "robots": lambda: deny_robots,
+        "challenge": lambda: challenge,
+        "slow": lambda: Slow(slow_seconds),
+        "flaky": Flaky,
+    }
     return made[name]()

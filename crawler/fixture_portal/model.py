@@ -65,19 +65,14 @@ Block = Para | Image | Table
 
 @dataclass(frozen=True)
 class Attachment:
-    """A file linked from a detail page; ``form`` says what its bytes are, ``holds`` what they carry.
-
-    ``form``: "text" (a real file with a text layer), "scan" (an image-only PDF) or "truncated"
-    (the first bytes of a PDF, cut off). ``holds``: "full" (paragraphs and tables), "paragraphs"
-    or "tables". ``disposition`` sends ``Content-Disposition: attachment`` with the Chinese name.
-    """
+    """A file linked from a detail page."""
 
     number: int
-    ext: str
-    name: str
-    form: str = "text"
-    holds: str = "full"
-    disposition: bool = False
+    ext: str  # pdf, docx, xlsx
+    name: str  # the Chinese file name shown on the page
+    form: str = "text"  # text (a real text layer), scan (image-only PDF), truncated (cut-off bytes)
+    holds: str = "full"  # what of the report it carries: full, paragraphs, tables
+    disposition: bool = False  # sent with Content-Disposition: attachment and the Chinese name
 
 
 @dataclass
@@ -103,6 +98,7 @@ class Document:
     encoding_note: str | None = None
     attachments: tuple[Attachment, ...] = ()
     attached: list[Block] = field(default_factory=list)  # the report body held by the attachments
+    section: str = ""  # the sub-column listing it, for families that split a column (set by arrange)
 
 
 def chrome_phrases_in(text: str) -> list[str]:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from types import TracebackType
 from urllib.parse import urlsplit
 
-from .catalogue import SITES, SiteSpec
+from .catalogue import MISBEHAVING, SITES, SiteSpec
 from .model import Document
 from .site import Site, SiteApp
 from .state import PortalState, RequestRecord
@@ -17,15 +18,23 @@ class FixturePortal:
     """Realistic local gov portals on 127.0.0.1, one server per site, deterministic from ``seed``.
 
     :param seed: drives every generated name, number and date.
-    :param scale: multiplies the number of reports and other items (1 ≈ 25 TRS items and 110 Hanweb
-        records; 20 ≈ 2,700 detail pages).
-    :param sites: the catalogue entries to serve (default: all).
+    :param scale: multiplies the number of reports and other items (1 ≈ 345 detail pages over the
+        default sites; 6 ≈ 2,060).
+    :param sites: the catalogue entries to choose from (default: every well-behaved site).
+    :param families: serve only the sites of these families (e.g. ``("trs", "hanweb")``).
+    :param misbehaving: also serve the misbehaving hosts: ``True`` for all of them, or the names
+        of the behaviours wanted (``"robots"``, ``"challenge"``, ``"slow"``, ``"flaky"``).
+    :param slow_seconds: how long the slow host delays each response.
     """
 
-    def __init__(self, seed: int = 7, *, scale: int = 1, sites: tuple[SiteSpec, ...] = SITES) -> None:
+    def __init__(self, seed: int = 7, *, scale: int = 1, sites: tuple[SiteSpec, ...] = SITES,
+                 families: Iterable[str] | None = None, misbehaving: bool | Iterable[str] = False,
+                 slow_seconds: float = 2.0) -> None:
         self.seed, self.scale = seed, scale
         self.state = PortalState()
-        self.apps = {spec.name: SiteApp(spec, self.state, seed=seed, scale=scale) for spec in sites}
+        chosen = select(sites, families) + misbehaving_sites(misbehaving)
+        self.apps = {spec.name: SiteApp(spec, self.state, seed=seed, scale=scale, slow_seconds=slow_seconds)
+                     for spec in chosen}
 
     def __enter__(self) -> FixturePortal:
         self.start()
@@ -69,9 +78,20 @@ class FixturePortal:
         return [app.url(doc) for app in self.apps.values() for doc in app.others()]
 
     def expected_errors(self) -> list[dict[str, str]]:
-        """Listed detail pages that answer 404: the deliberate dead link, and removed reports."""
-        return [{"url": app.url(doc), "kind": "not_found"}
-                for app in self.apps.values() for doc in app.broken()]
+        """What a crawl must report, as {"url", "kind"}.
+
+        Kinds: ``not_found`` (a listed detail page answers 404: the deliberate dead link, removed
+        reports), ``stub`` (a list page that is a ~300-byte empty shell), ``soft_404`` (a linked
+        column answering 200 with a 'page does not exist' page), ``bad_attachment`` (a truncated
+        PDF), and for misbehaving hosts ``robots`` (robots.txt disallows everything) and
+        ``challenge`` (every request answers a 412 JS challenge).
+        """
+        return [error for app in self.apps.values() for error in app.errors()]
+
+    def redirects(self) -> list[dict[str, object]]:
+        """Columns that moved: the old URL (still linked), where it points, and the status (301)."""
+        return [{"url": app.base_url + old, "location": app.base_url + new, "status": 301}
+                for app in self.apps.values() if app.reachable for old, new in app.family.redirects()]
 
     def edit_report(self, url: str, text: str | None = None) -> None:
         """Add (or replace) a paragraph right after the report's first one; bumps ETag and Last-Modified."""
@@ -97,3 +117,27 @@ class FixturePortal:
             if app.server and app.server.base_url == origin and parts.path in app.by_path:
                 return app.by_path[parts.path]
         raise KeyError(f"no fixture document at {url!r}; use a URL from truth() or non_reports()")
+
+
+def select(sites: tuple[SiteSpec, ...], families: Iterable[str] | None) -> list[SiteSpec]:
+    """The sites of the named families (all of them when ``families`` is None)."""
+    if families is None:
+        return list(sites)
+    wanted = set(families)
+    known = {s.family for s in (*SITES, *sites)}
+    if wanted - known:
+        raise ValueError(f"unknown families {sorted(wanted - known)}; known: {sorted(known)}")
+    return [s for s in sites if s.family in wanted]
+
+
+def misbehaving_sites(misbehaving: bool | Iterable[str]) -> list[SiteSpec]:
+    """The misbehaving hosts asked for: all, none, or those of the named behaviours."""
+    if misbehaving is True:
+        return list(MISBEHAVING)
+    if misbehaving is False:
+        return []
+    wanted = set(misbehaving)
+    known = {s.behaviour for s in MISBEHAVING if s.behaviour}
+    if wanted - known:
+        raise ValueError(f"unknown behaviours {sorted(wanted - known)}; known: {sorted(known)}")
+    return [s for s in MISBEHAVING if s.behaviour in wanted]

@@ -1,0 +1,233 @@
+"""Hanweb's newer "jpaas" platform (Zhejiang, Hangzhou): the column page lists nothing itself; it
+carries a pagination ``<div … count rows pageNo queryData="{'webId':…}">`` and every page of the list,
+the first included, comes from ``GET /api-gateway/jpaas-publish-server/front/page/build/unit?…``
+as ``{"success": true, "data": {"html": "<li>…</li>…"}}``.
+
+A request whose ids do not match the column answers ``{"success": false, …}``; a ``pageNo`` past
+the end answers an empty ``html``. Details are Zhejiang-style ``/col/col<id>/art/YYYY/art_<32hex>.html``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import partial
+
+from .catalogue import SiteSpec
+from .chrome import AFTER_BODY, CHANNELS, Chrome, article_meta
+from .context import BaseFamily, Route, SiteContext
+from .endpoints import image
+from .markup import BodyStyle, esc, images_of, render_blocks
+from .model import MISSING, Document
+from .server import Request, Response
+
+WEB_ID = "3185"
+PAGE_ID = "1229106712"
+TAG_ID = "信息公开列表"
+TPL_SET_ID = "LWYUCb5AkzKrVm7WODRpT"
+ROWS = 15
+HUB_ID = "1229106700"  # 政务公开
+XXGK_ID = "1229106701"  # 政府信息公开
+COLUMN_NAME = "政府信息公开年度报告"
+UNIT = "/api-gateway/jpaas-publish-server/front/page/build/unit"
+FIXED = {
+    "webId": WEB_ID,
+    "pageId": PAGE_ID,
+    "tagId": TAG_ID,
+    "tplSetId": TPL_SET_ID,
+    "parseType": "bulidstatic",
+    "pageType": "column",
+}
+MENU = (
+    ("1229106710", "政府信息公开指南"),
+    ("1229106711", "政府信息公开制度"),
+    (PAGE_ID, COLUMN_NAME),
+    ("1229106713", "依申请公开"),
+)
+META = (
+    ("索引号", "index_no", "组配分类", "topic"),
+    ("发布机构", "issuer", "生成日期", "written"),
+    ("文件编号", "doc_no", "有效性", "validity"),
+)
+JSON = {"Content-Type": "application/json;charset=UTF-8"}
+
+
+def value(doc: Document, key: str) -> str:
+    """A metadata value as the xxgk table prints it."""
+    values = {
+        "index_no": doc.index_no,
+        "topic": doc.topic or "",
+        "issuer": doc.unit.name,
+        "written": f"{doc.written:%Y-%m-%d}" if doc.written else "",
+        "doc_no": doc.doc_no or "",
+        "validity": "有效",
+    }
+    return values[key]
+
+
+class JpaasFamily(BaseFamily):
+    """jpaas sites."""
+
+    name = "jpaas"
+
+    def channel_path(self, slug: str) -> str:
+        if slug == "zwgk":
+            return f"/col/col{HUB_ID}/index.html"
+        return f"/col/col{1229106600 + [s for s, _ in CHANNELS].index(slug)}/index.html"
+
+    def chrome(self, spec: SiteSpec) -> Chrome:
+        return Chrome(spec, self.channel_path)
+
+    def detail_path(self, doc: Document) -> str:
+        token = hashlib.md5(doc.key.encode()).hexdigest()
+        return f"/col/col{PAGE_ID}/art/{doc.published.year}/art_{token}.html"
+
+    def routes(self, ctx: SiteContext) -> dict[str, Route]:
+        routes = {
+            "/": Route(partial(homepage, ctx)),
+            "/index.html": Route(partial(homepage, ctx)),
+            f"/col/col{HUB_ID}/index.html": Route(
+                partial(menu_page, ctx, "政务公开", ((XXGK_ID, "政府信息公开"),))
+            ),
+            f"/col/col{XXGK_ID}/index.html": Route(partial(menu_page, ctx, "政府信息公开", MENU)),
+            f"/col/col{PAGE_ID}/index.html": Route(partial(column_page, ctx)),
+            UNIT: Route(partial(build_unit, ctx, self)),
+        }
+        for slug, label in CHANNELS:
+            routes.setdefault(
+                self.channel_path(slug), Route(partial(menu_page, ctx, ctx.chrome.label(slug, label), ()))
+            )
+        for cid, label in MENU:
+            routes.setdefault(f"/col/col{cid}/index.html", Route(partial(menu_page, ctx, label, MENU)))
+        for doc in ctx.docs:
+            if doc.kind != MISSING:
+                routes[self.detail_path(doc)] = Route(partial(detail_page, ctx, self, doc))
+                for img in images_of(doc.blocks):
+                    routes[f"/picture/{WEB_ID}/{img.number}.jpg"] = Route(lambda _: image("jpg"))
+        return routes
+
+
+def crumbs(*trail: tuple[str, str]) -> str:
+    """The 当前位置 line."""
+    return (
+        '<div class="crumb">当前位置：'
+        + " > ".join(f'<a href="{h}">{esc(t)}</a>' for h, t in trail)
+        + "</div>"
+    )
+
+
+def homepage(ctx: SiteContext, request: Request) -> Response:
+    """The homepage: a 政务公开 box."""
+    main = (
+        f'<div class="box"><h3><a href="/col/col{HUB_ID}/index.html">政务公开</a></h3><ul>'
+        f'<li><a href="/col/col{XXGK_ID}/index.html">政府信息公开</a></li></ul></div>'
+    )
+    return ctx.page(request, "首页", ctx.spec.site_name, main)
+
+
+def menu_page(ctx: SiteContext, label: str, menu: tuple[tuple[str, str], ...], request: Request) -> Response:
+    """A hub column with its menu."""
+    items = "".join(f'<li><a href="/col/col{cid}/index.html">{esc(text)}</a></li>' for cid, text in menu)
+    main = (
+        crumbs(("/", "首页"), (request.path, label))
+        + f'<div class="menu"><h2>{esc(label)}</h2><ul>{items}</ul></div>'
+    )
+    return ctx.page(request, label, f"{label} {ctx.spec.site_name}", main)
+
+
+def pagination_div(count: int, page_no: int) -> str:
+    """The div whose attributes drive the list: count, rows, pageNo, the unit URL and queryData."""
+    query = (
+        "{"
+        + ",".join(
+            f"'{k}':'{v}'"
+            for k, v in (("webId", WEB_ID), ("pageId", PAGE_ID), ("tagId", TAG_ID), ("tplSetId", TPL_SET_ID))
+        )
+        + "}"
+    )
+    return (
+        f'<div id="pagination" class="pagination" count="{count}" rows="{ROWS}" pageNo="{page_no}" '
+        f'unitUrl="{UNIT}" queryData="{query}"></div>'
+    )
+
+
+def column_page(ctx: SiteContext, request: Request) -> Response:
+    """The 年报 column: an empty list, filled by script from the unit API."""
+    main = (
+        crumbs(("/", "首页"), (f"/col/col{XXGK_ID}/index.html", "政府信息公开"), (request.path, COLUMN_NAME))
+        + f'<div class="list"><h2>{COLUMN_NAME}</h2><ul class="list-ul" id="list"></ul>'
+        + pagination_div(len(ctx.docs), 1)
+        + '<script src="/module/jpaas/pagination.js"></script></div>'
+    )
+    return ctx.page(request, COLUMN_NAME, f"{COLUMN_NAME} {ctx.spec.site_name}", main)
+
+
+def build_unit(ctx: SiteContext, family: JpaasFamily, request: Request) -> Response:
+    """One page of the list as an HTML fragment inside JSON."""
+    query = request.query
+    try:
+        rows, page_no = int(query.get("rows", "")), int(query.get("pageNo", ""))
+    except ValueError:
+        rows = page_no = 0
+    if any(query.get(k) != v for k, v in FIXED.items()) or rows < 1 or page_no < 1:
+        return json_response({"success": False, "code": 400, "message": "参数错误", "data": None})
+    docs = ctx.docs[(page_no - 1) * rows : page_no * rows]
+    items = "".join(
+        f'<li class="clearfix"><a title="{esc(d.title)}" href="{family.detail_path(d)}" '
+        f'target="_blank">{esc(d.title)}</a><b>{d.published:%Y-%m-%d}</b></li>'
+        for d in docs
+    )
+    return json_response(
+        {
+            "success": True,
+            "code": 200,
+            "message": "操作成功",
+            "data": {"html": items + pagination_div(len(ctx.docs), page_no)},
+        }
+    )
+
+
+def json_response(body: dict[str, object]) -> Response:
+    """A JSON answer."""
+    return Response(200, json.dumps(body, ensure_ascii=False).encode("utf-8"), dict(JSON))
+
+
+def metadata(doc: Document) -> str:
+    """The xxgk metadata table."""
+    rows = "".join(
+        f"<tr><th>{a}</th><td>{esc(value(doc, ka))}</td><th>{b}</th><td>{esc(value(doc, kb))}</td></tr>"
+        for a, ka, b, kb in META
+    )
+    return f'<div class="xxgk-table"><table>{rows}</table></div>'
+
+
+def detail_page(ctx: SiteContext, family: JpaasFamily, doc: Document, request: Request) -> Response:
+    """A detail page: xxgk table, title, date line, ``#zoom`` body, chrome."""
+    if ctx.state.is_removed(doc):
+        return ctx.not_found(request)
+    body = render_blocks(
+        ctx.state.blocks(doc), BodyStyle(image_src=lambda img: f"/picture/{WEB_ID}/{img.number}.jpg")
+    )
+    main = (
+        crumbs(
+            ("/", "首页"),
+            (f"/col/col{XXGK_ID}/index.html", "政府信息公开"),
+            (f"/col/col{PAGE_ID}/index.html", COLUMN_NAME),
+        )
+        + metadata(doc)
+        + f'<div class="article"><h1>{esc(doc.title)}</h1>'
+        + f'<p class="article-info">发布日期：{doc.published:%Y-%m-%d %H:%M}　'
+        + f"信息来源：{esc(doc.unit.name)}</p>"
+        + f'<div class="zc_article_con" id="zoom">\n{body}\n</div></div>\n'
+        + AFTER_BODY
+    )
+    html = ctx.layout(
+        COLUMN_NAME,
+        f"{doc.title}",
+        main,
+        article_meta(doc.title, f"{doc.published:%Y-%m-%d %H:%M}", doc.unit.name),
+    )
+    return ctx.html(request, html, charset=doc.header_charset, doc=doc)
+
+
+FAMILY = JpaasFamily()
