@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
 from scrapy.crawler import Crawler
+from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import NotConfigured
-from scrapy.http import Request
+from scrapy.http import Request, Response
 
 import archive
+
+logger = logging.getLogger(__name__)
 
 CONDITIONAL_KINDS = ("page", "attachment")
 
@@ -43,3 +47,21 @@ class ConditionalRequestMiddleware:
             if validators.get("last_modified"):
                 request.headers.setdefault("If-Modified-Since", validators["last_modified"])
         return None
+
+
+# RFC 9309 §2.3.1: a robots.txt that answers 5xx means "assume complete disallow"; 4xx means no rules.
+# Scrapy parses whatever body came back, so a 5xx error page would silently allow everything.
+DISALLOW_ALL = b"User-agent: *\nDisallow: /\n"
+
+
+class StrictRobotsTxtMiddleware(RobotsTxtMiddleware):
+    """Scrapy's robots.txt handling, failing closed on server errors as RFC 9309 says."""
+
+    async def _parse_robots(self, response: Response, netloc: str, request: Request) -> None:
+        if response.status >= 500:
+            logger.warning("robots.txt of %s answered %d (after retries): treating the host as disallowed",
+                           netloc, response.status)
+            response = response.replace(body=DISALLOW_ALL)
+        elif response.status >= 400:
+            response = response.replace(body=b"")
+        await super()._parse_robots(response, netloc, request)

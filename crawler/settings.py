@@ -13,7 +13,8 @@ BOT_NAME = "nianbao"
 SPIDER_MODULES = ["spiders"]
 NEWSPIDER_MODULE = "spiders"
 
-# An honest User-Agent: portals' operators can see who we are and how to reach us.
+# An honest User-Agent: portals' operators can see who we are and how to reach us. Set
+# NIANBAO_CONTACT_URL to your own page; crawler.runner builds USER_AGENT from it.
 NIANBAO_CONTACT_URL = "https://github.com/nianbao/nianbao"
 USER_AGENT = f"nianbao/{__version__} (+{NIANBAO_CONTACT_URL}; archival crawler of 政府信息公开年报)"
 
@@ -65,6 +66,8 @@ SPIDER_MIDDLEWARES = {
     "crawler.frontier.FrontierMiddleware": 50,  # outermost: sees exactly what the spider yields
 }
 DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.middlewares.StrictRobotsTxtMiddleware": 100,  # robots.txt answering 5xx means disallow (RFC 9309)
     "crawler.middlewares.ConditionalRequestMiddleware": 560,
 }
 

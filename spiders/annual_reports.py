@@ -48,7 +48,11 @@ class AnnualReportsSpider(scrapy.Spider):
         targets = [dict(t) for t in sites or []] + [url_target(u) for u in urls]
         if not targets:
             raise ValueError("annual_reports needs a homepage (-a start_url=URL) or registry sites")
-        self.targets = {t["name"]: t for t in targets}
+        self.targets: dict[str, dict[str, Any]] = {}
+        for target in targets:  # two homepages of one host are one site with two start URLs
+            known = self.targets.setdefault(target["name"], target)
+            if known is not target:
+                known["start_urls"] = [*known["start_urls"], *target["start_urls"]]
         self.start_urls = [u for t in targets for u in t["start_urls"]]
         self.allowed_domains = sorted({h.split(":")[0] for t in targets for h in t["hosts"]})
         self._seen: set[tuple[str, str, tuple[tuple[str, str], ...]]] = set()
