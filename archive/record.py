@@ -37,7 +37,7 @@ def record(db: Database, capture: Capture, run_id: int | None) -> Recorded:
     """Store ``capture`` and apply its verdict; the caller holds the write transaction."""
     fetched_at = times.normalize(capture.fetched_at)
     _require_running(db, run_id)
-    touch_site(db, capture.site, fetched_at)
+    touch_site(db, capture.site, fetched_at, capture.site_family)
     facts = facts_of(capture)
     sha256 = blobs.store(db, capture.body, site=capture.site, kind=capture.kind) if has_body(facts) else None
     if capture.kind in DOCUMENT_KINDS:
@@ -56,13 +56,14 @@ def _require_running(db: Database, run_id: int | None) -> None:
         raise ArchiveError(f"run {run_id} is {row[0]}, not running")
 
 
-def touch_site(db: Database, site: str, seen_at: str) -> None:
-    """Create the site on first sight; move its last_seen forward."""
+def touch_site(db: Database, site: str, seen_at: str, family: str | None = None) -> None:
+    """Create the site on first sight; move its last_seen forward; remember its CMS family once known."""
     db.execute(
-        "INSERT INTO sites(name, first_seen, last_seen) VALUES (?, ?, ?) ON CONFLICT(name) DO UPDATE "
+        "INSERT INTO sites(name, first_seen, last_seen, family) VALUES (?, ?, ?, ?) ON CONFLICT(name) DO UPDATE "
         "SET last_seen = max(last_seen, excluded.last_seen), "
-        "first_seen = min(first_seen, excluded.first_seen)",
-        [site, seen_at, seen_at],
+        "first_seen = min(first_seen, excluded.first_seen), "
+        "family = coalesce(excluded.family, family)",
+        [site, seen_at, seen_at, family],
     )
 
 

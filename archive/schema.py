@@ -233,13 +233,20 @@ def _run_sites(db: Database) -> None:
     db.execute("UPDATE schema_meta SET value = '4' WHERE key = 'schema_version'")
 
 
+@MIGRATIONS(name="005_site_family")
+def _site_family(db: Database) -> None:
+    """Record each site's CMS family (trs, hanweb, gkmlpt …) as the crawler recognised it."""
+    db.execute("ALTER TABLE sites ADD COLUMN family TEXT")
+    db.execute("UPDATE schema_meta SET value = '5' WHERE key = 'schema_version'")
+
+
 def _statements(script: str) -> list[str]:
     """The statements of a DDL script without triggers (none of ours has a ';' inside a statement)."""
     return [part.strip() for part in script.split(";") if part.strip()]
 
 
 # The schema version is the number of migrations; each migration bumps schema_meta itself.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 
 def stored_schema_version(db: Database) -> int:

@@ -33,6 +33,7 @@ class Capture:
     one of :data:`crawler.errors.ERROR_CLASSES`. ``extraction`` is filled by the extract pipeline
     (a dict as returned by :func:`crawler.extract.extract_document`), never by a spider.
     ``frontier_key`` names the request in the archive's frontier; recording the capture marks it done.
+    ``site_family`` is the CMS family the spider recognised for the site (see ``spiders.fingerprint``).
     """
 
     url: str
@@ -50,6 +51,7 @@ class Capture:
     error_message: str | None = None
     extraction: dict[str, Any] | None = None
     frontier_key: str | None = None
+    site_family: str | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:

@@ -24,6 +24,7 @@ from crawler.extract.links import attachment_ext
 from crawler.extract.quality import is_soft_404
 from spiders import apis
 from spiders.discovery import Link, find_columns, find_hubs, find_subcolumns
+from spiders.fingerprint import fingerprint, more_specific
 from spiders.failures import RECORDED_STATUSES, classify_failure, classify_status
 from spiders.listing import ListItem, all_links, classify_title, datastore_items, list_items, parse_tree
 from spiders.pagination import PageRequest, next_list_pages
@@ -60,6 +61,7 @@ class AnnualReportsSpider(scrapy.Spider):
         self._column_found: set[str] = set()
         self._home_failed: set[str] = set()  # already recorded as a fetch error; "no column" would repeat it
         self._list_pages: Counter[str] = Counter()
+        self._families: dict[str, str] = {}
 
     async def start(self) -> AsyncIterator[Any]:
         for name, target in self.targets.items():
@@ -127,6 +129,7 @@ class AnnualReportsSpider(scrapy.Spider):
             yield from self._maybe_no_column(response.url, site)
             return
         text, _, _ = decode_html(response.body, _headers(response))
+        self._note_family(site, text)
         links = [Link(u, t) for u, t in all_links(response.url, parse_tree(text)) if self._same_site(u, site)]
         columns = [PageRequest(url=link.url, style="column-link") for link in find_columns(links)]
         columns += apis.gkmlpt_columns(response.url, text)
@@ -142,6 +145,13 @@ class AnnualReportsSpider(scrapy.Spider):
                 if request is not None:
                     yield request
         yield from self._maybe_no_column(response.url, site)
+
+    def _note_family(self, site: str, text: str) -> None:
+        """Remember the site's CMS family (recorded with its captures); a more specific mark wins later."""
+        family = fingerprint(text)
+        if family and more_specific(family, self._families.get(site)):
+            self._families[site] = family
+            self.logger.info("%s looks like a %s portal", site, family)
 
     def _maybe_no_column(self, url: str, site: str) -> Iterator[Capture]:
         if self._pending_discovery[site] == 0 and site not in self._column_found | self._home_failed:
@@ -159,6 +169,7 @@ class AnnualReportsSpider(scrapy.Spider):
             yield failed
             return
         text, _, _ = decode_html(response.body, _headers(response))
+        self._note_family(site, text)
         try:
             items, pages = self._list_content(response.url, text, self.targets[site].get("column_selectors") or ())
         except apis.ApiFormatError as exc:
@@ -249,6 +260,7 @@ class AnnualReportsSpider(scrapy.Spider):
             "title_hint": meta.get("title_hint"),
             "classify_rule": meta.get("classify_rule"),
             "frontier_key": meta.get("frontier_key"),
+            "site_family": self._families.get(meta["site"]),
             "error_class": error_class,
             "error_message": f"HTTP {response.status}" if error_class else None,
         }

@@ -43,7 +43,8 @@ def test_schema_is_migrated_once_and_versioned(tmp_path: Path) -> None:
         applied = again.db.execute("SELECT migration_set, name FROM _sqlite_migrations").fetchall()
         version = again.db.execute("SELECT value FROM schema_meta WHERE key = 'schema_version'").fetchone()[0]
     assert applied == [("nianbao", "001_initial"), ("nianbao", "002_frontier"),
-                       ("nianbao", "003_blob_dictionaries"), ("nianbao", "004_run_sites")]
+                       ("nianbao", "003_blob_dictionaries"), ("nianbao", "004_run_sites"),
+                       ("nianbao", "005_site_family")]
     assert int(version) == archive.SCHEMA_VERSION
 
 

@@ -242,3 +242,12 @@ def test_status_exits_zero_when_everything_succeeded(portal, tmp_path):
     result = run_nianbao("status", "--db", str(db))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "ok" in result.stdout
+
+
+def test_each_site_records_the_cms_family_it_was_built_with(portal, first_crawl):
+    families = {r["name"]: r["family"] for r in rows(first_crawl, "select name, family from sites")}
+    expected = {"trs": "trs", "trs_shtml": "trs", "trs_htm": "trs", "hanweb": "hanweb", "hanweb_get": "hanweb",
+                "gkmlpt": "gkmlpt", "jpaas": "jpaas", "ucap": "ucap", "asp": "asp"}
+    for site in portal.sites.values():
+        if site.family in expected:
+            assert families[site.base_url.split("//")[1]] == expected[site.family], site.name
