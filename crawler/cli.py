@@ -77,11 +77,12 @@ def sites(registry_path: str | None, as_json: bool) -> None:
 @click.option("--workers", type=int, default=None, help="Extraction processes (default 2; 0 = inline).")
 @click.option("--log-level", default="WARNING", show_default=True)
 @click.option("--label", default="crawl", show_default=True, help="Names the run in the archive (the scheduler sets it).")
+@click.option("--stats", "stats_path", type=click.Path(dir_okay=False), help="Write Scrapy's crawl stats here as JSON.")
 @click.option("-s", "--set", "overrides", multiple=True, metavar="NAME=VALUE",
               help="Override a Scrapy or NIANBAO_* setting (repeatable), e.g. -s NIANBAO_CONDITIONAL_REQUESTS=0.")
 def crawl(start_urls: tuple[str, ...], site_names: tuple[str, ...], all_sites: bool, registry_path: str | None,
           db_path: str, delay: float | None, concurrency: int | None, workers: int | None, log_level: str,
-          label: str, overrides: tuple[str, ...]) -> None:
+          label: str, stats_path: str | None, overrides: tuple[str, ...]) -> None:
     """Crawl portals from their homepages (START_URLS) or registry sites into the archive."""
     from crawler.runner import run_crawl
 
@@ -97,11 +98,15 @@ def crawl(start_urls: tuple[str, ...], site_names: tuple[str, ...], all_sites: b
     if workers is not None:
         settings["NIANBAO_EXTRACT_WORKERS"] = workers
     settings.update(_parse_overrides(overrides))
+    stats: dict[str, Any] = {}
     try:
-        run_id = run_crawl(list(start_urls), db_path=db_path, settings=settings, sites=entries)
+        run_id = run_crawl(list(start_urls), db_path=db_path, settings=settings, sites=entries, stats_out=stats)
     except NianbaoError as exc:
         raise click.ClickException(str(exc)) from exc
-    _print_summary(db_path, run_id)
+    if stats_path:
+        Path(stats_path).write_text(json.dumps(stats, ensure_ascii=False, indent=1), encoding="utf-8")
+    if Path(db_path).exists():
+        _print_summary(db_path, run_id)
 
 
 def _chosen_sites(registry: Registry, names: tuple[str, ...], everything: bool) -> list[SiteEntry]:

@@ -32,6 +32,7 @@ class ExtractPipeline:
         self.workers = workers
         self.max_tasks_per_child = max_tasks_per_child
         self._pool: ProcessPoolExecutor | None = None
+        self._submitted = 0
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ExtractPipeline:
@@ -41,10 +42,20 @@ class ExtractPipeline:
         return pipeline
 
     def _executor(self) -> ProcessPoolExecutor:
+        """The worker pool, replaced whole every ``workers × max_tasks_per_child`` pages.
+
+        Recycling bounds the memory lxml/trafilatura leak per page. It is done by swapping pools
+        rather than with ``ProcessPoolExecutor(max_tasks_per_child=…)``, which deadlocks on
+        Python 3.11 when a worker retires while work is queued (the crawl then hangs forever).
+        """
+        if self._pool is not None and self._submitted >= self.workers * self.max_tasks_per_child:
+            self._pool.shutdown(wait=False)  # queued pages still finish in the old pool
+            self._pool = None
         if self._pool is None:
             # spawn, not fork: the crawler process runs threads (reactor pool, DNS) a fork would copy mid-state
-            self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
-                                             max_tasks_per_child=self.max_tasks_per_child)
+            self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
+            self._submitted = 0
+        self._submitted += 1
         return self._pool
 
     async def _extract(self, capture: Capture) -> dict[str, Any]:

@@ -48,11 +48,11 @@ def registry_targets(entries: Sequence[SiteEntry]) -> list[dict[str, Any]]:
 
 
 def run_crawl(start_urls: Sequence[str] = (), *, db_path: str | Path, settings: Mapping[str, Any] | None = None,
-              sites: Sequence[SiteEntry] = ()) -> int | None:
+              sites: Sequence[SiteEntry] = (), stats_out: dict[str, Any] | None = None) -> int | None:
     """Crawl portal homepages (``start_urls``) and registry ``sites`` into the archive; returns the run id.
 
     Twisted's reactor cannot be restarted, so this can run once per process; a scheduler runs
-    each crawl in a subprocess.
+    each crawl in a subprocess. ``stats_out`` receives Scrapy's stats (bytes, responses, timings).
     """
     from spiders.annual_reports import AnnualReportsSpider
 
@@ -61,4 +61,6 @@ def run_crawl(start_urls: Sequence[str] = (), *, db_path: str | Path, settings: 
         crawler = process.create_crawler(AnnualReportsSpider)
         process.crawl(crawler, start_urls=list(start_urls), sites=registry_targets(sites))
         process.start()
+    if stats_out is not None and crawler.stats:
+        stats_out.update({k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in crawler.stats.get_stats().items()})
     return crawler.stats.get_value("nianbao/run_id") if crawler.stats else None

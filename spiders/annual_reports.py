@@ -26,7 +26,9 @@ from spiders import apis
 from spiders.discovery import Link, find_columns, find_hubs, find_subcolumns
 from spiders.fingerprint import fingerprint, more_specific
 from spiders.failures import RECORDED_STATUSES, classify_failure, classify_status
-from spiders.listing import ListItem, all_links, classify_title, datastore_items, list_items, parse_tree
+from spiders.listing import (
+    ListItem, all_links, attachment_links, classify_title, datastore_items, list_items, parse_tree,
+)
 from spiders.pagination import PageRequest, next_list_pages
 
 ATTACHMENT_MAXSIZE = 200 * 1024 * 1024
@@ -234,9 +236,8 @@ class AnnualReportsSpider(scrapy.Spider):
         yield self._capture(response)
         if meta["nianbao_kind"] != "page" or response.status != 200:
             return
-        text, _, _ = decode_html(response.body, _headers(response))
-        for url, name in all_links(response.url, parse_tree(text)):
-            if attachment_ext(url) and self._same_site(url, meta["site"]):
+        for url, name in attachment_links(response.url, response.body, attachment_ext):
+            if self._same_site(url, meta["site"]):
                 request = self._request(url, self.parse_detail, kind="attachment", site=meta["site"],
                                         parent_url=response.url, title_hint=name)
                 if request is not None:

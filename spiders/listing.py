@@ -6,7 +6,9 @@ Pure functions over (url, html); the spider calls them and builds requests.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from html import unescape as html_unescape
 from urllib.parse import urljoin, urlsplit
 
 from lxml import etree, html
@@ -128,3 +130,36 @@ def datastore_items(page_url: str, text: str) -> list[ListItem]:
         return []
     tree = parse_tree("<div>" + "\n".join(fragments) + "</div>")
     return list_items(page_url, tree)
+
+
+# Attachment links are found in the raw bytes: a detail page is parsed in full only once, by the
+# extractor in a worker process, not again on the crawl's own thread.
+RAW_ANCHOR = re.compile(rb"<a\s[^>]*?href\s*=\s*[\"']?([^\"'\s>]+)[^>]*>(.*?)</a>", re.S | re.I)
+# Cheap pre-filter on the raw href, so the ~180 navigation links of a page never reach urljoin.
+RAW_ATTACHMENT_HINT = re.compile(rb"\.(pdf|docx?|xlsx?|wps|et|rtf|ofd|zip|rar|7z|pptx?)\b|file", re.I)
+RAW_TAG = re.compile(rb"<[^>]+>")
+
+
+def _raw_text(raw: bytes) -> str | None:
+    """Anchor text from raw bytes, when it decodes cleanly as UTF-8 or GB18030; else None (never guessed)."""
+    raw = b" ".join(RAW_TAG.sub(b" ", raw).split())
+    for codec in ("utf-8", "gb18030"):
+        try:
+            return raw.decode(codec)
+        except UnicodeDecodeError:
+            continue
+    return None
+
+
+def attachment_links(page_url: str, body: bytes, is_attachment: Callable[[str], object]) -> list[tuple[str, str | None]]:
+    """(absolute URL, link text) of every link in ``body`` that ``is_attachment`` accepts, in page order."""
+    seen: set[str] = set()
+    out = []
+    for href, text in RAW_ANCHOR.findall(body):
+        if not RAW_ATTACHMENT_HINT.search(href):
+            continue
+        url = urljoin(page_url, html_unescape(href.decode("latin-1")))
+        if url.startswith(("http://", "https://")) and url not in seen and is_attachment(url):
+            seen.add(url)
+            out.append((url, _raw_text(text)))
+    return out

@@ -94,3 +94,16 @@ def test_subcolumns_year_folders_and_township_columns():
         "http://h/zwgk/zfxxgk/zfxxgknb/2018nb/index.html",
         "http://h/zwgk/xzjd/bsz/zfxxgknb/",
     ]
+
+
+def test_attachment_links_from_raw_bytes_in_any_encoding():
+    from crawler.extract.links import attachment_ext
+    from spiders.listing import attachment_links
+
+    body = ('<p>附件：<a href="./P020240329.pdf">青岚市2023年年报.pdf</a> '
+            '<a href="/module/download/downfile.jsp?classid=0&amp;filename=ab12.docx">下载</a>'
+            '<a href="/other.html">其他</a></p>').encode("gb18030")
+    assert attachment_links("http://h/nb/202403/t20240329_1.html", body, attachment_ext) == [
+        ("http://h/nb/202403/P020240329.pdf", "青岚市2023年年报.pdf"),
+        ("http://h/module/download/downfile.jsp?classid=0&filename=ab12.docx", "下载"),
+    ]

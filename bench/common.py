@@ -1,0 +1,51 @@
+"""Shared helpers for the crawl benchmarks: a fixture portal in its own process, timed crawls."""
+
+from __future__ import annotations
+
+import json
+import resource
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+# Politeness off: the portal is ours, on loopback.
+FAST = ["--delay", "0", "--concurrency", "16", "-s", "CONCURRENT_REQUESTS=32", "-s", "NIANBAO_PROGRESS=off"]
+
+
+@contextmanager
+def fixture_portal(scale: int, *extra: str) -> Iterator[dict[str, str]]:
+    """Serve the fixture portal in a child process (so it does not share our CPU accounting); yield its sites."""
+    child = subprocess.Popen([sys.executable, "-m", "crawler.fixture_portal", "--scale", str(scale), *extra],
+                             cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout is not None
+        yield json.loads(child.stdout.readline())["sites"]
+    finally:
+        child.terminate()
+        child.wait(timeout=30)
+
+
+def timed_crawl(urls: list[str], db: Path, *args: str) -> dict[str, Any]:
+    """Run ``nianbao crawl`` in a subprocess; wall time, Scrapy stats, and the children's peak RSS."""
+    stats_file = db.with_suffix(".stats.json")
+    started = time.perf_counter()
+    result = subprocess.run([sys.executable, "-m", "crawler.cli", "crawl", *urls, "--db", str(db), *FAST, *args,
+                             "--stats", str(stats_file)], cwd=ROOT, capture_output=True, text=True, check=False)
+    seconds = time.perf_counter() - started
+    if result.returncode != 0:
+        raise SystemExit(f"crawl failed:\n{result.stderr[-3000:]}")
+    return {"seconds": seconds, "stats": json.loads(stats_file.read_text(encoding="utf-8")),
+            "peak_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}
+
+
+def write_results(name: str, results: dict[str, Any]) -> Path:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / f"{name}.json"
+    path.write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
+    return path

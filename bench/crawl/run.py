@@ -1,0 +1,87 @@
+"""bench/crawl: fetch-only, extraction-only and full-pipeline rates over the whole fixture portal.
+
+    python bench/crawl/run.py [--scale 6]
+
+1. fetch-only   the spider crawls every page; no extraction, no archive (item pipelines off)
+2. extract-only the same stored pages extracted in a tight loop on every core
+3. full         fetch + extract (2 worker processes) + archive, as `nianbao crawl` runs
+Pages are captured documents (report pages and attachments), the same set in all three.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sqlite3
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent.parent))
+
+from bench.common import fixture_portal, timed_crawl, write_results  # noqa: E402
+
+
+def stored_pages(db: Path) -> list[tuple[bytes, str, dict[str, str]]]:
+    """(raw bytes, url, headers) of every captured page, read back from the archive's blobs."""
+    import json
+
+    import archive
+
+    with archive.open_archive(db) as store:
+        rows = store.db.execute("select url, headers, sha256 from captures where sha256 is not null").fetchall()
+        return [(store.blob(sha), url, json.loads(headers)) for url, headers, sha in rows]
+
+
+def _extract(args: tuple[bytes, str, dict[str, str]]) -> int:
+    from crawler.extract import extract_document
+
+    return len(extract_document(*args)["text"] or "")
+
+
+def extraction_rate(pages: list[tuple[bytes, str, dict[str, str]]], workers: int) -> float:
+    with ProcessPoolExecutor(workers) as pool:
+        list(pool.map(_extract, pages[: workers * 4]))  # warm the workers (imports, lxml)
+        started = time.perf_counter()
+        list(pool.map(_extract, pages, chunksize=8))
+    return len(pages) / (time.perf_counter() - started)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=int, default=6)
+    args = parser.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="nianbao-bench-"))
+    with fixture_portal(args.scale) as sites:
+        urls = [f"{base}/" for base in sites.values()]
+        fetch = timed_crawl(urls, tmp / "fetch.db", "-s", "ITEM_PIPELINES={}", "-s", "NIANBAO_FRONTIER=0",
+                            "-s", "NIANBAO_CONDITIONAL_REQUESTS=0")
+        full = timed_crawl(urls, tmp / "full.db")
+    conn = sqlite3.connect(tmp / "full.db")
+    pages = conn.execute("select count(*) from captures where sha256 is not null").fetchone()[0]
+    conn.close()
+    fetched_items = fetch["stats"].get("item_scraped_count", 0)
+    workers = os.cpu_count() or 1
+    extract_rate = extraction_rate(stored_pages(tmp / "full.db"), workers)
+    results = {
+        "scale": args.scale, "pages": pages, "cores": workers,
+        "fetch_only_pages_per_s": fetched_items / fetch["seconds"],
+        "extract_only_pages_per_s": extract_rate,
+        "full_pipeline_pages_per_s": pages / full["seconds"],
+        "full_seconds": full["seconds"], "fetch_seconds": fetch["seconds"],
+        "responses_full": full["stats"].get("response_received_count"),
+        "peak_rss_mb": full["peak_rss_mb"],
+    }
+    results["full_vs_extract"] = results["full_pipeline_pages_per_s"] / extract_rate
+    print(f"| pages | fetch-only pages/s | extraction-only pages/s ({workers} cores) | full pipeline pages/s | "
+          "full ÷ extraction | peak RSS (MB) |")
+    print("|---:|---:|---:|---:|---:|---:|")
+    print(f"| {pages} | {results['fetch_only_pages_per_s']:.0f} | {extract_rate:.0f} | "
+          f"{results['full_pipeline_pages_per_s']:.0f} | {results['full_vs_extract']:.2f} | {results['peak_rss_mb']:.0f} |")
+    print(f"results: {write_results('crawl', results)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,52 @@
+"""The extraction pipeline: worker processes off the reactor thread, recycled without hanging."""
+
+from __future__ import annotations
+
+import asyncio
+
+from crawler.capture import Capture
+from crawler.pipelines import ExtractPipeline
+
+PAGE = ("<html><head><title>青岚市2023年政府信息公开工作年度报告</title></head><body><div id='zoom'>"
+        "<p>本报告根据《中华人民共和国政府信息公开条例》编制，统计期限自2023年1月1日起至2023年12月31日止。</p>"
+        "</div></body></html>").encode()
+
+
+def capture(n: int) -> Capture:
+    return Capture(url=f"http://h/nb/202401/t20240101_{n}.html", site="h", status=200, body=PAGE,
+                   headers={"Content-Type": "text/html; charset=utf-8"})
+
+
+async def extract_all(pipeline: ExtractPipeline, count: int) -> list[Capture]:
+    return await asyncio.gather(*(pipeline.process_item(capture(n)) for n in range(count)))
+
+
+def test_workers_are_recycled_and_every_page_is_extracted():
+    pipeline = ExtractPipeline(workers=1, max_tasks_per_child=2)
+    pools: list[object] = []  # kept alive, so identities stay distinct
+    original = pipeline._executor
+
+    def tracking():
+        pool = original()
+        if not any(pool is seen for seen in pools):
+            pools.append(pool)
+        return pool
+
+    pipeline._executor = tracking  # type: ignore[method-assign]
+    try:
+        done = asyncio.run(asyncio.wait_for(extract_all(pipeline, 7), timeout=120))
+    finally:
+        pipeline.close()
+    assert all(c.extraction and c.extraction["report_year"] == 2023 for c in done)
+    assert len(pools) >= 3  # 7 pages, a fresh pool every 2
+
+
+def test_extraction_failure_is_recorded_not_raised(monkeypatch):
+    def explode(*_args):
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr("crawler.pipelines.extract_document", explode)
+    pipeline = ExtractPipeline(workers=0, max_tasks_per_child=10)
+    result = asyncio.run(pipeline.process_item(capture(1)))
+    assert result.extraction is None
+    assert result.error_message == "extraction failed: RecursionError: maximum recursion depth exceeded"
