@@ -1,0 +1,80 @@
+"""bench/refresh: what a nightly re-crawl of an unchanged portal costs, and whether it finds real changes.
+
+    python bench/refresh/run.py [--scale 6]
+
+1. a full first crawl of the fixture portal;
+2. a second crawl of the unchanged portal (conditional requests, list pages first): time, bytes,
+   versions created (must be 0);
+3. five reports edited, a third crawl: it must find exactly those five.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sqlite3
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent.parent))
+
+from bench.common import timed_crawl, write_results  # noqa: E402
+
+
+def versions(db: Path) -> int:
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute("select count(*) from versions").fetchone()[0]
+    finally:
+        conn.close()
+
+
+def changed_urls(db: Path) -> set[str]:
+    conn = sqlite3.connect(db)
+    try:
+        run = conn.execute("select max(id) from runs").fetchone()[0]
+        return {u for (u,) in conn.execute("select url from captures where run_id = ? and outcome = 'changed'", [run])}
+    finally:
+        conn.close()
+
+
+def row(label: str, crawl: dict, new_versions: int) -> dict:
+    return {"crawl": label, "seconds": round(crawl["seconds"], 2),
+            "bytes": crawl["stats"].get("downloader/response_bytes", 0),
+            "responses": crawl["stats"].get("response_received_count", 0), "new_versions": new_versions}
+
+
+def main() -> None:
+    from crawler.fixture_portal import FixturePortal
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=int, default=6)
+    args = parser.parse_args()
+    db = Path(tempfile.mkdtemp(prefix="nianbao-refresh-")) / "nianbao.db"
+    with FixturePortal(seed=7, scale=args.scale) as portal:
+        urls = portal.homepages()
+        first = timed_crawl(urls, db)
+        after_first = versions(db)
+        second = timed_crawl(urls, db)
+        after_second = versions(db)
+        edited = {t["url"] for t in portal.truth()[:: max(1, len(portal.truth()) // 5)][:5]}
+        for url in edited:
+            portal.edit_report(url, text="本年度还对政府信息公开工作年度报告的发布流程进行了专项检查。")
+        third = timed_crawl(urls, db)
+    rows = [row("first (full)", first, after_first), row("second (unchanged)", second, after_second - after_first),
+            row("third (5 reports edited)", third, versions(db) - after_second)]
+    found = changed_urls(db)
+    results = {"scale": args.scale, "rows": rows, "time_ratio": second["seconds"] / first["seconds"],
+               "bytes_ratio": rows[1]["bytes"] / max(rows[0]["bytes"], 1),
+               "edited": len(edited), "found_changed": len(found), "found_exactly_the_edited": found == edited}
+    print("| crawl | seconds | bytes received | responses | new versions |")
+    print("|---|---:|---:|---:|---:|")
+    for r in rows:
+        print(f"| {r['crawl']} | {r['seconds']} | {r['bytes']:,} | {r['responses']} | {r['new_versions']} |")
+    print(f"second/first: time {results['time_ratio']:.1%}, bytes {results['bytes_ratio']:.1%}; "
+          f"edited {len(edited)}, found {len(found)}, exactly those: {results['found_exactly_the_edited']}")
+    print(f"results: {write_results('refresh', results)}")
+
+
+if __name__ == "__main__":
+    main()
