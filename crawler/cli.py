@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 import archive
+from crawler.cli_archive import ARCHIVE_COMMANDS
 from crawler.errors import NianbaoError
 from crawler.registry import Registry, RegistryError, SiteEntry, load_registry
 
@@ -240,16 +241,8 @@ def _read_input(file_or_url: str, url: str | None) -> tuple[bytes, dict[str, str
     return path.read_bytes(), {}, url or path.resolve().as_uri()
 
 
-def _register_archive_commands() -> None:
-    try:
-        from crawler.cli_archive import ARCHIVE_COMMANDS
-    except ImportError:  # during development the archive commands module may not exist yet
-        return
-    for command in ARCHIVE_COMMANDS:
-        main.add_command(command)
-
-
-_register_archive_commands()
+for _command in ARCHIVE_COMMANDS:  # history, show, diff, export, backup, check, reextract
+    main.add_command(_command)
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -77,6 +77,7 @@ NIANBAO_EXTRACT_WORKERS = 2  # processes; extraction runs off the reactor thread
 NIANBAO_EXTRACT_MAX_TASKS_PER_CHILD = 500  # recycle workers: trafilatura/lxml creep about 1 MB a page
 NIANBAO_MAX_LIST_PAGES = 500  # per column, against endless pagination traps
 NIANBAO_COMMAND = "crawl"
+NIANBAO_CONDITIONAL_REQUESTS = True  # send stored ETag / Last-Modified with known pages
 NIANBAO_FRONTIER = True  # keep queued/done requests in the archive to resume killed crawls; False under scrapy-redis
 NIANBAO_PROGRESS = "auto"  # "off" to silence; a bar on a terminal, one line every NIANBAO_PROGRESS_INTERVAL s otherwise
 NIANBAO_PROGRESS_INTERVAL = 10.0
