@@ -109,7 +109,7 @@ class Runner:
         self.stopping = threading.Event()
         self.idle = threading.Event()
         self.idle.set()
-        self._child: subprocess.Popen[bytes] | None = None
+        self._child: subprocess.Popen[str] | None = None
         self._lock = threading.Lock()
 
     def run_group(self, group: Group) -> int | None:
@@ -120,13 +120,17 @@ class Runner:
         emit("crawl_start", group=group.name)
         self.idle.clear()
         with self._lock:
-            self._child = subprocess.Popen(crawl_command(group, self.db))
+            self._child = subprocess.Popen(crawl_command(group, self.db), stdout=subprocess.PIPE,
+                                           stderr=subprocess.STDOUT, text=True, errors="backslashreplace")
+        forwarder = threading.Thread(target=_forward_output, args=(self._child, group.name), daemon=True)
+        forwarder.start()
         try:
             code = self._child.wait(timeout=group.time_limit_seconds)
         except subprocess.TimeoutExpired:
             emit("crawl_time_limit", group=group.name, seconds=group.time_limit_seconds, level="warning")
             code = self._stop_child()
         finally:
+            forwarder.join(timeout=10)
             with self._lock:
                 self._child = None
             self.idle.set()
@@ -153,6 +157,14 @@ class Runner:
             child = self._child
         if child is not None and child.poll() is None:
             child.send_signal(signal.SIGTERM)
+
+
+def _forward_output(child: subprocess.Popen[str], group: str) -> None:
+    """The crawl's own output, one structured line per line, so stdout stays JSON lines."""
+    assert child.stdout is not None
+    for line in child.stdout:
+        if line.strip():
+            emit("crawl_output", group=group, line=line.rstrip("\n"))
 
 
 def last_success(db: str, label: str) -> datetime | None:
@@ -195,10 +207,16 @@ def _on_skip(event: JobExecutionEvent) -> None:
     emit("trigger_skipped", group=event.job_id, reason=reason, level="warning")
 
 
+_EMIT_LOCK = threading.RLock()  # re-entrant: a signal handler may emit on the thread already emitting
+
+
 def emit(event: str, *, level: str = "info", **fields: Any) -> None:
-    """One structured log line."""
+    """One structured log line, written whole (several threads log: scheduler, job, crawl output)."""
     record = {"ts": datetime.now().astimezone().isoformat(timespec="seconds"), "level": level, "event": event, **fields}
-    print(json.dumps(record, ensure_ascii=False), flush=True)
+    line = json.dumps(record, ensure_ascii=False) + "\n"
+    with _EMIT_LOCK:
+        sys.stdout.write(line)
+        sys.stdout.flush()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -17,7 +17,7 @@ def own_portal():
     """A portal of its own: these tests change, remove and restore reports."""
     from crawler.fixture_portal import FixturePortal
 
-    with FixturePortal(seed=11) as served:
+    with FixturePortal(seed=11, families=("trs", "hanweb")) as served:
         yield served
 
 

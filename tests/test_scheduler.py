@@ -22,7 +22,7 @@ SLOW = ["--delay", "0.15", "--concurrency", "1"]
 def hanweb_portal():
     from crawler.fixture_portal import FixturePortal
 
-    with FixturePortal(seed=5) as served:
+    with FixturePortal(seed=5, families=("trs", "hanweb")) as served:
         yield served
 
 
@@ -48,11 +48,8 @@ def start_scheduler(cfg: Path, *extra: str) -> subprocess.Popen[str]:
 
 
 def events(stdout: str) -> list[dict]:
-    out = []
-    for line in stdout.splitlines():
-        if line.startswith("{"):
-            out.append(json.loads(line))
-    return out
+    """Every line the scheduler prints is one JSON object (the crawl's own output included)."""
+    return [json.loads(line) for line in stdout.splitlines()]
 
 
 def runs(db: Path) -> list[sqlite3.Row]:
@@ -83,8 +80,9 @@ def test_once_runs_every_group_and_records_its_run(hanweb_portal, tmp_path):
     result = subprocess.run([sys.executable, "scheduler.py", "--config", str(cfg), "--once"], cwd=ROOT,
                             capture_output=True, text=True, timeout=240, check=False)
     assert result.returncode == 0, result.stderr[-3000:]
-    kinds = [e["event"] for e in events(result.stdout)]
+    kinds = [e["event"] for e in events(result.stdout) if e["event"] != "crawl_output"]
     assert kinds == ["crawl_start", "crawl_end"]
+    assert any(e["event"] == "crawl_output" and "run 1" in e["line"] for e in events(result.stdout))
     assert [(r["command"], r["status"]) for r in runs(db)] == [("scheduler:fixture", "ok")]
 
 
