@@ -31,6 +31,9 @@ from spiders.listing import (
 )
 from spiders.pagination import PageRequest, next_list_pages
 
+# Navigation first: homepages, hubs and list pages go ahead of details, so a night's run learns
+# what is listed (new, gone) before it revalidates known pages.
+NAVIGATION_PRIORITY = {"home": 20, "hub": 20, "list": 10}
 ATTACHMENT_MAXSIZE = 200 * 1024 * 1024
 MAX_HUB_DEPTH = 3
 
@@ -96,7 +99,8 @@ class AnnualReportsSpider(scrapy.Spider):
             meta["download_maxsize"] = ATTACHMENT_MAXSIZE
         if kind in ("home", "hub"):
             self._pending_discovery[site] += 1
-        common = {"callback": callback, "errback": self.on_error, "meta": meta, "dont_filter": True}
+        common = {"callback": callback, "errback": self.on_error, "meta": meta, "dont_filter": True,
+                  "priority": NAVIGATION_PRIORITY.get(kind, 0)}
         if page and page.method == "POST":
             return FormRequest(url, formdata=dict(form), headers=page.headers, **common)
         return Request(url, headers=page.headers if page else None, **common)

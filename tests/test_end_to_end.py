@@ -251,3 +251,4 @@ def test_each_site_records_the_cms_family_it_was_built_with(portal, first_crawl)
     for site in portal.sites.values():
         if site.family in expected:
             assert families[site.base_url.split("//")[1]] == expected[site.family], site.name
+
