@@ -8,7 +8,7 @@ from typing import Any
 
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Request, Response
 
 import archive
@@ -65,3 +65,28 @@ class StrictRobotsTxtMiddleware(RobotsTxtMiddleware):
         elif response.status >= 400:
             response = response.replace(body=b"")
         await super()._parse_robots(response, netloc, request)
+
+
+class SiteBoundaryMiddleware:
+    """Drop any request, redirects included, that leaves the hosts of the site it belongs to.
+
+    Scrapy's own OffsiteMiddleware lets ``dont_filter`` requests through, and nianbao's requests
+    all carry it (the spider deduplicates on its own), so it would let a redirect lead anywhere.
+    """
+
+    def __init__(self, crawler: Crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> SiteBoundaryMiddleware:
+        return cls(crawler)
+
+    def process_request(self, request: Request) -> Any:
+        site = request.meta.get("site")
+        spider = self.crawler.spider
+        if site is None or not hasattr(spider, "allows"):
+            return None
+        if not spider.allows(request.url, site):
+            origin = request.meta.get("redirect_urls", [request.url])[0]
+            raise IgnoreRequest(f"offsite: {request.url} is not on a host of site {site} (from {origin})")
+        return None

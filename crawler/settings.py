@@ -67,6 +67,7 @@ SPIDER_MIDDLEWARES = {
 }
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.middlewares.SiteBoundaryMiddleware": 60,  # no request, not even a redirect, leaves its site's hosts
     "crawler.middlewares.StrictRobotsTxtMiddleware": 100,  # robots.txt answering 5xx means disallow (RFC 9309)
     "crawler.middlewares.ConditionalRequestMiddleware": 560,
 }

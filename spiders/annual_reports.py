@@ -115,7 +115,7 @@ class AnnualReportsSpider(scrapy.Spider):
                            headers=entry["headers"])
         return self._request(entry["url"], getattr(self, entry["callback"]), kind=kind, site=site, page=page, **meta)
 
-    def _same_site(self, url: str, site: str) -> bool:
+    def allows(self, url: str, site: str) -> bool:
         """Whether ``url`` is on one of the site's hosts (host:port for bare URLs, host names for registry sites)."""
         parts = urlsplit(url)
         hosts = self.targets[site]["hosts"]
@@ -136,7 +136,7 @@ class AnnualReportsSpider(scrapy.Spider):
             return
         text, _, _ = decode_html(response.body, _headers(response))
         self._note_family(site, text)
-        links = [Link(u, t) for u, t in all_links(response.url, parse_tree(text)) if self._same_site(u, site)]
+        links = [Link(u, t) for u, t in all_links(response.url, parse_tree(text)) if self.allows(u, site)]
         columns = [PageRequest(url=link.url, style="column-link") for link in find_columns(links)]
         columns += apis.gkmlpt_columns(response.url, text)
         for page in columns:
@@ -214,7 +214,7 @@ class AnnualReportsSpider(scrapy.Spider):
     def _list_requests(self, pages: list[PageRequest], site: str, column: str) -> Iterator[Request]:
         cap = self.settings.getint("NIANBAO_MAX_LIST_PAGES")
         for page in pages:
-            if not self._same_site(page.url, site):
+            if not self.allows(page.url, site):
                 continue
             if self._list_pages[column] >= cap:
                 self.logger.warning("list page cap (%d) reached for %s; not following %s", cap, column, page.url)
@@ -226,7 +226,7 @@ class AnnualReportsSpider(scrapy.Spider):
 
     def _item_request(self, item: ListItem, site: str) -> Request | None:
         rule = classify_title(item.title)
-        if rule is None or not self._same_site(item.url, site):
+        if rule is None or not self.allows(item.url, site):
             return None
         kind = "attachment" if attachment_ext(item.url) else "page"
         return self._request(item.url, self.parse_detail, kind=kind, site=site,
@@ -241,7 +241,7 @@ class AnnualReportsSpider(scrapy.Spider):
         if meta["nianbao_kind"] != "page" or response.status != 200:
             return
         for url, name in attachment_links(response.url, response.body, attachment_ext):
-            if self._same_site(url, meta["site"]):
+            if self.allows(url, meta["site"]):
                 request = self._request(url, self.parse_detail, kind="attachment", site=meta["site"],
                                         parent_url=response.url, title_hint=name)
                 if request is not None:
@@ -285,7 +285,8 @@ class AnnualReportsSpider(scrapy.Spider):
         error_class, message = classify_failure(failure)
         self.logger.warning("%s %s: %s", error_class, request.url, message)
         kind = meta.get("nianbao_kind", "page")
-        yield Capture(url=request.url, site=meta["site"], kind=kind if kind != "hub" else "home",
+        url = meta.get("redirect_urls", [request.url])[0]  # the URL asked for, not where a redirect led
+        yield Capture(url=url, site=meta["site"], kind=kind if kind != "hub" else "home",
                       parent_url=meta.get("parent_url"), title_hint=meta.get("title_hint"),
                       classify_rule=meta.get("classify_rule"), frontier_key=meta.get("frontier_key"),
                       error_class=error_class, error_message=message)
@@ -293,7 +294,7 @@ class AnnualReportsSpider(scrapy.Spider):
             if kind == "home":
                 self._home_failed.add(meta["site"])
             self._pending_discovery[meta["site"]] -= 1
-            yield from self._maybe_no_column(request.url, meta["site"])
+            yield from self._maybe_no_column(url, meta["site"])
 
 
 def _headers(response: Response) -> dict[str, str]:

@@ -75,3 +75,17 @@ def test_requests_carry_an_honest_user_agent_with_the_contact_url(hostile):
     assert len(agents) == 1
     (agent,) = agents
     assert agent.startswith("nianbao/") and "+https://" in agent
+
+
+def test_redirects_to_other_hosts_are_not_followed(tmp_path):
+    from crawler.fixture_portal import FixturePortal
+
+    with FixturePortal(seed=3, families=("trs", "hanweb")) as portal:
+        trs, hanweb = (next(s for s in portal.sites.values() if s.family == f) for f in ("trs", "hanweb"))
+        elsewhere = hanweb.base_url.replace("127.0.0.1", "localhost") + "/"
+        start = f"{trs.base_url}/redirect?to={elsewhere}"
+        db = tmp_path / "nianbao.db"
+        crawl(db, start)
+        hanweb_requests = [e for e in portal.request_log if e[2] == hanweb.name]
+    assert [r["error_class"] for r in rows(db, "select error_class from captures where url = ?", start)] == ["offsite"]
+    assert hanweb_requests == []

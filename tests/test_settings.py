@@ -20,6 +20,7 @@ def test_safety_settings(tmp_path):
     middlewares = settings.getdict("DOWNLOADER_MIDDLEWARES")
     assert middlewares["scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware"] is None
     assert "crawler.middlewares.StrictRobotsTxtMiddleware" in middlewares
+    assert "crawler.middlewares.SiteBoundaryMiddleware" in middlewares
     assert settings.get("NIANBAO_DB") == str(tmp_path / "a.db")
 
 

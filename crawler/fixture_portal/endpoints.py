@@ -99,6 +99,14 @@ def huge_chunks(total: int) -> Iterator[bytes]:
     yield HUGE_TAIL
 
 
+def redirect(request: Request) -> Response:
+    """/redirect?to=<url>: answer 302 to any URL (for offsite-redirect and SSRF tests)."""
+    target = request.query.get("to", "/")
+    response = plain(302, f"302 Found: {target}\n")
+    response.headers["Location"] = target
+    return response
+
+
 def wrong_charset(_: Request) -> Response:
     """/wrong-charset: GBK bytes under a header that says utf-8."""
     page = ('<html><head><meta charset="gbk"><title>编码测试</title></head>'
@@ -107,5 +115,6 @@ def wrong_charset(_: Request) -> Response:
 
 
 # Named failure endpoints, matched on the path (prefix match for /status/).
-FAILURES = {"/slow": slow, "/huge": huge, "/wrong-charset": wrong_charset, "/robots.txt": robots}
+FAILURES = {"/slow": slow, "/huge": huge, "/wrong-charset": wrong_charset, "/redirect": redirect,
+            "/robots.txt": robots}
 PREFIXED = {"/status/": status}
