@@ -200,25 +200,25 @@ OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512
 
 
 @pytest.mark.parametrize(
-    ("body", "kind"),
+    ("body", "kind", "flag"),
     [
-        (pdf(), "pdf"),
-        (ooxml("word/document.xml"), "docx"),
-        (ooxml("xl/workbook.xml"), "xlsx"),
-        (ooxml("OFD.xml"), "ofd"),
-        (ooxml("other.txt"), "zip"),
-        (b"PK\x03\x04broken", "zip"),
-        (OLE + "WordDocument".encode("utf-16-le"), "doc"),
-        (OLE + "Workbook".encode("utf-16-le"), "xls"),
-        (b"{\\rtf1\\ansi hello}", "rtf"),
-        (b"\x1f\x8b\x08\x00" + b"\0" * 20, "gzip"),
-        (b"\x00\x01\x02" * 400, "binary"),
+        (pdf(), "pdf", "attachment_malformed"),
+        (ooxml("word/document.xml"), "docx", "attachment_malformed"),
+        (ooxml("xl/workbook.xml"), "xlsx", "attachment_malformed"),
+        (ooxml("OFD.xml"), "ofd", "attachment_not_extracted"),
+        (ooxml("other.txt"), "zip", "attachment_not_extracted"),
+        (b"PK\x03\x04broken", "zip", "attachment_not_extracted"),
+        (OLE + "PowerPoint".encode("utf-16-le"), "ppt", "attachment_not_extracted"),
+        (b"{\\rtf1\\ansi hello}", "rtf", "attachment_not_extracted"),
+        (b"\x1f\x8b\x08\x00" + b"\0" * 20, "gzip", "attachment_not_extracted"),
+        (b"\x00\x01\x02" * 400, "binary", "attachment_not_extracted"),
+        (b"\x89PNG\r\n\x1a\n" + b"\0" * 64, "image", "needs_ocr"),
     ],
 )
-def test_non_html_is_not_extracted_here(body, kind):
+def test_non_html_that_cannot_be_read_is_flagged(body, kind, flag):
     result = extract_document(body, "http://x.gov.cn/a", {"Content-Type": "text/html"})
     assert result["content_type"] == kind
-    assert result["flags"] == ["attachment_not_extracted"]
+    assert result["flags"] == [flag]
     assert result["text"] is None and result["stage"] is None and result["encoding"] is None
     assert set(result) == CONTRACT_KEYS
 

@@ -2,11 +2,26 @@
 
 No Scrapy, no database: any archived version can be re-extracted from its stored bytes.
 The contract (keys and meaning) is documented in ``docs/extraction.md``.
+
+Names are imported on first use, so the attachment worker (``python -m
+crawler.extract.worker``) starts without loading the HTML stack it does not need.
 """
 
 from __future__ import annotations
 
-from .decode import decode_html
-from .document import EXTRACTOR_VERSION, KEYS, extract_document
+import importlib
+from typing import Any
 
+# Public name → the module that defines it.
+_EXPORTS = {"EXTRACTOR_VERSION": "document", "KEYS": "document", "extract_document": "document",
+            "decode_html": "decode"}
 __all__ = ["EXTRACTOR_VERSION", "KEYS", "decode_html", "extract_document"]
+
+
+def __getattr__(name: str) -> Any:
+    """Load a public name from its module the first time it is asked for."""
+    if name not in _EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), name)
+    globals()[name] = value
+    return value

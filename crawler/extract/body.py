@@ -7,7 +7,8 @@
 3. Baseline: every ``<p>`` and data table of the pruned tree, or else its whole ``<body>``.
 
 Each stage engages only if the previous one under-delivered: less than ``MIN_BODY_CHARS`` of
-text and no table or attachment link. If no stage delivers, the longest non-empty candidate is
+text and no table or attachment link. A known container with any text delivers on a page that
+links attachments: "现将《…》全文发布，详见附件。" is the whole body of such a page. If no stage delivers, the longest non-empty candidate is
 kept. The winner is recorded as ``stage`` (``"container:#zoom"``, ``"trafilatura"``,
 ``"baseline"``).
 """
@@ -124,12 +125,12 @@ def find_containers(tree: etree._Element) -> dict[Container, list[etree._Element
     return found
 
 
-def find_body(tree: etree._Element, url: str) -> Body:
-    """Run the cascade over the pruned tree."""
+def find_body(tree: etree._Element, url: str, *, links_attachments: bool = False) -> Body:
+    """Run the cascade over the pruned tree; ``links_attachments``: the page links attachments."""
     candidates: list[Body] = []
     for stage in (_containers, _trafilatura, _baseline):
         body = stage(tree, url)
-        if body.element is not None and _delivers(body):
+        if body.element is not None and (_delivers(body) or _points_to_attachments(body, links_attachments)):
             return body
         candidates.append(body)
     best = max(candidates, key=lambda b: sum(map(len, b.lines)))
@@ -149,6 +150,11 @@ def _delivers(body: Body) -> bool:
         any(is_data_table(t) for t in element.iter("table"))
         or any(is_attachment_href(link_href(a)) for a in element.iter(*LINK_TAGS))
     )
+
+
+def _points_to_attachments(body: Body, links_attachments: bool) -> bool:
+    """A short known container on a page whose report is in its attachments."""
+    return links_attachments and bool(body.lines) and (body.stage or "").startswith("container:")
 
 
 # 1. ---------------------------------------------------------------------------------------

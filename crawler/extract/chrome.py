@@ -63,6 +63,10 @@ CHROME_LINES: tuple[tuple[str, int], ...] = (
     (r"^\s*(?:[.#@A-Za-z*][^{}]*\{[^{}]*\}\s*)+$", 100_000),  # bare CSS text (.TRS_Editor P{…})
 )
 
+# Headings whose following link list is chrome as well (related-article lists, even inside a body
+# container, where the navigation rule does not look).
+LIST_HEADINGS = re.compile(r"^\s*(相关链接|相关稿件|相关文档|相关阅读|相关新闻|相关文章|相关解读|解读文章|延伸阅读)\s*[:：]?\s*$")
+
 # A line made only of these (plus brackets, separators and spaces) is chrome.
 CHROME_TOKENS = ("扫一扫在手机打开当前页", "打印本页", "打印此页", "关闭窗口", "关闭本页", "返回顶部", "首页",
                  "我要纠错", "网站地图", "联系我们", "无障碍浏览", "无障碍", "长者模式", "设为首页",
@@ -133,7 +137,9 @@ def _is_metadata_line(line: str) -> bool:
 def _chrome_elements(tree: etree._Element, keep: set[etree._Element]) -> list[etree._Element]:
     """Elements to drop: XPath matches and phrase blocks, minus protected ones, outermost only."""
     found = [e for e in tree.xpath(_ANY_XPATH) if is_element(e)]
-    found += [_phrase_block(owner, is_tail, limit, keep) for owner, is_tail, limit in _phrase_hits(tree)]
+    hits = _phrase_hits(tree)
+    found += [_phrase_block(owner, is_tail, limit, keep) for owner, is_tail, limit in hits]
+    found += [_list_after(owner) for owner, is_tail, _ in hits if not is_tail and LIST_HEADINGS.match(owner.text or "")]
     found += _link_lists(tree)
     chosen = {e for e in found if e is not None and e not in keep and e.getparent() is not None}
     return [e for e in chosen if not any(a in chosen for a in e.iterancestors())]
@@ -163,6 +169,21 @@ def _phrase_block(owner: etree._Element, is_tail: bool, limit: int,
             break
         element = parent
     return element
+
+
+def _list_after(heading: etree._Element) -> etree._Element | None:
+    """The link list right after a related-links heading (climbing out of ``<p><strong>`` wrappers)."""
+    text = text_of(heading)
+    while heading.getparent() is not None and text_of(heading.getparent()) == text:
+        heading = heading.getparent()
+    following = next((n for n in heading.itersiblings() if is_element(n)), None)
+    if following is None or _chars(text_of(following)) == 0:
+        return None
+    links = list(following.iter("a"))
+    if not links or any(is_attachment_href(a.get("href")) for a in links):
+        return None
+    linked = sum(_chars(text_of(a)) for a in links)
+    return following if linked >= _chars(text_of(following)) * NAV_LINK_SHARE else None
 
 
 def _link_lists(tree: etree._Element) -> list[etree._Element]:

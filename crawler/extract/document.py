@@ -2,7 +2,8 @@
 
 Steps:
 
-1. Sniff the bytes; non-HTML (PDF, DOC, DOCX, …) stops here with ``attachment_not_extracted``.
+1. Sniff the bytes; attachments (PDF, DOCX, XLSX, DOC, XLS) are read in a bounded child
+   process (``attachment.py``); other non-HTML types are flagged ``attachment_not_extracted``.
 2. Refuse bodies over ``MAX_BODY_BYTES`` (flag ``too_large``).
 3. Decode (BOM > header > meta > detection, strict; ``decode.py``).
 4. Parse once with lxml (``parse.py``), drop junk elements.
@@ -19,6 +20,7 @@ from typing import Any
 from lxml import etree
 
 from ..errors import ExtractionError, NianbaoError
+from .attachment import extract_attachment
 from .body import Body, find_body, mark_containers
 from .chrome import KEEP_MARK, prune_chrome, strip_junk
 from .decode import decode_html, rule_flags
@@ -39,7 +41,7 @@ from .sniff import sniff_content_type
 from .tables import cell_text, cells_of, is_data_table, rows_of, table_grid
 from .year import report_year
 
-EXTRACTOR_VERSION = "1"
+EXTRACTOR_VERSION = "2"
 KEYS = ("title", "text", "index_no", "topic", "issuer", "written_date", "publish_date", "doc_no",
         "validity", "keywords", "site_name", "site_id_code", "report_year", "report_year_rule", "region",
         "encoding", "encoding_rule", "content_type", "tables", "attachments", "flags", "stage",
@@ -77,8 +79,8 @@ def _extract(body: bytes, url: str, headers: Mapping[str, str] | None) -> dict[s
     result = empty_result()
     result["content_type"] = sniff_content_type(body)
     if result["content_type"] != "html":
-        result["flags"].append("attachment_not_extracted")
-        return result
+        extract_attachment(result, body)
+        return _finish(result)
     if len(body) > MAX_BODY_BYTES:
         result["flags"].append("too_large")
         return result
@@ -109,7 +111,7 @@ def _from_tree(result: dict[str, Any], tree: etree._Element, url: str) -> None:
     result["flags"].extend(["chrome_prune_reverted"] if reverted else [])
     for element in pruned.xpath(f"//*[@{BLOCK_MARK}][not(@{KEEP_MARK})]"):
         drop(element)
-    found = find_body(pruned, url)
+    found = find_body(pruned, url, links_attachments=bool(find_attachments(blocks, url)))
     _fill_body(result, found, pruned)
     holders = [found.element] if found.element is not None else []
     result["attachments"] = find_attachments([*holders, *blocks], base_url(tree, url))
