@@ -252,3 +252,21 @@ def test_each_site_records_the_cms_family_it_was_built_with(portal, first_crawl)
         if site.family in expected:
             assert families[site.base_url.split("//")[1]] == expected[site.family], site.name
 
+
+
+def test_attachments_are_archived_with_their_text(portal, first_crawl):
+    versions = current_versions(first_crawl)
+    attachments = [a for t in portal.truth() for a in t.get("attachments") or []]
+    assert len(attachments) >= 10
+    for attachment in attachments:
+        version = versions[attachment["url"]]
+        assert version["kind"] == "attachment"
+        flags = version["flags"]
+        if attachment["malformed"]:
+            assert "attachment_malformed" in flags, attachment["url"]
+        elif attachment["needs_ocr"]:
+            assert "needs_ocr" in flags, attachment["url"]
+        else:
+            text = fold(version["text"])
+            for paragraph in attachment["paragraphs"] or []:
+                assert fold(paragraph) in text, (attachment["url"], paragraph)

@@ -11,6 +11,7 @@ import time
 import pytest
 
 import archive
+from crawler.errors import ArchiveError
 from tests.conftest import ROOT, run_nianbao
 
 
@@ -33,7 +34,7 @@ def test_readers_work_while_a_crawl_writes(small_portal, tmp_path):
             if db.exists():
                 try:
                     seen.append(read_all_ways(db))
-                except (sqlite3.Error, archive.ArchiveError, AssertionError) as exc:
+                except (sqlite3.Error, ArchiveError, AssertionError) as exc:
                     if "no such table" not in str(exc) and "schema version" not in str(exc):  # still being created
                         errors.append(repr(exc))
             time.sleep(0.05)
