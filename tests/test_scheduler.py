@@ -42,9 +42,22 @@ crawl_args = {json.dumps(crawl_args)}
     return path
 
 
-def start_scheduler(cfg: Path, *extra: str) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, "scheduler.py", "--config", str(cfg), *extra], cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+@pytest.fixture
+def start_scheduler():
+    """Start scheduler.py processes; whatever a test leaves running is killed afterwards."""
+    started: list[subprocess.Popen[str]] = []
+
+    def start(cfg: Path, *extra: str) -> subprocess.Popen[str]:
+        process = subprocess.Popen([sys.executable, "scheduler.py", "--config", str(cfg), *extra], cwd=ROOT,
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        started.append(process)
+        return process
+
+    yield start
+    for process in started:
+        if process.poll() is None:
+            process.kill()
+            process.communicate(timeout=30)
 
 
 def events(stdout: str) -> list[dict]:
@@ -86,7 +99,7 @@ def test_once_runs_every_group_and_records_its_run(hanweb_portal, tmp_path):
     assert [(r["command"], r["status"]) for r in runs(db)] == [("scheduler:fixture", "ok")]
 
 
-def test_overlapping_triggers_never_run_two_crawls_and_sigterm_exits_cleanly(hanweb_portal, tmp_path):
+def test_overlapping_triggers_never_run_two_crawls_and_sigterm_exits_cleanly(hanweb_portal, tmp_path, start_scheduler):
     db = tmp_path / "nianbao.db"
     cfg = config(tmp_path, db, hanweb_portal.homepages(), "* * * * * *", SLOW)  # fires every second
     scheduler = start_scheduler(cfg)
@@ -103,7 +116,7 @@ def test_overlapping_triggers_never_run_two_crawls_and_sigterm_exits_cleanly(han
     assert log[-1]["event"] == "stopped"
 
 
-def test_missed_run_is_caught_up_once(hanweb_portal, tmp_path):
+def test_missed_run_is_caught_up_once(hanweb_portal, tmp_path, start_scheduler):
     db = tmp_path / "nianbao.db"
     # Daily at 02:00: the next regular fire is hours away, and no run ever succeeded: one catch-up now.
     cfg = config(tmp_path, db, [hanweb_portal.homepages()[0]], "0 2 * * *", ["--delay", "0"])
@@ -118,7 +131,7 @@ def test_missed_run_is_caught_up_once(hanweb_portal, tmp_path):
     assert [r["status"] for r in runs(db)] == ["ok"]
 
 
-def test_recent_success_needs_no_catch_up(hanweb_portal, tmp_path):
+def test_recent_success_needs_no_catch_up(hanweb_portal, tmp_path, start_scheduler):
     db = tmp_path / "nianbao.db"
     crawl(db, hanweb_portal.homepages()[0], extra=("--label", "scheduler:fixture"))
     cfg = config(tmp_path, db, [hanweb_portal.homepages()[0]], "0 2 * * *", ["--delay", "0"])
@@ -131,11 +144,12 @@ def test_recent_success_needs_no_catch_up(hanweb_portal, tmp_path):
     assert "crawl_start" not in [e["event"] for e in log]
 
 
-def test_crawl_killed_with_sigkill_resumes_with_every_report_exactly_once(hanweb_portal, tmp_path):
+def test_crawl_killed_with_sigkill_resumes_with_every_report_exactly_once(hanweb_portal, tmp_path, request):
     db = tmp_path / "nianbao.db"
     urls = hanweb_portal.homepages()
     cmd = [sys.executable, "-m", "crawler.cli", "crawl", *urls, "--db", str(db), *SLOW]
     victim = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    request.addfinalizer(lambda: victim.poll() is None and victim.kill())
 
     def captured() -> int:
         if not db.exists():
