@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
+import resource
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
@@ -25,19 +26,33 @@ from crawler.extract import extract_document
 logger = logging.getLogger(__name__)
 
 
+class ExtractionTimeout(Exception):
+    """One page's extraction ran past ``NIANBAO_EXTRACT_TIMEOUT``."""
+
+
+def limit_memory(memory_bytes: int) -> None:
+    """Cap an extraction worker's address space, so one pathological page cannot exhaust the machine."""
+    resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+
+
 class ExtractPipeline:
     """Fill ``capture.extraction`` for every successfully fetched page or attachment."""
 
-    def __init__(self, workers: int, max_tasks_per_child: int):
+    def __init__(self, workers: int, max_tasks_per_child: int, *, timeout: float = 120.0,
+                 memory_bytes: int = 2 << 30):
         self.workers = workers
         self.max_tasks_per_child = max_tasks_per_child
+        self.timeout = timeout
+        self.memory_bytes = memory_bytes
         self._pool: ProcessPoolExecutor | None = None
         self._submitted = 0
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ExtractPipeline:
         settings = crawler.settings
-        pipeline = cls(settings.getint("NIANBAO_EXTRACT_WORKERS"), settings.getint("NIANBAO_EXTRACT_MAX_TASKS_PER_CHILD"))
+        pipeline = cls(settings.getint("NIANBAO_EXTRACT_WORKERS"), settings.getint("NIANBAO_EXTRACT_MAX_TASKS_PER_CHILD"),
+                       timeout=settings.getfloat("NIANBAO_EXTRACT_TIMEOUT"),
+                       memory_bytes=settings.getint("NIANBAO_EXTRACT_MEMORY_MB") * 1024 * 1024)
         crawler.signals.connect(pipeline.close, signal=signals.spider_closed)
         return pipeline
 
@@ -53,7 +68,8 @@ class ExtractPipeline:
             self._pool = None
         if self._pool is None:
             # spawn, not fork: the crawler process runs threads (reactor pool, DNS) a fork would copy mid-state
-            self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
+            self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
+                                             initializer=limit_memory, initargs=(self.memory_bytes,))
             self._submitted = 0
         self._submitted += 1
         return self._pool
@@ -63,7 +79,20 @@ class ExtractPipeline:
         if self.workers <= 0:
             return extract_document(*args)
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._executor(), extract_document, *args)
+        pool = self._executor()
+        try:
+            return await asyncio.wait_for(loop.run_in_executor(pool, extract_document, *args), self.timeout)
+        except TimeoutError:
+            self._kill(pool)
+            raise ExtractionTimeout(f"extraction took over {self.timeout:g} s; its worker was killed") from None
+
+    def _kill(self, pool: ProcessPoolExecutor) -> None:
+        """Stop a pool whose worker is stuck: the executor has no public way to kill one task."""
+        for process in list(getattr(pool, "_processes", {}).values()):
+            process.kill()
+        pool.shutdown(wait=False, cancel_futures=True)
+        if self._pool is pool:
+            self._pool = None
 
     async def process_item(self, item: Any) -> Any:
         if not isinstance(item, Capture) or not item.ok or item.status != 200 or item.kind not in ("page", "attachment"):

@@ -76,6 +76,8 @@ DOWNLOADER_MIDDLEWARES = {
 NIANBAO_DB = "nianbao.db"
 NIANBAO_EXTRACT_WORKERS = 2  # processes; extraction runs off the reactor thread. 0 = inline (tests, debugging)
 NIANBAO_EXTRACT_MAX_TASKS_PER_CHILD = 500  # recycle workers: trafilatura/lxml creep about 1 MB a page
+NIANBAO_EXTRACT_TIMEOUT = 120.0  # seconds per page; a stuck worker is killed and the page recorded as failed
+NIANBAO_EXTRACT_MEMORY_MB = 2048  # address-space cap of each extraction worker
 NIANBAO_MAX_LIST_PAGES = 500  # per column, against endless pagination traps
 NIANBAO_COMMAND = "crawl"
 NIANBAO_CONDITIONAL_REQUESTS = True  # send stored ETag / Last-Modified with known pages

@@ -50,3 +50,21 @@ def test_extraction_failure_is_recorded_not_raised(monkeypatch):
     result = asyncio.run(pipeline.process_item(capture(1)))
     assert result.extraction is None
     assert result.error_message == "extraction failed: RecursionError: maximum recursion depth exceeded"
+
+
+def _sleepy_extract(body, url, headers):
+    import time
+
+    time.sleep(30)
+
+
+def test_a_page_that_takes_too_long_is_recorded_and_its_worker_killed(monkeypatch):
+    pipeline = ExtractPipeline(workers=1, max_tasks_per_child=10, timeout=2)
+    monkeypatch.setattr("crawler.pipelines.extract_document", _sleepy_extract)
+    try:
+        slow = asyncio.run(pipeline.process_item(capture(1)))
+        assert slow.extraction is None
+        assert slow.error_message.startswith("extraction failed: ExtractionTimeout")
+        assert pipeline._pool is None  # killed; the next page gets a fresh pool
+    finally:
+        pipeline.close()
