@@ -118,6 +118,38 @@ def test_search_finds_three_six_and_short_phrases(db, phrase):
     assert all(phrase in line for line in lines)
 
 
+def test_jsonl_and_warc_exports_of_a_real_crawl_round_trip(db, tmp_path):
+    import hashlib
+    import json
+    import subprocess
+    import sys
+
+    from warcio.archiveiterator import ArchiveIterator
+
+    jsonl, warc = tmp_path / "all.jsonl", tmp_path / "all.warc.gz"
+    for args in (("export", "jsonl", str(jsonl), "--all-versions"), ("export", "warc", str(warc))):
+        result = run_nianbao(*args, "--db", str(db))
+        assert result.returncode == 0, result.stderr
+    exported = [json.loads(line) for line in jsonl.read_text(encoding="utf-8").splitlines()]
+    with archive.open_archive(db) as store:
+        assert len(exported) == count(db, "versions")
+        for row in exported:
+            assert row["text"] == store.get_version(row["url"], number=row["version"])["text"]
+        blobs = {r["sha256"] for r in rows(db, "select sha256 from blobs")}
+        responses = 0
+        with warc.open("rb") as stream:
+            for record in ArchiveIterator(stream):
+                if record.rec_type == "response":
+                    body = record.content_stream().read()
+                    digest = hashlib.sha256(body).hexdigest()
+                    assert digest in blobs and store.blob(digest) == body
+                    responses += 1
+        assert responses == len(blobs)
+    check = subprocess.run([sys.executable, "-m", "warcio.cli", "check", str(warc)], capture_output=True, text=True,
+                           check=False)
+    assert check.returncode == 0, check.stdout + check.stderr
+
+
 def test_archive_is_consistent_after_all_of_it(db):
     with archive.open_archive(db) as store:
         assert store.check() == []
