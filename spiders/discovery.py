@@ -35,20 +35,18 @@ class Link:
     text: str
 
 
+def _label_score(text: str, labels: tuple[str, ...], best: int) -> int:
+    """``best`` for the first (most specific) label the text contains, 5 less per rank after it."""
+    return next((best - rank * 5 for rank, label in enumerate(labels) if label in text), 0)
+
+
 def score_column_link(link: Link) -> int:
     """How strongly a link looks like the 年报 column (0 = not at all)."""
     text = link.text.strip()
-    path = urlsplit(link.url).path
     if len(text) > MAX_LABEL_CHARS or ARTICLE_TITLE.search(text):
         return 0
-    score = 0
-    for rank, label in enumerate(COLUMN_TEXTS):
-        if label in text:
-            score += 100 - rank * 5
-            break
-    if COLUMN_SLUGS.search(path):
-        score += 30
-    return score
+    slug = 30 if COLUMN_SLUGS.search(urlsplit(link.url).path) else 0
+    return _label_score(text, COLUMN_TEXTS, 100) + slug
 
 
 def score_hub_link(link: Link) -> int:
@@ -56,14 +54,8 @@ def score_hub_link(link: Link) -> int:
     text = link.text.strip()
     if len(text) > MAX_LABEL_CHARS:
         return 0
-    score = 0
-    for rank, label in enumerate(HUB_TEXTS):
-        if label in text:
-            score += 50 - rank * 5
-            break
-    if HUB_SLUGS.search(urlsplit(link.url).path):
-        score += 10
-    return score
+    slug = 10 if HUB_SLUGS.search(urlsplit(link.url).path) else 0
+    return _label_score(text, HUB_TEXTS, 50) + slug
 
 
 # A label match scores at least this; a bare slug match (30) alone is not enough when labels exist.
