@@ -32,11 +32,12 @@ SECTIONS = (
 )
 TABLE_LABELS = ("规章", "规范性文件", "行政许可", "行政处罚", "行政强制", "行政事业性收费",
                 "自然人", "法人或其他组织", "予以公开", "部分公开", "不予公开", "维持", "纠正", "其他结果")
-PUNCTUATION = "，，，，、。；"
+PUNCTUATION = "，、，"
 WEEKDAYS = "一二三四五六日"
 PHRASE_SHARE = 0.35  # share of tokens that are gov phrases; the rest are Zipf words
 WORDS = 4000
 ZIPF_EXPONENT = 1.05
+TOKEN_CHARS = 2.95 # mean characters per token, to size paragraphs
 
 
 def common_characters() -> list[str]:
@@ -52,10 +53,9 @@ def common_characters() -> list[str]:
 
 @dataclass
 class Vocabulary:
-    """Words to draw text from: gov phrases and Zipf-weighted words."""
+    """Tokens to draw text from: gov phrases (PHRASE_SHARE of draws) and Zipf-weighted words."""
 
-    phrases: tuple[str, ...]
-    words: list[str]
+    tokens_: list[str]
     cumulative: list[float]
 
     @classmethod
@@ -65,31 +65,34 @@ class Vocabulary:
         chars = common_characters()
         words = ["".join(rng.choices(chars, k=rng.choice((1, 2, 2, 2, 3, 4)))) for _ in range(WORDS)]
         weights = [1 / (rank ** ZIPF_EXPONENT) for rank in range(1, WORDS + 1)]
-        return cls(GOV_PHRASES, words, list(accumulate(weights)))
+        phrase_weight = sum(weights) * PHRASE_SHARE / (1 - PHRASE_SHARE) / len(GOV_PHRASES)
+        weights += [phrase_weight] * len(GOV_PHRASES)
+        return cls(words + list(GOV_PHRASES), list(accumulate(weights)))
+
+    @property
+    def words(self) -> list[str]:
+        """The Zipf words, most frequent first."""
+        return self.tokens_[:WORDS]
 
     def tokens(self, rng: random.Random, count: int) -> list[str]:
         """``count`` tokens, phrases and words mixed."""
-        words = rng.choices(self.words, cum_weights=self.cumulative, k=count)
-        return [rng.choice(self.phrases) if rng.random() < PHRASE_SHARE else word for word in words]
-
-    def sentence(self, rng: random.Random) -> str:
-        """One sentence of about 20-60 characters, with a number now and then."""
-        parts = self.tokens(rng, rng.randint(8, 22))
-        if rng.random() < 0.3:
-            parts.insert(rng.randrange(len(parts)), f"{rng.randint(2, 9999)}件")
-        out = []
-        for index, part in enumerate(parts):
-            out.append(part)
-            if index % 5 == 4 and index < len(parts) - 1:
-                out.append(rng.choice(PUNCTUATION[:3]))
-        return "".join(out) + "。"
+        return rng.choices(self.tokens_, cum_weights=self.cumulative, k=count)
 
     def paragraph(self, rng: random.Random, chars: int) -> str:
-        """Sentences until about ``chars`` characters."""
-        text = ""
-        while len(text) < chars:
-            text += self.sentence(rng)
-        return text
+        """Sentences of 8-22 tokens, a comma every five, a count now and then, to about ``chars``."""
+        tokens = self.tokens(rng, int(chars / TOKEN_CHARS) + 1)
+        out, in_sentence, sentence_length = [], 0, rng.randint(8, 22)
+        for token in tokens:
+            out.append(token)
+            in_sentence += 1
+            if in_sentence == sentence_length:
+                out.append("。")
+                in_sentence, sentence_length = 0, rng.randint(8, 22)
+                if rng.random() < 0.3:
+                    out.append(f"共{rng.randint(2, 9999)}件")
+            elif in_sentence % 5 == 0:
+                out.append(PUNCTUATION[in_sentence % 3])
+        return "".join(out).rstrip("，、") + "。"
 
 
 @dataclass
@@ -129,10 +132,9 @@ def statistics_table(rng: random.Random) -> list[list[str]]:
 def edit(body: Body, vocabulary: Vocabulary, rng: random.Random) -> Body:
     """A corrected republication: a few sentences rewritten, sometimes a paragraph added."""
     paragraphs = list(body.paragraphs)
-    for _ in range(rng.randint(1, 3)):
-        index = rng.randrange(len(paragraphs))
-        if paragraphs[index] not in SECTIONS:
-            paragraphs[index] = vocabulary.paragraph(rng, len(paragraphs[index]))
+    prose = [index for index, text in enumerate(paragraphs) if text not in SECTIONS]
+    for index in rng.sample(prose, min(len(prose), rng.randint(1, 3))):
+        paragraphs[index] = vocabulary.paragraph(rng, len(paragraphs[index]))
     if rng.random() < 0.4:
         paragraphs.append(vocabulary.paragraph(rng, 120))
     table = [list(row) for row in body.table] if body.table else None

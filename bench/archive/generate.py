@@ -34,7 +34,7 @@ FIRST_ROUND = date(2023, 1, 5)
 ROUND_DAYS = 30
 # Versions per document and their weights (mean about 2).
 VERSION_WEIGHTS = {1: 35, 2: 35, 3: 20, 4: 10}
-BODY_CHARS = (2000, 4500)
+BODY_CHARS = (1500, 3500)  # asked-for characters; sections round up, so texts run ~2,000-4,500
 TABLE_SHARE = 0.4
 CST = timezone(timedelta(hours=8))
 RESULTS = Path("bench/results")
@@ -169,17 +169,18 @@ def generate(path: Path, *, versions: int, sites: int, seed: int, batch: int) ->
     site_list = [make_site(index, vocabulary, seed) for index in range(sites)]
     documents = plan(site_list, versions, seed)
     renderer = Renderer(vocabulary)
-    started, recorded = time.perf_counter(), 0
+    started, cpu_started, recorded = time.perf_counter(), time.process_time(), 0
     with archive.open_archive(path) as db:
         for round_ in range(ROUNDS):
             recorded += record_round(db, captures(documents, renderer, round_), batch)
             print(f"round {round_ + 1}/{ROUNDS}: {recorded} captures, "
                   f"{recorded / (time.perf_counter() - started):.0f}/s", flush=True)
         stats = db.stats()
-    seconds = time.perf_counter() - started
+    seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
     return {"path": str(path), "seed": seed, "sites": sites, "documents": len(documents),
             "versions": stats["versions"], "captures": stats["captures"]["total"], "batch": batch,
-            "seconds": round(seconds, 1), "captures_per_s": round(recorded / seconds, 1), "stats": stats}
+            "seconds": round(seconds, 1), "cpu_seconds": round(cpu_seconds, 1),
+            "captures_per_s": round(recorded / seconds, 1), "stats": stats}
 
 
 def main() -> None:

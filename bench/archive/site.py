@@ -71,7 +71,8 @@ def _links(rng: random.Random, vocabulary: Vocabulary, host: str, count: int, cs
     items = []
     for number in range(count):
         label = "".join(vocabulary.tokens(rng, rng.randint(1, 3)))[:12]
-        items.append(f'<li class="{css}"><a href="http://{host}/col/col{rng.randint(1000, 99999)}/index.html" '
+        href = f"http://{host}/col/col{rng.randint(1000, 99999)}/index.html"
+        items.append(f'<li class="{css}"><a href="{href}" '
                      f'target="_blank" title="{label}">{label}</a></li>')
     return "\n".join(items)
 
@@ -87,7 +88,8 @@ def render_header(rng: random.Random, vocabulary: Vocabulary, family: str, title
     styles = "\n".join(f'<link rel="stylesheet" href="http://{host}/static/{family}/css/{n}.css">'
                        for n in ("reset", "common", "index", "article", "print"))
     return (
-        f'<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta http-equiv="X-UA-Compatible" content="IE=edge">\n'
+        '<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n'
+        '<meta http-equiv="X-UA-Compatible" content="IE=edge">\n'
         f'<meta name="SiteName" content="{title}">\n<meta name="SiteDomain" content="{host}">\n'
         f'<meta name="SiteIDCode" content="{rng.randint(10**9, 10**10 - 1)}">\n{styles}\n'
         '<title>{page_title}_' + title + '</title>\n</head>\n<body class="' + family + '">\n'
@@ -127,7 +129,8 @@ def render_page(site: Site, body: Body, meta: dict[str, str], day: str) -> bytes
     """The page HTML for one fetch on ``day``, in the site's encoding."""
     date_line = weekday_line(day) if site.date_line else ""
     header = site.header.replace("{page_title}", html.escape(body.title)).replace("{date_line}", date_line)
-    meta_rows = "".join(f"<tr><th>{label}：</th><td>{html.escape(value)}</td></tr>" for label, value in meta.items())
+    meta_rows = "".join(f"<tr><th>{label}：</th><td>{html.escape(value)}</td></tr>"
+                        for label, value in meta.items())
     paragraphs = "\n".join(f"<p style=\"text-indent:2em\">{html.escape(p)}</p>" for p in body.paragraphs)
     table = ""
     if body.table:
