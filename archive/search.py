@@ -30,8 +30,11 @@ _COLUMNS = (
 _FTS_SQL = (
     f"SELECT {_COLUMNS}, snippet(search_fts, -1, '[', ']', '…', 24) AS snippet "
     "FROM search_fts JOIN versions v ON v.id = search_fts.rowid "
-    "JOIN documents d ON d.id = v.document_id WHERE search_fts MATCH ? {extra} ORDER BY rank LIMIT ?"
+    "JOIN documents d ON d.id = v.document_id WHERE search_fts MATCH ? {extra} ORDER BY {order} LIMIT ?"
 )
+# "recent" lets FTS5 stop after LIMIT rows in rowid (version) order; "relevance" ranks every match by
+# bm25 first, which costs 70-170 ms for a term found in nearly every report (bench/archive).
+ORDERS = {"recent": "search_fts.rowid DESC", "relevance": "rank"}
 _SCAN_SQL = (
     f"SELECT {_COLUMNS}, v.text AS _text FROM documents d JOIN versions v ON v.id = d.current_version_id "
     "WHERE {extra} ORDER BY v.publish_date DESC NULLS LAST, d.id LIMIT ?"
@@ -68,19 +71,22 @@ def fts_phrase(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
-def search(db: Database, query: str, limit: int = 20, raw: bool = False) -> list[dict[str, Any]]:
-    """Current versions matching every term of ``query``, best first."""
+def search(db: Database, query: str, limit: int = 20, raw: bool = False,
+           order: str = "recent") -> list[dict[str, Any]]:
+    """Current versions matching every term of ``query``: newest versions first, or by bm25 relevance."""
     if not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
         raise QueryError(f"limit must be an integer from 1 to {MAX_LIMIT}")
+    if order not in ORDERS:
+        raise QueryError(f"order must be one of {sorted(ORDERS)}, not {order!r}")
     if raw:
         if len(query) > MAX_QUERY_CHARS:
             raise QueryError(f"search query longer than {MAX_QUERY_CHARS} characters")
-        return _run_fts(db, query, [], limit)
+        return _run_fts(db, query, [], limit, order)
     terms = terms_of(query)
     long_terms = [t for t in terms if len(t) >= MIN_TRIGRAM_CHARS]
     short_terms = [t.translate(_ASCII_LOWER) for t in terms if len(t) < MIN_TRIGRAM_CHARS]
     if long_terms:
-        return _run_fts(db, " ".join(fts_phrase(t) for t in long_terms), short_terms, limit)
+        return _run_fts(db, " ".join(fts_phrase(t) for t in long_terms), short_terms, limit, order)
     return _run_scan(db, short_terms, limit)
 
 
@@ -91,10 +97,10 @@ def _short_filter(short_terms: list[str]) -> tuple[str, list[str]]:
     return sql, params
 
 
-def _run_fts(db: Database, expression: str, short_terms: list[str], limit: int) -> list[dict]:
+def _run_fts(db: Database, expression: str, short_terms: list[str], limit: int, order: str) -> list[dict]:
     """MATCH on the trigram index, with short terms as an extra instr() filter."""
     extra, params = _short_filter(short_terms)
-    sql = _FTS_SQL.format(extra=f"AND {extra}" if extra else "")
+    sql = _FTS_SQL.format(extra=f"AND {extra}" if extra else "", order=ORDERS[order])
     try:
         return rows.all_rows(db, sql, [expression, *params, limit])
     except sqlite3.OperationalError as exc:

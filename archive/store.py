@@ -152,9 +152,9 @@ class Archive:
         """ETag and Last-Modified for a conditional request, or None when a full fetch is due."""
         return record.validators(self.db, url)
 
-    def search(self, query: str, *, limit: int = 20, raw: bool = False) -> list[dict[str, Any]]:
-        """Current versions matching ``query``; raises QueryError for unusable queries."""
-        return search.search(self.db, query, limit, raw)
+    def search(self, query: str, *, limit: int = 20, raw: bool = False, order: str = "recent") -> list[dict[str, Any]]:
+        """Current versions matching ``query`` (``order`` "recent" or "relevance"); QueryError for unusable queries."""
+        return search.search(self.db, query, limit, raw, order)
 
     def stats(self) -> dict[str, Any]:
         """Counts across the archive, from one snapshot."""

@@ -146,11 +146,13 @@ def _print_summary(db_path: str, run_id: int | None) -> None:
 @DB_OPTION
 @click.option("--limit", default=20, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
-def search(query: str, db_path: str, limit: int, as_json: bool) -> None:
+@click.option("--order", type=click.Choice(["recent", "relevance"]), default="recent", show_default=True,
+              help="Newest versions first (fast), or ranked by bm25 (slower for very common terms).")
+def search(query: str, db_path: str, limit: int, as_json: bool, order: str) -> None:
     """Full-text search (Chinese substrings) over the current version of every document."""
     with _open_existing(db_path) as db:
         try:
-            hits = db.search(query, limit=limit)
+            hits = db.search(query, limit=limit, order=order)
         except archive.QueryError as exc:
             raise click.ClickException(str(exc)) from exc
     for hit in hits:

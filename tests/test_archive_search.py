@@ -125,3 +125,17 @@ def test_bad_limits_are_refused(filled: Archive, limit: object) -> None:
 
 def test_limit_caps_results(filled: Archive) -> None:
     assert len(filled.search("本", limit=1)) == 1
+
+
+
+def test_default_order_is_newest_version_first_and_relevance_is_available(db: Archive) -> None:
+    for n in range(5):
+        text = "依申请公开" * (n + 1) + "。本报告说明政府信息公开工作情况。"
+        db.record_capture(page(f"http://qinglan.example/xxgk/t{n}.html", body=report_body(text, title=f"年报{n}")))
+    recent = db.search("依申请公开", limit=5)
+    assert [hit["version_id"] for hit in recent] == sorted((hit["version_id"] for hit in recent), reverse=True)
+    ranked = db.search("依申请公开", limit=5, order="relevance")
+    assert urls(ranked) == urls(recent)
+    assert ranked[0]["url"].endswith("t4.html")  # bm25: the text that repeats the phrase most
+    with pytest.raises(QueryError):
+        db.search("依申请公开", order="random")
