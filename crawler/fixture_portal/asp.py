@@ -10,12 +10,11 @@ from __future__ import annotations
 
 from functools import partial
 
-from .catalogue import SiteSpec
-from .chrome import CHANNELS, Chrome, article_meta
+from .chrome import CHANNELS
 from .context import BaseFamily, Route, SiteContext
-from .endpoints import image
-from .markup import BodyStyle, esc, images_of, render_blocks
-from .model import MISSING, Document
+from .markup import BodyStyle, esc, render_blocks
+from .model import Document, Image
+from .pieces import add_details
 from .server import Request, Response
 
 LIST = "/Item/list.asp"
@@ -48,9 +47,6 @@ class AspFamily(BaseFamily):
             return f"{LIST}?id={ZWGK_ID}"
         return f"{LIST}?id={1700 + [s for s, _ in CHANNELS].index(slug)}"
 
-    def chrome(self, spec: SiteSpec) -> Chrome:
-        return Chrome(spec, self.channel_path)
-
     def detail_path(self, doc: Document) -> str:
         return f"/Item/{doc.number}.aspx"
 
@@ -60,12 +56,13 @@ class AspFamily(BaseFamily):
             "/Index.asp": Route(partial(homepage, ctx)),
             LIST: Route(partial(list_asp, ctx, self)),
         }
-        for doc in ctx.docs:
-            if doc.kind != MISSING:
-                routes[self.detail_path(doc)] = Route(partial(detail_page, ctx, doc))
-                for img in images_of(doc.blocks):
-                    routes[f"/UploadFiles/{img.number}.jpg"] = Route(lambda _: image("jpg"))
+        add_details(routes, ctx, self, detail_page, image_path)
         return routes
+
+
+def image_path(doc: Document, img: Image) -> str:
+    """Where a body image is served (and linked from)."""
+    return f"/UploadFiles/{img.number}.jpg"
 
 
 def homepage(ctx: SiteContext, request: Request) -> Response:
@@ -170,12 +167,12 @@ def metadata_line(doc: Document) -> str:
     )
 
 
-def detail_page(ctx: SiteContext, doc: Document, request: Request) -> Response:
+def detail_page(ctx: SiteContext, family: AspFamily, doc: Document, request: Request) -> Response:
     """A detail page: title, inline metadata, ``#MyContent`` with legacy font tags."""
     if ctx.state.is_removed(doc):
         return ctx.not_found(request)
     style = BodyStyle(
-        image_src=lambda img: f"/UploadFiles/{img.number}.jpg", font="仿宋_GB2312", font_tag=True
+        image_src=lambda img: image_path(doc, img), font="仿宋_GB2312", font_tag=True
     )
     body = render_blocks(ctx.state.blocks(doc), style)
     main = (
@@ -186,13 +183,7 @@ def detail_page(ctx: SiteContext, doc: Document, request: Request) -> Response:
         + '<div class="tools">【<a href="javascript:window.print()">打印本页</a>】'
         '【<a href="javascript:window.close()">关闭窗口</a>】</div>'
     )
-    html = ctx.layout(
-        COLUMN_NAME,
-        f"{doc.title}-{ctx.spec.site_name}",
-        main,
-        article_meta(doc.title, f"{doc.published:%Y-%m-%d %H:%M}", doc.unit.name),
-    )
-    return ctx.html(request, html, charset=doc.header_charset, doc=doc)
+    return ctx.article(request, doc, COLUMN_NAME, f"{doc.title}-{ctx.spec.site_name}", main)
 
 
 FAMILY = AspFamily()

@@ -12,7 +12,7 @@ from typing import Protocol
 
 from . import attachments
 from .catalogue import SiteSpec
-from .chrome import TODAY, Chrome, page
+from .chrome import TODAY, Chrome, article_meta, page
 from .model import Attachment, Document
 from .server import Request, Response
 from .state import PortalState
@@ -82,6 +82,13 @@ class BaseFamily:
     def redirects(self) -> list[tuple[str, str]]:
         return []
 
+    def channel_path(self, slug: str) -> str:
+        raise NotImplementedError(f"family {self.name!r} names no channel URLs")
+
+    def chrome(self, spec: SiteSpec) -> Chrome:
+        """The shared chrome with the family's own channel URLs."""
+        return Chrome(spec, self.channel_path)
+
     def attachment_links(self, doc: Document) -> str:
         """The 附件 block of a detail page (empty when the document has no attachments)."""
         return attachments.links([(self.attachment_path(doc, a), a.name) for a in doc.attachments])
@@ -122,6 +129,12 @@ class SiteContext:
              status: int = 200) -> Response:
         """A full page (head, chrome, main) without validators."""
         return self.html(request, self.layout(column, title, main, extra_head), status=status)
+
+    def article(self, request: Request, doc: Document, column: str, title: str, main: str,
+                extra_head: str = "") -> Response:
+        """A document's detail page: article meta tags, validators, the document's own charset."""
+        head = article_meta(doc.title, f"{doc.published:%Y-%m-%d %H:%M}", doc.unit.name) + extra_head
+        return self.html(request, self.layout(column, title, main, head), charset=doc.header_charset, doc=doc)
 
     def not_found(self, request: Request) -> Response:
         """The site's small 404 page."""

@@ -14,12 +14,11 @@ import json
 from functools import partial
 
 from . import attachments
-from .catalogue import SiteSpec
-from .chrome import AFTER_BODY, CHANNELS, Chrome, article_meta
+from .chrome import AFTER_BODY, CHANNELS
 from .context import BaseFamily, Route, SiteContext
-from .endpoints import image
-from .markup import BodyStyle, esc, images_of, render_blocks
-from .model import MISSING, Attachment, Document
+from .markup import BodyStyle, esc, render_blocks
+from .model import Attachment, Document, Image
+from .pieces import add_details, meta_values, serve_file, zwgk_homepage
 from .server import Request, Response
 from .state import beijing_to_utc
 
@@ -55,17 +54,7 @@ def unix(doc: Document) -> int:
 
 def value(doc: Document, key: str) -> str:
     """A metadata value as the detail table prints it."""
-    values = {
-        "index_no": doc.index_no,
-        "topic": doc.topic or "",
-        "issuer": doc.unit.name,
-        "written": f"{doc.written:%Y-%m-%d}" if doc.written else "",
-        "title": doc.title,
-        "doc_no": doc.doc_no or "",
-        "published": f"{doc.published:%Y-%m-%d}",
-        "keywords": KEYWORDS,
-    }
-    return values[key]
+    return {**meta_values(doc), "keywords": KEYWORDS}[key]
 
 
 class GkmlptFamily(BaseFamily):
@@ -75,9 +64,6 @@ class GkmlptFamily(BaseFamily):
 
     def channel_path(self, slug: str) -> str:
         return f"/{slug}/index.html"
-
-    def chrome(self, spec: SiteSpec) -> Chrome:
-        return Chrome(spec, self.channel_path)
 
     def detail_path(self, doc: Document) -> str:
         n = doc.number
@@ -103,20 +89,18 @@ class GkmlptFamily(BaseFamily):
         for doc in ctx.docs:
             for att in doc.attachments:
                 routes[self.attachment_path(doc, att)] = Route(partial(serve_file, ctx, doc, att))
-            if doc.kind != MISSING:
-                routes[self.detail_path(doc)] = Route(partial(detail_page, ctx, self, doc))
-                for img in images_of(doc.blocks):
-                    routes[f"/img/0/{img.number}.jpg"] = Route(lambda _: image("jpg"))
+        add_details(routes, ctx, self, detail_page, image_path)
         return routes
+
+
+def image_path(doc: Document, img: Image) -> str:
+    """Where a body image is served (and linked from)."""
+    return f"/img/0/{img.number}.jpg"
 
 
 def homepage(ctx: SiteContext, request: Request) -> Response:
     """The main portal's homepage (another CMS); its 政务公开 box."""
-    main = (
-        '<div class="box"><h3><a href="/zwgk/index.html">政务公开</a></h3><ul>'
-        '<li><a href="/gkmlpt/index">政府信息公开目录</a></li></ul></div>'
-    )
-    return ctx.page(request, "首页", ctx.spec.site_name, main)
+    return zwgk_homepage(ctx, "/zwgk/index.html", "/gkmlpt/index", request, xxgk_label="政府信息公开目录")
 
 
 def zwgk_page(ctx: SiteContext, request: Request) -> Response:
@@ -226,11 +210,6 @@ def article(ctx: SiteContext, family: GkmlptFamily, doc: Document, origin: str) 
     }
 
 
-def serve_file(ctx: SiteContext, doc: Document, att: Attachment, request: Request) -> Response:
-    """An attachment's bytes."""
-    return ctx.files.response(doc, att)
-
-
 def metadata(doc: Document) -> str:
     """The detail page's metadata table (label/value pairs)."""
 
@@ -248,20 +227,14 @@ def detail_page(ctx: SiteContext, family: GkmlptFamily, doc: Document, request: 
     """A post: metadata table, title, ``div.article-content`` body, attachments, chrome."""
     if ctx.state.is_removed(doc):
         return ctx.not_found(request)
-    style = BodyStyle(image_src=lambda img: f"/img/0/{img.number}.jpg")
+    style = BodyStyle(image_src=lambda img: image_path(doc, img))
     body = render_blocks(ctx.state.blocks(doc), style)
     main = (
         metadata(doc) + f'<div class="content"><h1 class="title">{esc(doc.title)}</h1>'
         f'<div class="date">发布日期：{doc.published:%Y-%m-%d}　来源：{esc(doc.unit.name)}</div>'
         f'<div class="article-content">\n{body}\n</div></div>\n' + family.attachment_links(doc) + AFTER_BODY
     )
-    html = ctx.layout(
-        CATEGORY_NAME,
-        f"{doc.title}_{ctx.spec.site_name}",
-        main,
-        article_meta(doc.title, f"{doc.published:%Y-%m-%d %H:%M}", doc.unit.name),
-    )
-    return ctx.html(request, html, charset=doc.header_charset, doc=doc)
+    return ctx.article(request, doc, CATEGORY_NAME, f"{doc.title}_{ctx.spec.site_name}", main)
 
 
 FAMILY = GkmlptFamily()

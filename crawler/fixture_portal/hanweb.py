@@ -6,7 +6,7 @@ from functools import partial
 from urllib.parse import parse_qsl
 
 from .catalogue import SiteSpec
-from .chrome import AFTER_BODY, CHANNELS, Chrome, article_meta
+from .chrome import AFTER_BODY, CHANNELS, Chrome
 from .context import BaseFamily, Route, SiteContext
 from .endpoints import image
 from .markup import BodyStyle, esc, images_of, render_blocks
@@ -199,9 +199,8 @@ def detail_page(ctx: SiteContext, family: HanwebFamily, doc: Document, request: 
             + f'<meta name="ContentStart">\n{body}\n<meta name="ContentEnd"><!--ZJEG_RSS.content.end-->'
             + "<!--<$[信息内容]>end--></div>\n" + AFTER_BODY)
     title = f"{doc.title} {ctx.spec.city}{COLUMN_NAME} {ctx.spec.site_name}"
-    extra = (article_meta(doc.title, f"{doc.published:%Y-%m-%d %H:%M}", doc.unit.name)
-             + f"<meta name='Maketime' content='{doc.published:%Y-%m-%d %H:%M:%S}'>\n")
-    return ctx.html(request, ctx.layout(COLUMN_NAME, title, main, extra), charset=doc.header_charset, doc=doc)
+    maketime = f"<meta name='Maketime' content='{doc.published:%Y-%m-%d %H:%M:%S}'>\n"
+    return ctx.article(request, doc, COLUMN_NAME, title, main, maketime)
 
 
 FAMILY = HanwebFamily()

@@ -14,12 +14,21 @@ from urllib.parse import quote
 
 from . import attachments
 from .catalogue import SiteSpec
-from .chrome import AFTER_BODY, CHANNELS, Chrome, article_meta
+from .chrome import AFTER_BODY, CHANNELS
 from .context import BaseFamily, Route, SiteContext
-from .endpoints import image
 from .hanweb import EMPTY_PROXY, XML, cdata_records, crumbs, record
-from .markup import BodyStyle, esc, images_of, render_blocks
-from .model import MISSING, Attachment, Document, Image
+from .markup import BodyStyle, esc, render_blocks
+from .model import Attachment, Document, Image
+from .pieces import (
+    MenuLook,
+    add_details,
+    add_menus,
+    col_links,
+    menu_page,
+    meta_values,
+    serve_file,
+    zwgk_homepage,
+)
 from .server import Request, Response
 
 COLUMN_ID = 49580
@@ -43,6 +52,9 @@ META_ROWS = (
     ("发布机构", "issuer", "成文日期", "written"),
     ("文　　号", "doc_no", "发布日期", "published"),
 )
+LOOK = MenuLook(crumbs, css="xxgk-menu", joiner=" ")
+HUB = f"/col/col{HUB_ID}/index.html"
+XXGK = f"/col/col{XXGK_ID}/index.html"
 
 
 def proxy_query(spec: SiteSpec, page: int) -> str:
@@ -53,24 +65,11 @@ def proxy_query(spec: SiteSpec, page: int) -> str:
     )
 
 
-def field(doc: Document, key: str) -> str:
-    """A metadata value as the table prints it."""
-    values = {
-        "index_no": doc.index_no,
-        "topic": doc.topic or "",
-        "issuer": doc.unit.name,
-        "written": f"{doc.written:%Y-%m-%d}" if doc.written else "",
-        "doc_no": doc.doc_no or "",
-        "published": f"{doc.published:%Y-%m-%d}",
-    }
-    return values[key]
-
-
 def metadata_table(doc: Document) -> str:
     """Taizhou-style table: spaced labels, two pairs per row."""
     rows = "".join(
-        "<tr>" + f'<td class="t">{a}</td><td>{esc(field(doc, ka))}</td>'
-        f'<td class="t">{b}</td><td>{esc(field(doc, kb))}</td></tr>'
+        "<tr>" + f'<td class="t">{a}</td><td>{esc(meta_values(doc)[ka])}</td>'
+        f'<td class="t">{b}</td><td>{esc(meta_values(doc)[kb])}</td></tr>'
         for a, ka, b, kb in META_ROWS
     )
     return f'<table class="xxgk_table"><tbody>{rows}</tbody></table>'
@@ -83,11 +82,8 @@ class HanwebGetFamily(BaseFamily):
 
     def channel_path(self, slug: str) -> str:
         if slug == "zwgk":
-            return f"/col/col{HUB_ID}/index.html"
+            return HUB
         return f"/col/col{49400 + [s for s, _ in CHANNELS].index(slug)}/index.html"
-
-    def chrome(self, spec: SiteSpec) -> Chrome:
-        return Chrome(spec, self.channel_path)
 
     def detail_path(self, doc: Document) -> str:
         p = doc.published
@@ -103,49 +99,19 @@ class HanwebGetFamily(BaseFamily):
         records = [record(doc, self.detail_path(doc)) for doc in ctx.docs]
         files = {f"{attachments.hex_name(d, a)}.{a.ext}": (d, a) for d in ctx.docs for a in d.attachments}
         routes = {
-            "/": Route(partial(homepage, ctx)),
-            "/index.html": Route(partial(homepage, ctx)),
-            self.channel_path("zwgk"): Route(
-                partial(menu_page, ctx, "政务公开", ((XXGK_ID, "政府信息公开"),))
-            ),
-            f"/col/col{XXGK_ID}/index.html": Route(partial(menu_page, ctx, "政府信息公开", MENU)),
+            "/": Route(partial(zwgk_homepage, ctx, HUB, XXGK)),
+            "/index.html": Route(partial(zwgk_homepage, ctx, HUB, XXGK)),
+            HUB: Route(partial(menu_page, ctx, LOOK, "政务公开", col_links(((XXGK_ID, "政府信息公开"),)))),
+            XXGK: Route(partial(menu_page, ctx, LOOK, "政府信息公开", col_links(MENU))),
             f"/col/col{COLUMN_ID}/index.html": Route(partial(column_page, ctx, records)),
             PROXY: Route(partial(dataproxy, records), ("GET", "HEAD", "POST")),
             DOWNFILE: Route(partial(downfile, files)),
         }
         for name, (doc, att) in files.items():
             routes[f"/attach/0/{name}"] = Route(partial(serve_file, ctx, doc, att))
-        for slug, label in CHANNELS:
-            routes.setdefault(
-                self.channel_path(slug), Route(partial(menu_page, ctx, ctx.chrome.label(slug, label), ()))
-            )
-        for cid, label in MENU:
-            routes.setdefault(f"/col/col{cid}/index.html", Route(partial(menu_page, ctx, label, MENU)))
-        for doc in ctx.docs:
-            if doc.kind != MISSING:
-                routes[self.detail_path(doc)] = Route(partial(detail_page, ctx, self, doc))
-                for img in images_of(doc.blocks):
-                    routes[self.image_path(doc, img)] = Route(lambda _: image("jpg"))
+        add_menus(routes, ctx, self, LOOK, col_links(MENU))
+        add_details(routes, ctx, self, detail_page, self.image_path)
         return routes
-
-
-def homepage(ctx: SiteContext, request: Request) -> Response:
-    """The homepage: a 政务公开 box."""
-    main = (
-        f'<div class="box"><h3><a href="/col/col{HUB_ID}/index.html">政务公开</a></h3><ul>'
-        f'<li><a href="/col/col{XXGK_ID}/index.html">政府信息公开</a></li></ul></div>'
-    )
-    return ctx.page(request, "首页", ctx.spec.site_name, main)
-
-
-def menu_page(ctx: SiteContext, label: str, menu: tuple[tuple[int, str], ...], request: Request) -> Response:
-    """A hub column: its menu of sub-columns (possibly none)."""
-    items = "".join(f'<li><a href="/col/col{cid}/index.html">{esc(text)}</a></li>' for cid, text in menu)
-    main = (
-        crumbs(("/", "首页"), (request.path, label))
-        + f'<div class="xxgk-menu"><h2>{esc(label)}</h2><ul>{items}</ul></div>'
-    )
-    return ctx.page(request, label, f"{label} {ctx.spec.site_name}", main)
 
 
 def column_page(ctx: SiteContext, records: list[str], request: Request) -> Response:
@@ -163,7 +129,7 @@ def column_page(ctx: SiteContext, records: list[str], request: Request) -> Respo
         f"webname:'{spec.site_name}',permissiontype:0}}}});</script>"
     )
     main = (
-        crumbs(("/", "首页"), (f"/col/col{XXGK_ID}/index.html", "政府信息公开"), (request.path, COLUMN_NAME))
+        crumbs(("/", "首页"), (XXGK, "政府信息公开"), (request.path, COLUMN_NAME))
         + f'<div class="list"><h2>{COLUMN_NAME}</h2>{store}</div>'
     )
     return ctx.page(request, COLUMN_NAME, f"{COLUMN_NAME} {spec.site_name}", main)
@@ -201,11 +167,6 @@ def downfile(files: dict[str, tuple[Document, Attachment]], request: Request) ->
     return Response(302, b"", {"Location": f"/attach/0/{quote(name)}", "Content-Type": "text/html"})
 
 
-def serve_file(ctx: SiteContext, doc: Document, att: Attachment, request: Request) -> Response:
-    """An attachment's bytes."""
-    return ctx.files.response(doc, att)
-
-
 def detail_page(ctx: SiteContext, family: HanwebGetFamily, doc: Document, request: Request) -> Response:
     """A detail page: metadata table, marked-up body, 附件 block, chrome."""
     if ctx.state.is_removed(doc):
@@ -215,7 +176,7 @@ def detail_page(ctx: SiteContext, family: HanwebGetFamily, doc: Document, reques
     main = (
         crumbs(
             ("/", "首页"),
-            (f"/col/col{XXGK_ID}/index.html", "政府信息公开"),
+            (XXGK, "政府信息公开"),
             (f"/col/col{COLUMN_ID}/index.html", COLUMN_NAME),
         )
         + metadata_table(doc)
@@ -229,11 +190,8 @@ def detail_page(ctx: SiteContext, family: HanwebGetFamily, doc: Document, reques
         + AFTER_BODY
     )
     title = f"{doc.title} {COLUMN_NAME} {ctx.spec.site_name}"
-    extra = (
-        article_meta(doc.title, f"{doc.published:%Y-%m-%d %H:%M}", doc.unit.name)
-        + f"<meta name='Maketime' content='{doc.published:%Y-%m-%d %H:%M:%S}'>\n"
-    )
-    return ctx.html(request, ctx.layout(COLUMN_NAME, title, main, extra), charset=doc.header_charset, doc=doc)
+    maketime = f"<meta name='Maketime' content='{doc.published:%Y-%m-%d %H:%M:%S}'>\n"
+    return ctx.article(request, doc, COLUMN_NAME, title, main, maketime)
 
 
 FAMILY = HanwebGetFamily()

@@ -13,12 +13,11 @@ import hashlib
 import json
 from functools import partial
 
-from .catalogue import SiteSpec
-from .chrome import AFTER_BODY, CHANNELS, Chrome, article_meta
+from .chrome import AFTER_BODY, CHANNELS
 from .context import BaseFamily, Route, SiteContext
-from .endpoints import image
-from .markup import BodyStyle, esc, images_of, render_blocks
-from .model import MISSING, Document
+from .markup import BodyStyle, esc, render_blocks
+from .model import Document, Image
+from .pieces import MenuLook, add_details, add_menus, col_links, menu_page, meta_values, zwgk_homepage
 from .server import Request, Response
 
 WEB_ID = "3185"
@@ -50,61 +49,13 @@ META = (
     ("文件编号", "doc_no", "有效性", "validity"),
 )
 JSON = {"Content-Type": "application/json;charset=UTF-8"}
+HUB = f"/col/col{HUB_ID}/index.html"
+XXGK = f"/col/col{XXGK_ID}/index.html"
 
 
 def value(doc: Document, key: str) -> str:
     """A metadata value as the xxgk table prints it."""
-    values = {
-        "index_no": doc.index_no,
-        "topic": doc.topic or "",
-        "issuer": doc.unit.name,
-        "written": f"{doc.written:%Y-%m-%d}" if doc.written else "",
-        "doc_no": doc.doc_no or "",
-        "validity": "有效",
-    }
-    return values[key]
-
-
-class JpaasFamily(BaseFamily):
-    """jpaas sites."""
-
-    name = "jpaas"
-
-    def channel_path(self, slug: str) -> str:
-        if slug == "zwgk":
-            return f"/col/col{HUB_ID}/index.html"
-        return f"/col/col{1229106600 + [s for s, _ in CHANNELS].index(slug)}/index.html"
-
-    def chrome(self, spec: SiteSpec) -> Chrome:
-        return Chrome(spec, self.channel_path)
-
-    def detail_path(self, doc: Document) -> str:
-        token = hashlib.md5(doc.key.encode()).hexdigest()
-        return f"/col/col{PAGE_ID}/art/{doc.published.year}/art_{token}.html"
-
-    def routes(self, ctx: SiteContext) -> dict[str, Route]:
-        routes = {
-            "/": Route(partial(homepage, ctx)),
-            "/index.html": Route(partial(homepage, ctx)),
-            f"/col/col{HUB_ID}/index.html": Route(
-                partial(menu_page, ctx, "政务公开", ((XXGK_ID, "政府信息公开"),))
-            ),
-            f"/col/col{XXGK_ID}/index.html": Route(partial(menu_page, ctx, "政府信息公开", MENU)),
-            f"/col/col{PAGE_ID}/index.html": Route(partial(column_page, ctx)),
-            UNIT: Route(partial(build_unit, ctx, self)),
-        }
-        for slug, label in CHANNELS:
-            routes.setdefault(
-                self.channel_path(slug), Route(partial(menu_page, ctx, ctx.chrome.label(slug, label), ()))
-            )
-        for cid, label in MENU:
-            routes.setdefault(f"/col/col{cid}/index.html", Route(partial(menu_page, ctx, label, MENU)))
-        for doc in ctx.docs:
-            if doc.kind != MISSING:
-                routes[self.detail_path(doc)] = Route(partial(detail_page, ctx, self, doc))
-                for img in images_of(doc.blocks):
-                    routes[f"/picture/{WEB_ID}/{img.number}.jpg"] = Route(lambda _: image("jpg"))
-        return routes
+    return {**meta_values(doc), "validity": "有效"}[key]
 
 
 def crumbs(*trail: tuple[str, str]) -> str:
@@ -116,23 +67,40 @@ def crumbs(*trail: tuple[str, str]) -> str:
     )
 
 
-def homepage(ctx: SiteContext, request: Request) -> Response:
-    """The homepage: a 政务公开 box."""
-    main = (
-        f'<div class="box"><h3><a href="/col/col{HUB_ID}/index.html">政务公开</a></h3><ul>'
-        f'<li><a href="/col/col{XXGK_ID}/index.html">政府信息公开</a></li></ul></div>'
-    )
-    return ctx.page(request, "首页", ctx.spec.site_name, main)
+LOOK = MenuLook(crumbs, joiner=" ")
 
 
-def menu_page(ctx: SiteContext, label: str, menu: tuple[tuple[str, str], ...], request: Request) -> Response:
-    """A hub column with its menu."""
-    items = "".join(f'<li><a href="/col/col{cid}/index.html">{esc(text)}</a></li>' for cid, text in menu)
-    main = (
-        crumbs(("/", "首页"), (request.path, label))
-        + f'<div class="menu"><h2>{esc(label)}</h2><ul>{items}</ul></div>'
-    )
-    return ctx.page(request, label, f"{label} {ctx.spec.site_name}", main)
+class JpaasFamily(BaseFamily):
+    """jpaas sites."""
+
+    name = "jpaas"
+
+    def channel_path(self, slug: str) -> str:
+        if slug == "zwgk":
+            return HUB
+        return f"/col/col{1229106600 + [s for s, _ in CHANNELS].index(slug)}/index.html"
+
+    def detail_path(self, doc: Document) -> str:
+        token = hashlib.md5(doc.key.encode()).hexdigest()
+        return f"/col/col{PAGE_ID}/art/{doc.published.year}/art_{token}.html"
+
+    def routes(self, ctx: SiteContext) -> dict[str, Route]:
+        routes = {
+            "/": Route(partial(zwgk_homepage, ctx, HUB, XXGK)),
+            "/index.html": Route(partial(zwgk_homepage, ctx, HUB, XXGK)),
+            HUB: Route(partial(menu_page, ctx, LOOK, "政务公开", col_links(((XXGK_ID, "政府信息公开"),)))),
+            XXGK: Route(partial(menu_page, ctx, LOOK, "政府信息公开", col_links(MENU))),
+            f"/col/col{PAGE_ID}/index.html": Route(partial(column_page, ctx)),
+            UNIT: Route(partial(build_unit, ctx, self)),
+        }
+        add_menus(routes, ctx, self, LOOK, col_links(MENU))
+        add_details(routes, ctx, self, detail_page, image_path)
+        return routes
+
+
+def image_path(doc: Document, img: Image) -> str:
+    """Where a body image is served (and linked from)."""
+    return f"/picture/{WEB_ID}/{img.number}.jpg"
 
 
 def pagination_div(count: int, page_no: int) -> str:
@@ -154,7 +122,7 @@ def pagination_div(count: int, page_no: int) -> str:
 def column_page(ctx: SiteContext, request: Request) -> Response:
     """The 年报 column: an empty list, filled by script from the unit API."""
     main = (
-        crumbs(("/", "首页"), (f"/col/col{XXGK_ID}/index.html", "政府信息公开"), (request.path, COLUMN_NAME))
+        crumbs(("/", "首页"), (XXGK, "政府信息公开"), (request.path, COLUMN_NAME))
         + f'<div class="list"><h2>{COLUMN_NAME}</h2><ul class="list-ul" id="list"></ul>'
         + pagination_div(len(ctx.docs), 1)
         + '<script src="/module/jpaas/pagination.js"></script></div>'
@@ -205,13 +173,11 @@ def detail_page(ctx: SiteContext, family: JpaasFamily, doc: Document, request: R
     """A detail page: xxgk table, title, date line, ``#zoom`` body, chrome."""
     if ctx.state.is_removed(doc):
         return ctx.not_found(request)
-    body = render_blocks(
-        ctx.state.blocks(doc), BodyStyle(image_src=lambda img: f"/picture/{WEB_ID}/{img.number}.jpg")
-    )
+    body = render_blocks(ctx.state.blocks(doc), BodyStyle(image_src=lambda img: image_path(doc, img)))
     main = (
         crumbs(
             ("/", "首页"),
-            (f"/col/col{XXGK_ID}/index.html", "政府信息公开"),
+            (XXGK, "政府信息公开"),
             (f"/col/col{PAGE_ID}/index.html", COLUMN_NAME),
         )
         + metadata(doc)
@@ -221,13 +187,7 @@ def detail_page(ctx: SiteContext, family: JpaasFamily, doc: Document, request: R
         + f'<div class="zc_article_con" id="zoom">\n{body}\n</div></div>\n'
         + AFTER_BODY
     )
-    html = ctx.layout(
-        COLUMN_NAME,
-        f"{doc.title}",
-        main,
-        article_meta(doc.title, f"{doc.published:%Y-%m-%d %H:%M}", doc.unit.name),
-    )
-    return ctx.html(request, html, charset=doc.header_charset, doc=doc)
+    return ctx.article(request, doc, COLUMN_NAME, doc.title, main)
 
 
 FAMILY = JpaasFamily()

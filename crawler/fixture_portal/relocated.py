@@ -15,12 +15,11 @@ from __future__ import annotations
 import hashlib
 from functools import partial
 
-from .catalogue import SiteSpec
-from .chrome import AFTER_BODY, CHANNELS, Chrome, article_meta
+from .chrome import AFTER_BODY
 from .context import BaseFamily, Route, SiteContext
-from .endpoints import image
-from .markup import BodyStyle, esc, images_of, render_blocks
-from .model import MISSING, Document
+from .markup import BodyStyle, esc, render_blocks
+from .model import Document, Image
+from .pieces import MenuLook, add_details, add_menus, list_chunks, menu_page, meta_values, zwgk_homepage
 from .server import Request, Response
 
 HUB = "/zwgk/xxgk/"
@@ -53,19 +52,6 @@ SOFT_404 = (
 )
 
 
-def value(doc: Document, key: str) -> str:
-    """A metadata value as the block prints it."""
-    values = {
-        "index_no": doc.index_no,
-        "topic": doc.topic or "",
-        "issuer": doc.unit.name,
-        "written": f"{doc.written:%Y-%m-%d}" if doc.written else "",
-        "doc_no": doc.doc_no or "",
-        "published": f"{doc.published:%Y-%m-%d}",
-    }
-    return values[key]
-
-
 def page_name(k: int) -> str:
     """List page k (0-based): index.shtml, then index_2.shtml for the second page."""
     return "index.shtml" if k == 0 else f"index_{k + 1}.shtml"
@@ -78,9 +64,6 @@ class RelocatedFamily(BaseFamily):
 
     def channel_path(self, slug: str) -> str:
         return f"/{slug}/index.shtml"
-
-    def chrome(self, spec: SiteSpec) -> Chrome:
-        return Chrome(spec, self.channel_path)
 
     def detail_path(self, doc: Document) -> str:
         token = hashlib.md5(f"{doc.key}:detail".encode()).hexdigest()
@@ -95,34 +78,29 @@ class RelocatedFamily(BaseFamily):
 
     def routes(self, ctx: SiteContext) -> dict[str, Route]:
         moved = Route(partial(moved_column, f"{COLUMN}index.shtml"))
+        home = Route(partial(zwgk_homepage, ctx, "/zwgk/index.shtml", f"{HUB}index.shtml"))
         routes = {
-            "/": Route(partial(homepage, ctx)),
-            "/index.shtml": Route(partial(homepage, ctx)),
+            "/": home,
+            "/index.shtml": home,
             "/zwgk/index.shtml": Route(
-                partial(hub_page, ctx, "政务公开", ((f"{HUB}index.shtml", "政府信息公开"),))
+                partial(menu_page, ctx, LOOK, "政务公开", ((f"{HUB}index.shtml", "政府信息公开"),))
             ),
-            f"{HUB}index.shtml": Route(partial(hub_page, ctx, "政府信息公开", MENU)),
+            f"{HUB}index.shtml": Route(partial(menu_page, ctx, LOOK, "政府信息公开", MENU)),
             OLD_COLUMN: moved,
             f"{OLD_COLUMN}index.shtml": moved,
             VANISHED: Route(partial(soft_404, ctx)),
         }
-        for slug, label in CHANNELS:
-            routes.setdefault(
-                self.channel_path(slug), Route(partial(hub_page, ctx, ctx.chrome.label(slug, label), ()))
-            )
-        for href, label in MENU:
-            routes.setdefault(href, Route(partial(hub_page, ctx, label, MENU)))
-        count = max(1, -(-len(ctx.docs) // PER_PAGE))
-        for k in range(count):
-            chunk = ctx.docs[k * PER_PAGE : (k + 1) * PER_PAGE]
-            routes[COLUMN + page_name(k)] = Route(partial(list_page, ctx, self, chunk, k, count))
-        for doc in ctx.docs:
-            if doc.kind != MISSING:
-                path = self.detail_path(doc)
-                routes[path] = Route(partial(detail_page, ctx, doc))
-                for img in images_of(doc.blocks):
-                    routes[f"/uploadfiles/{img.number}.jpg"] = Route(lambda _: image("jpg"))
+        add_menus(routes, ctx, self, LOOK, MENU)
+        chunks = list_chunks(ctx.docs, PER_PAGE)
+        for k, chunk in enumerate(chunks):
+            routes[COLUMN + page_name(k)] = Route(partial(list_page, ctx, self, chunk, k, len(chunks)))
+        add_details(routes, ctx, self, detail_page, image_path)
         return routes
+
+
+def image_path(doc: Document, img: Image) -> str:
+    """Where a body image is served (and linked from)."""
+    return f"/uploadfiles/{img.number}.jpg"
 
 
 def moved_column(location: str, request: Request) -> Response:
@@ -144,23 +122,7 @@ def crumbs(*trail: tuple[str, str]) -> str:
     )
 
 
-def homepage(ctx: SiteContext, request: Request) -> Response:
-    """The homepage: a 政务公开 box."""
-    main = (
-        '<div class="box"><h3><a href="/zwgk/index.shtml">政务公开</a></h3><ul>'
-        f'<li><a href="{HUB}index.shtml">政府信息公开</a></li></ul></div>'
-    )
-    return ctx.page(request, "首页", ctx.spec.site_name, main)
-
-
-def hub_page(ctx: SiteContext, label: str, links: tuple[tuple[str, str], ...], request: Request) -> Response:
-    """A hub with its menu (or an empty column)."""
-    items = "".join(f'<li><a href="{h}">{esc(t)}</a></li>' for h, t in links)
-    main = (
-        crumbs(("/", "首页"), (request.path, label))
-        + f'<div class="menu"><h2>{esc(label)}</h2><ul>{items}</ul></div>'
-    )
-    return ctx.page(request, label, f"{label}_{ctx.spec.site_name}", main)
+LOOK = MenuLook(crumbs)
 
 
 def item(family: RelocatedFamily, doc: Document) -> str:
@@ -193,17 +155,15 @@ def list_page(
 
 def metadata(doc: Document) -> str:
     """A ``<dl>`` of label/value pairs."""
-    pairs = "".join(f"<dt>{label}：</dt><dd>{esc(value(doc, key))}</dd>" for label, key in META)
+    pairs = "".join(f"<dt>{label}：</dt><dd>{esc(meta_values(doc)[key])}</dd>" for label, key in META)
     return f'<dl class="xxgk-info">{pairs}</dl>'
 
 
-def detail_page(ctx: SiteContext, doc: Document, request: Request) -> Response:
+def detail_page(ctx: SiteContext, family: RelocatedFamily, doc: Document, request: Request) -> Response:
     """A detail page: ``<dl>`` metadata, title, ``#ivs_content`` body, chrome."""
     if ctx.state.is_removed(doc):
         return ctx.not_found(request)
-    body = render_blocks(
-        ctx.state.blocks(doc), BodyStyle(image_src=lambda img: f"/uploadfiles/{img.number}.jpg")
-    )
+    body = render_blocks(ctx.state.blocks(doc), BodyStyle(image_src=lambda img: image_path(doc, img)))
     main = (
         crumbs(("/", "首页"), (f"{HUB}index.shtml", "政府信息公开"), (f"{COLUMN}index.shtml", COLUMN_NAME))
         + metadata(doc)
@@ -211,13 +171,7 @@ def detail_page(ctx: SiteContext, doc: Document, request: Request) -> Response:
         + f'<div class="Article_content" id="ivs_content">\n{body}\n</div>\n'
         + AFTER_BODY
     )
-    html = ctx.layout(
-        COLUMN_NAME,
-        f"{doc.title}_{ctx.spec.site_name}",
-        main,
-        article_meta(doc.title, f"{doc.published:%Y-%m-%d %H:%M}", doc.unit.name),
-    )
-    return ctx.html(request, html, charset=doc.header_charset, doc=doc)
+    return ctx.article(request, doc, COLUMN_NAME, f"{doc.title}_{ctx.spec.site_name}", main)
 
 
 FAMILY = RelocatedFamily()

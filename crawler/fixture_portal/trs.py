@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from .catalogue import SiteSpec
-from .chrome import AFTER_BODY, CHANNELS, Chrome, article_meta
+from .chrome import AFTER_BODY, CHANNELS
 from .context import BaseFamily, Route, SiteContext
 from .endpoints import image
 from .markup import BodyStyle, esc, images_of, render_blocks
@@ -86,9 +85,6 @@ class TrsFamily(BaseFamily):
 
     def channel_path(self, slug: str) -> str:
         return f"/{slug}/index.html"
-
-    def chrome(self, spec: SiteSpec) -> Chrome:
-        return Chrome(spec, self.channel_path)
 
     def detail_path(self, doc: Document) -> str:
         return f"{COLUMN}{doc.published:%Y%m}/t{doc.published:%Y%m%d}_{doc.number}.html"
@@ -194,9 +190,7 @@ def detail_page(ctx: SiteContext, family: TrsFamily, doc: Document, request: Req
             + f'<div class="article_con" id="zoom"><div class="TRS_Editor">{TRS_STYLE}\n'
             + f"{body}\n</div></div>\n"
             + AFTER_BODY)
-    html = ctx.layout(COLUMN_NAME, f"{doc.title}_{ctx.spec.site_name}", main,
-                           article_meta(doc.title, f"{doc.published:%Y-%m-%d %H:%M}", doc.unit.name))
-    return ctx.html(request, html, charset=doc.header_charset, doc=doc)
+    return ctx.article(request, doc, COLUMN_NAME, f"{doc.title}_{ctx.spec.site_name}", main)
 
 
 FAMILY = TrsFamily()

@@ -13,12 +13,11 @@ from dataclasses import dataclass
 from functools import partial
 
 from . import attachments, trs
-from .catalogue import SiteSpec
-from .chrome import AFTER_BODY, CHANNELS, Chrome, article_meta
+from .chrome import AFTER_BODY, CHANNELS
 from .context import BaseFamily, Route, SiteContext
-from .endpoints import image
-from .markup import BodyStyle, esc, images_of, render_blocks
-from .model import MISSING, Attachment, Document, Image
+from .markup import BodyStyle, esc, render_blocks
+from .model import Attachment, Document, Image
+from .pieces import add_details, serve_file, served
 from .server import Request, Response
 from .trs import TRS_STYLE, crumbs, metadata_table
 
@@ -96,15 +95,16 @@ class TrsVariantFamily(BaseFamily):
     def channel_path(self, slug: str) -> str:
         return f"/{slug}/index.{self.variant.ext}"
 
-    def chrome(self, spec: SiteSpec) -> Chrome:
-        return Chrome(spec, self.channel_path)
-
     def detail_path(self, doc: Document) -> str:
         p = doc.published
         return f"{self.variant.column}{p:%Y%m}/t{p:%Y%m%d}_{doc.number}.{self.variant.ext}"
 
     def image_name(self, doc: Document, img: Image) -> str:
         return f"W0{doc.published:%Y%m%d}{img.number}.jpg"
+
+    def image_path(self, doc: Document, img: Image) -> str:
+        """Images sit beside the article."""
+        return f"{self.detail_path(doc).rsplit('/', 1)[0]}/{self.image_name(doc, img)}"
 
     def attachment_path(self, doc: Document, att: Attachment) -> str:
         """TRS uploads sit beside the article: P0 + date + id."""
@@ -142,16 +142,10 @@ class TrsVariantFamily(BaseFamily):
         for slug, label in v.menu:
             routes.setdefault(f"{v.hub}{slug}/index.{v.ext}", Route(partial(hub_page, ctx, self, label)))
         self.add_lists(ctx, routes)
-        for doc in ctx.docs:
-            if doc.kind != MISSING:
-                path = self.detail_path(doc)
-                routes[path] = Route(partial(detail_page, ctx, self, doc))
-                for img in images_of(doc.blocks):
-                    routes[f"{path.rsplit('/', 1)[0]}/{self.image_name(doc, img)}"] = Route(
-                        lambda _: image("jpg")
-                    )
-                for att in doc.attachments:
-                    routes[self.attachment_path(doc, att)] = Route(partial(serve_file, ctx, doc, att))
+        add_details(routes, ctx, self, detail_page, self.image_path)
+        for doc in served(ctx.docs):
+            for att in doc.attachments:
+                routes[self.attachment_path(doc, att)] = Route(partial(serve_file, ctx, doc, att))
         return routes
 
     def add_lists(self, ctx: SiteContext, routes: dict[str, Route]) -> None:
@@ -249,11 +243,6 @@ def stub_page(ctx: SiteContext, family: TrsVariantFamily, request: Request) -> R
     return ctx.html(request, padded)
 
 
-def serve_file(ctx: SiteContext, doc: Document, att: Attachment, request: Request) -> Response:
-    """An attachment's bytes."""
-    return ctx.files.response(doc, att)
-
-
 def detail_page(ctx: SiteContext, family: TrsVariantFamily, doc: Document, request: Request) -> Response:
     """A TRS detail page in the variant's body container."""
     if ctx.state.is_removed(doc):
@@ -277,13 +266,7 @@ def detail_page(ctx: SiteContext, family: TrsVariantFamily, doc: Document, reque
         + family.attachment_links(doc)
         + AFTER_BODY
     )
-    html = ctx.layout(
-        v.column_name,
-        f"{doc.title}_{ctx.spec.site_name}",
-        main,
-        article_meta(doc.title, f"{doc.published:%Y-%m-%d %H:%M}", doc.unit.name),
-    )
-    return ctx.html(request, html, charset=doc.header_charset, doc=doc)
+    return ctx.article(request, doc, v.column_name, f"{doc.title}_{ctx.spec.site_name}", main)
 
 
 SHTML = TrsVariantFamily(

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 from functools import partial
 
-from .catalogue import SiteSpec
-from .chrome import CHANNELS, Chrome, article_meta
+from .chrome import CHANNELS
 from .context import BaseFamily, Route, SiteContext
-from .endpoints import image
-from .markup import BodyStyle, esc, images_of, render_blocks
-from .model import MISSING, Document
+from .markup import BodyStyle, esc, render_blocks
+from .model import Document, Image
+from .pieces import add_details, list_chunks, zwgk_homepage
 from .server import Request, Response
 
 HUB = "/zhengce/xxgk/"
@@ -70,9 +69,6 @@ class UcapFamily(BaseFamily):
     def channel_path(self, slug: str) -> str:
         return "/zhengce/index.htm" if slug == "zwgk" else f"/{slug}/index.htm"
 
-    def chrome(self, spec: SiteSpec) -> Chrome:
-        return Chrome(spec, self.channel_path)
-
     def detail_path(self, doc: Document) -> str:
         return f"/zhengce/content/{doc.published:%Y%m}/content_{doc.number:07d}.htm"
 
@@ -93,16 +89,16 @@ class UcapFamily(BaseFamily):
             )
         for slug, label in MENU:
             routes.setdefault(f"{HUB}{slug}/home.htm", Route(partial(hub_page, ctx, label, ())))
-        count = max(1, -(-len(ctx.docs) // PER_PAGE))
-        for k in range(count):
-            chunk = ctx.docs[k * PER_PAGE : (k + 1) * PER_PAGE]
-            routes[COLUMN + page_name(k)] = Route(partial(list_page, ctx, self, chunk, k, count))
-        for doc in ctx.docs:
-            if doc.kind != MISSING:
-                routes[self.detail_path(doc)] = Route(partial(detail_page, ctx, self, doc))
-                for img in images_of(doc.blocks):
-                    routes[f"/images/content/{img.number}.jpg"] = Route(lambda _: image("jpg"))
+        chunks = list_chunks(ctx.docs, PER_PAGE)
+        for k, chunk in enumerate(chunks):
+            routes[COLUMN + page_name(k)] = Route(partial(list_page, ctx, self, chunk, k, len(chunks)))
+        add_details(routes, ctx, self, detail_page, image_path)
         return routes
+
+
+def image_path(doc: Document, img: Image) -> str:
+    """Where a body image is served (and linked from)."""
+    return f"/images/content/{img.number}.jpg"
 
 
 def crumbs(*trail: tuple[str, str]) -> str:
@@ -113,11 +109,8 @@ def crumbs(*trail: tuple[str, str]) -> str:
 
 def homepage(ctx: SiteContext, request: Request) -> Response:
     """The homepage: a 政务公开 box."""
-    main = (
-        '<div class="box"><h3><a href="/zhengce/index.htm">政务公开</a></h3><ul>'
-        '<li><a href="/zhengce/xxgk/index.htm">政府信息公开</a></li></ul></div>'
-    )
-    return ctx.page(request, "首页", f"{ctx.spec.site_name}门户网站", main)
+    title = f"{ctx.spec.site_name}门户网站"
+    return zwgk_homepage(ctx, "/zhengce/index.htm", "/zhengce/xxgk/index.htm", request, title=title)
 
 
 def hub_page(ctx: SiteContext, label: str, links: tuple[tuple[str, str], ...], request: Request) -> Response:
@@ -194,9 +187,7 @@ def detail_page(ctx: SiteContext, family: UcapFamily, doc: Document, request: Re
     """A policy-style detail page."""
     if ctx.state.is_removed(doc):
         return ctx.not_found(request)
-    body = render_blocks(
-        ctx.state.blocks(doc), BodyStyle(image_src=lambda img: f"/images/content/{img.number}.jpg")
-    )
+    body = render_blocks(ctx.state.blocks(doc), BodyStyle(image_src=lambda img: image_path(doc, img)))
     main = (
         crumbs(("/", "首页"), ("/zhengce/index.htm", "政务公开"), (COLUMN + page_name(0), COLUMN_NAME))
         + metadata(doc)
@@ -206,13 +197,12 @@ def detail_page(ctx: SiteContext, family: UcapFamily, doc: Document, request: Re
         + after_body(doc)
     )
     extra = (
-        article_meta(doc.title, f"{doc.published:%Y-%m-%d %H:%M}", doc.unit.name)
-        + f'<meta name="manuscriptId" content="{doc.number}">\n'
+        f'<meta name="manuscriptId" content="{doc.number}">\n'
         + f'<meta name="firstpublishedtime" content="{doc.published:%Y-%m-%d-%H:%M:%S}">\n'
         + f'<meta name="lanmu" content="{COLUMN_NAME}">\n'
     )
-    html = ctx.layout(COLUMN_NAME, f"{doc.title}_{COLUMN_NAME}_{ctx.spec.site_name}门户网站", main, extra)
-    return ctx.html(request, html, charset=doc.header_charset, doc=doc)
+    title = f"{doc.title}_{COLUMN_NAME}_{ctx.spec.site_name}门户网站"
+    return ctx.article(request, doc, COLUMN_NAME, title, main, extra)
 
 
 FAMILY = UcapFamily()

@@ -11,12 +11,11 @@ from __future__ import annotations
 
 from functools import partial
 
-from .catalogue import SiteSpec
-from .chrome import AFTER_BODY, CHANNELS, Chrome, article_meta
+from .chrome import AFTER_BODY
 from .context import BaseFamily, Route, SiteContext
-from .endpoints import image
-from .markup import BodyStyle, esc, images_of, render_blocks
-from .model import MISSING, REPORT, Document
+from .markup import BodyStyle, esc, render_blocks
+from .model import REPORT, Document, Image
+from .pieces import MenuLook, add_details, add_menus, list_chunks, menu_page, zwgk_homepage
 from .server import Request, Response
 from .trs import TRS_STYLE, crumbs, metadata_table, page_name, pager
 from .trs_variants import list_item
@@ -37,6 +36,7 @@ INITIALS = dict(
     zip("东西南北金银青白石柳桃梅竹松山溪湖塘桥岭港坪沙云峰镇乡", "dxnbjyqbslbmzssxhtqlgpsyfzx", strict=True)
 )
 SUFFIXES = (("街道办事处", "jd"), ("镇人民政府", "z"), ("乡人民政府", "x"))
+LOOK = MenuLook(crumbs)
 
 
 def year_folder(year: int) -> str:
@@ -64,9 +64,6 @@ class YearlyFamily(BaseFamily):
     def channel_path(self, slug: str) -> str:
         return f"/{slug}/index.html"
 
-    def chrome(self, spec: SiteSpec) -> Chrome:
-        return Chrome(spec, self.channel_path)
-
     def arrange(self, docs: list[Document]) -> None:
         """Put every document into its year folder or township subcolumn."""
         slugs: dict[str, str] = {}
@@ -85,40 +82,33 @@ class YearlyFamily(BaseFamily):
 
     def routes(self, ctx: SiteContext) -> dict[str, Route]:
         sections = sorted({d.section for d in ctx.docs})
+        home = Route(partial(zwgk_homepage, ctx, "/zwgk/index.html", f"{HUB}index.html"))
         routes = {
-            "/": Route(partial(homepage, ctx)),
-            "/index.html": Route(partial(homepage, ctx)),
+            "/": home,
+            "/index.html": home,
             "/zwgk/index.html": Route(
-                partial(hub_page, ctx, "政务公开", ((f"{HUB}index.html", "政府信息公开"),))
+                partial(menu_page, ctx, LOOK, "政务公开", ((f"{HUB}index.html", "政府信息公开"),))
             ),
-            f"{HUB}index.html": Route(partial(hub_page, ctx, "政府信息公开", menu_links())),
+            f"{HUB}index.html": Route(partial(menu_page, ctx, LOOK, "政府信息公开", menu_links())),
             f"{COLUMN}index.html": Route(partial(column_index, ctx, sections)),
             COLUMN: Route(partial(column_index, ctx, sections)),
         }
-        for slug, label in CHANNELS:
-            routes.setdefault(
-                self.channel_path(slug), Route(partial(hub_page, ctx, ctx.chrome.label(slug, label), ()))
-            )
-        for href, label in menu_links():
-            routes.setdefault(href, Route(partial(hub_page, ctx, label, menu_links())))
+        add_menus(routes, ctx, self, LOOK, menu_links())
         for section in sections:
             self.add_section(ctx, routes, section)
-        for doc in ctx.docs:
-            if doc.kind != MISSING:
-                path = self.detail_path(doc)
-                routes[path] = Route(partial(detail_page, ctx, doc))
-                for img in images_of(doc.blocks):
-                    routes[f"{path.rsplit('/', 1)[0]}/W0{img.number}.jpg"] = Route(lambda _: image("jpg"))
+        add_details(routes, ctx, self, detail_page, self.image_path)
         return routes
+
+    def image_path(self, doc: Document, img: Image) -> str:
+        """Images sit beside the article."""
+        return f"{self.detail_path(doc).rsplit('/', 1)[0]}/W0{img.number}.jpg"
 
     def add_section(self, ctx: SiteContext, routes: dict[str, Route], section: str) -> None:
         """One sub-column's list pages."""
-        docs = [d for d in ctx.docs if d.section == section]
-        count = max(1, -(-len(docs) // PER_PAGE))
-        for k in range(count):
-            chunk = docs[k * PER_PAGE : (k + 1) * PER_PAGE]
+        chunks = list_chunks([d for d in ctx.docs if d.section == section], PER_PAGE)
+        for k, chunk in enumerate(chunks):
             routes[f"{COLUMN}{section}{page_name(k)}"] = Route(
-                partial(list_page, ctx, self, section, chunk, k, count)
+                partial(list_page, ctx, self, section, chunk, k, len(chunks))
             )
         # A folder URL serves its index page, as the web server does.
         routes[f"{COLUMN}{section}"] = routes[f"{COLUMN}{section}index.html"]
@@ -136,25 +126,6 @@ def section_label(ctx: SiteContext, section: str) -> str:
         return f"{town}政府信息公开年报"
     year = next(d.report_year for d in ctx.docs if d.section == section and d.report_year)
     return f"{year}年度政府信息公开年报"
-
-
-def homepage(ctx: SiteContext, request: Request) -> Response:
-    """The homepage: a 政务公开 box."""
-    main = (
-        '<div class="box"><h3><a href="/zwgk/index.html">政务公开</a></h3><ul>'
-        f'<li><a href="{HUB}index.html">政府信息公开</a></li></ul></div>'
-    )
-    return ctx.page(request, "首页", ctx.spec.site_name, main)
-
-
-def hub_page(ctx: SiteContext, label: str, links: tuple[tuple[str, str], ...], request: Request) -> Response:
-    """A hub with its menu (or an empty column)."""
-    items = "".join(f'<li><a href="{h}">{esc(t)}</a></li>' for h, t in links)
-    main = (
-        crumbs(("/", "首页"), (request.path, label))
-        + f'<div class="menu"><h2>{esc(label)}</h2><ul>{items}</ul></div>'
-    )
-    return ctx.page(request, label, f"{label}_{ctx.spec.site_name}", main)
 
 
 def column_index(ctx: SiteContext, sections: list[str], request: Request) -> Response:
@@ -201,7 +172,7 @@ def list_page(
     return ctx.page(request, label, f"{label}_{ctx.spec.site_name}", main)
 
 
-def detail_page(ctx: SiteContext, doc: Document, request: Request) -> Response:
+def detail_page(ctx: SiteContext, family: YearlyFamily, doc: Document, request: Request) -> Response:
     """A TRS-style detail page."""
     if ctx.state.is_removed(doc):
         return ctx.not_found(request)
@@ -214,13 +185,7 @@ def detail_page(ctx: SiteContext, doc: Document, request: Request) -> Response:
         + f'<div id="zoom"><div class="TRS_Editor">{TRS_STYLE}\n{body}\n</div></div>\n'
         + AFTER_BODY
     )
-    html = ctx.layout(
-        COLUMN_NAME,
-        f"{doc.title}_{ctx.spec.site_name}",
-        main,
-        article_meta(doc.title, f"{doc.published:%Y-%m-%d %H:%M}", doc.unit.name),
-    )
-    return ctx.html(request, html, charset=doc.header_charset, doc=doc)
+    return ctx.article(request, doc, COLUMN_NAME, f"{doc.title}_{ctx.spec.site_name}", main)
 
 
 FAMILY = YearlyFamily()
