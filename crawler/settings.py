@@ -40,7 +40,10 @@ RETRY_ENABLED = True
 RETRY_TIMES = 2
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 URLLENGTH_LIMIT = 2083
-DEPTH_LIMIT = 12  # home → hub → column → list pages → detail → attachment, with room for hubs
+# No link-depth limit: a column paged one "下一页" at a time is as deep as it has pages, so Scrapy's
+# DEPTH_LIMIT would silently cut long lists. Traps are bounded by the spider's structure instead:
+# hubs at most 3 deep, NIANBAO_MAX_LIST_PAGES per column, NIANBAO_MAX_REQUESTS_PER_SITE per site.
+DEPTH_LIMIT = 0
 MEMUSAGE_ENABLED = True
 MEMUSAGE_LIMIT_MB = 2048
 MEMUSAGE_WARNING_MB = 1024
@@ -79,6 +82,7 @@ NIANBAO_EXTRACT_MAX_TASKS_PER_CHILD = 500  # recycle workers: trafilatura/lxml c
 NIANBAO_EXTRACT_TIMEOUT = 120.0  # seconds per page; a stuck worker is killed and the page recorded as failed
 NIANBAO_EXTRACT_MEMORY_MB = 2048  # address-space cap of each extraction worker
 NIANBAO_MAX_LIST_PAGES = 500  # per column, against endless pagination traps
+NIANBAO_MAX_REQUESTS_PER_SITE = 50000  # a site that asks for more is a trap or a misconfiguration; logged
 NIANBAO_COMMAND = "crawl"
 NIANBAO_CONDITIONAL_REQUESTS = True  # send stored ETag / Last-Modified with known pages
 NIANBAO_FRONTIER = True  # keep queued/done requests in the archive to resume killed crawls; False under scrapy-redis

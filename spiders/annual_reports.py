@@ -66,6 +66,7 @@ class AnnualReportsSpider(scrapy.Spider):
         self._column_found: set[str] = set()
         self._home_failed: set[str] = set()  # already recorded as a fetch error; "no column" would repeat it
         self._list_pages: Counter[str] = Counter()
+        self._requests: Counter[str] = Counter()
         self._families: dict[str, str] = {}
 
     async def start(self) -> AsyncIterator[Any]:
@@ -90,9 +91,10 @@ class AnnualReportsSpider(scrapy.Spider):
         """A request, or None when this spider already asked for the same thing."""
         form = page.form if page else ()
         key = (page.method if page else "GET", url, form)
-        if key in self._seen:
+        if key in self._seen or self._over_site_cap(site):
             return None
         self._seen.add(key)
+        self._requests[site] += 1
         meta.update(nianbao_kind=kind, site=site, handle_httpstatus_list=RECORDED_STATUSES,
                     frontier_key=request_key(key[0], url, form), nianbao_form=form)
         if kind == "attachment":
@@ -104,6 +106,15 @@ class AnnualReportsSpider(scrapy.Spider):
         if page and page.method == "POST":
             return FormRequest(url, formdata=dict(form), headers=page.headers, **common)
         return Request(url, headers=page.headers if page else None, **common)
+
+    def _over_site_cap(self, site: str) -> bool:
+        cap = self.settings.getint("NIANBAO_MAX_REQUESTS_PER_SITE") if self.settings else 0
+        if cap and self._requests[site] >= cap:
+            if self._requests[site] == cap:
+                self.logger.warning("request cap (%d) reached for %s: a trap? nothing more is followed", cap, site)
+                self._requests[site] += 1  # warn once
+            return True
+        return False
 
     def request_from_frontier(self, entry: dict[str, Any]) -> Request | None:
         """Rebuild a request an interrupted crawl had queued (see ``crawler.frontier``)."""

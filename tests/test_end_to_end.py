@@ -270,3 +270,21 @@ def test_attachments_are_archived_with_their_text(portal, first_crawl):
             text = fold(version["text"])
             for paragraph in attachment["paragraphs"] or []:
                 assert fold(paragraph) in text, (attachment["url"], paragraph)
+
+
+def test_long_lists_paged_one_page_at_a_time_are_walked_to_the_end(tmp_path):
+    from crawler.fixture_portal import FixturePortal
+
+    with FixturePortal(seed=7, scale=6, families=("asp",)) as big:  # 18 list pages, each linking only the next
+        db = tmp_path / "nianbao.db"
+        crawl(db, *big.homepages())
+        archived = {r["url"] for r in rows(db, "select url from documents where kind = 'page'")}
+        assert archived == {t["url"] for t in big.truth()}
+
+
+def test_a_site_asking_for_too_many_requests_is_capped(portal, tmp_path):
+    site = next(s for s in portal.sites.values() if s.family == "trs")
+    db = tmp_path / "nianbao.db"
+    result = crawl(db, site.homepage, extra=("-s", "NIANBAO_MAX_REQUESTS_PER_SITE=10", "--log-level", "WARNING"))
+    assert "request cap (10) reached" in result.stderr
+    assert 0 < rows(db, "select count(*) n from captures")[0]["n"] <= 10
