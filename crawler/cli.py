@@ -40,7 +40,10 @@ def demo(db_path: str) -> None:
 
     with FixturePortal() as portal:
         click.echo(f"fixture portal: {len(portal.sites)} sites on 127.0.0.1")
-        run_id = run_crawl(portal.homepages(), db_path=db_path, settings={**FIXTURE_SETTINGS, "LOG_LEVEL": "WARNING"})
+        # named after the fixture's sites, so repeated demos into one archive revisit the same sites
+        targets = [{"name": site.name, "start_urls": [site.homepage], "hosts": [site.base_url.split("//")[1]]}
+                   for site in portal.sites.values()]
+        run_id = run_crawl(db_path=db_path, targets=targets, settings={**FIXTURE_SETTINGS, "LOG_LEVEL": "WARNING"})
     _print_summary(db_path, run_id)
 
 

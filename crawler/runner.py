@@ -48,8 +48,9 @@ def registry_targets(entries: Sequence[SiteEntry]) -> list[dict[str, Any]]:
 
 
 def run_crawl(start_urls: Sequence[str] = (), *, db_path: str | Path, settings: Mapping[str, Any] | None = None,
-              sites: Sequence[SiteEntry] = (), stats_out: dict[str, Any] | None = None) -> int | None:
-    """Crawl portal homepages (``start_urls``) and registry ``sites`` into the archive; returns the run id.
+              sites: Sequence[SiteEntry] = (), targets: Sequence[dict[str, Any]] = (),
+              stats_out: dict[str, Any] | None = None) -> int | None:
+    """Crawl homepages (``start_urls``), registry ``sites`` and ready-made ``targets``; returns the run id.
 
     Twisted's reactor cannot be restarted, so this can run once per process; a scheduler runs
     each crawl in a subprocess. ``stats_out`` receives Scrapy's stats (bytes, responses, timings).
@@ -59,7 +60,7 @@ def run_crawl(start_urls: Sequence[str] = (), *, db_path: str | Path, settings: 
     with writer_lock(db_path):
         process = AsyncCrawlerProcess(crawl_settings(db_path, settings))
         crawler = process.create_crawler(AnnualReportsSpider)
-        process.crawl(crawler, start_urls=list(start_urls), sites=registry_targets(sites))
+        process.crawl(crawler, start_urls=list(start_urls), sites=[*registry_targets(sites), *targets])
         process.start()
     if stats_out is not None and crawler.stats:
         stats_out.update({k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in crawler.stats.get_stats().items()})

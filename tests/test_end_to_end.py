@@ -288,3 +288,15 @@ def test_a_site_asking_for_too_many_requests_is_capped(portal, tmp_path):
     result = crawl(db, site.homepage, extra=("-s", "NIANBAO_MAX_REQUESTS_PER_SITE=10", "--log-level", "WARNING"))
     assert "request cap (10) reached" in result.stderr
     assert 0 < rows(db, "select count(*) n from captures")[0]["n"] <= 10
+
+
+def test_demo_crawls_the_fixture_portal_and_prints_a_summary(tmp_path):
+    db = tmp_path / "demo.db"
+    result = run_nianbao("demo", "--db", str(db), timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "fixture portal: 12 sites" in result.stdout
+    assert "run 1: ok" in result.stdout and "reports" in result.stdout
+    sites = {r["name"] for r in rows(db, "select name from sites")}
+    assert "qinglan" in sites and "yunxi" in sites and len(sites) == 12
+    search = run_nianbao("search", "依申请公开", "--db", str(db), "--json", "--limit", "3")
+    assert len(search.stdout.splitlines()) == 3
