@@ -124,3 +124,18 @@ def test_unknown_label_is_skipped_not_fatal():
         page('<meta charset="x-unknown-cs">'), {"Content-Type": "text/html; charset=bogus"}
     )
     assert (encoding, rule) == ("utf-8", "detected")
+
+
+
+def test_utf8_page_with_a_few_broken_bytes_stays_utf8_and_is_flagged():
+    from crawler.extract import extract_document
+
+    ascii_part = ("<p>Annual report on government information disclosure, statistics section.</p>" * 60).encode()
+    # Mostly ASCII, a little Chinese, a few stray bytes: GB18030 would read this with fewer U+FFFD, as mojibake.
+    body = (b"<html><body><div id='zoom'>" + ascii_part + "依申请公开".encode() * 2 + b"\x81\x30\x81\x30" * 3
+            + ascii_part + b"</div></body></html>")
+    assert body.decode("gb18030", "replace").count("\ufffd") < body.decode("utf-8", "replace").count("\ufffd")
+    result = extract_document(body, "http://h/a.html", {"Content-Type": "text/html; charset=utf-8"})
+    assert result["encoding"] == "utf-8"
+    assert "decode_lossy" in result["flags"]
+    assert "依申请公开依申请公开" in result["text"]

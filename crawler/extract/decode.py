@@ -152,9 +152,17 @@ def _last_resort(body: bytes, candidates: list[Candidate], wrong: list[str]) -> 
     return text, codec, _rule(wrong, "lossy:" + codec)
 
 
+# A UTF-8 page with a few broken bytes stays UTF-8: GB18030 maps almost any byte run to some
+# character, so it "decodes" such a page with fewer U+FFFD, as mojibake.
+STRAY_BYTES_SHARE = 0.005
+
+
 def _least_lossy(body: bytes) -> tuple[str, str]:
-    """Decode with replacement under UTF-8 and GB18030; keep the one with fewer U+FFFD."""
-    decoded = [(body.decode(codec, "replace"), codec) for codec in ("utf-8", "gb18030")]
+    """Decode with replacement: UTF-8 when only stray bytes are broken, else the reading with fewer U+FFFD."""
+    utf8 = body.decode("utf-8", "replace")
+    if utf8.count("\ufffd") <= max(1, int(len(utf8) * STRAY_BYTES_SHARE)):
+        return utf8, "utf-8"
+    decoded = [(utf8, "utf-8"), (body.decode("gb18030", "replace"), "gb18030")]
     return min(decoded, key=lambda pair: pair[0].count("\ufffd"))
 
 

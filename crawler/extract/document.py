@@ -41,7 +41,7 @@ from .sniff import sniff_content_type
 from .tables import cell_text, cells_of, is_data_table, rows_of, table_grid
 from .year import report_year
 
-EXTRACTOR_VERSION = "2"
+EXTRACTOR_VERSION = "3"
 KEYS = ("title", "text", "index_no", "topic", "issuer", "written_date", "publish_date", "doc_no",
         "validity", "keywords", "site_name", "site_id_code", "report_year", "report_year_rule", "region",
         "encoding", "encoding_rule", "content_type", "tables", "attachments", "flags", "stage",
