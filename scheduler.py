@@ -172,9 +172,14 @@ def last_success(db: str, label: str) -> datetime | None:
     if not Path(db).exists():
         return None
     import archive
+    from crawler.errors import ArchiveError
 
-    with archive.open_archive(db, readonly=True) as store:
-        finished = store.last_successful_run(label)
+    try:
+        with archive.open_archive(db, readonly=True) as store:
+            finished = store.last_successful_run(label)
+    except ArchiveError as exc:  # e.g. an archive of an older schema, migrated by the next crawl
+        emit("last_run_unknown", db=db, reason=str(exc), level="warning")
+        return None
     return datetime.fromisoformat(finished.replace("Z", "+00:00")) if finished else None
 
 

@@ -22,6 +22,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 
 import archive
+from crawler.capture import Capture
 from crawler.pipelines import ArchivePipeline
 
 logger = logging.getLogger(__name__)
@@ -79,12 +80,17 @@ class FrontierMiddleware:
             yield obj
 
     async def process_spider_output_async(self, response: Response, result: AsyncIterator[Any]) -> AsyncIterator[Any]:
-        """Queue what a response led to (and mark a capture-less list page done), then pass it on."""
+        """Queue what a response led to, then pass it on.
+
+        The response's own request is marked done here unless a capture of it is among the outputs:
+        that capture marks it done when the archive records it, in the same transaction.
+        """
         outputs = [obj async for obj in result]
         fresh = [obj for obj in outputs if not (isinstance(obj, Request) and obj.meta.get("frontier_key") in self._done)]
         requests = [obj for obj in fresh if isinstance(obj, Request) and "frontier_key" in obj.meta]
-        yields_capture = any(not isinstance(obj, Request) for obj in fresh)
-        done_key = None if yields_capture else response.meta.get("frontier_key")
+        key = response.meta.get("frontier_key")
+        captured = any(isinstance(obj, Capture) and obj.frontier_key == key for obj in fresh)
+        done_key = None if captured else key
         if requests or done_key:
             store, run_id = self._archive()
             store.frontier_queue([frontier_entry(r) for r in requests], run_id=run_id, done_key=done_key)

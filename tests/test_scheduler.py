@@ -180,3 +180,13 @@ def test_crawl_killed_with_sigkill_resumes_with_every_report_exactly_once(hanweb
     with archive.open_archive(db) as store:
         assert store.check() == []
         assert store.frontier_pending(sorted({u.split("/")[2] for u in urls})) == []
+
+
+def test_an_unreadable_archive_means_an_unknown_last_run_not_a_crash(tmp_path, capsys):
+    import scheduler
+
+    not_an_archive = tmp_path / "nianbao.db"
+    not_an_archive.write_bytes(b"this is not a SQLite file" * 100)
+    assert scheduler.last_success(str(not_an_archive), "scheduler:nightly") is None
+    line = json.loads(capsys.readouterr().out.splitlines()[-1])
+    assert line["event"] == "last_run_unknown" and line["level"] == "warning"
