@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -71,6 +72,9 @@ def _record_document(db: Database, capture: Capture, facts: Facts, sha256: str |
                      fetched_at: str, run_id: int | None) -> Recorded:
     """A page or attachment capture: judge it against the document's current version."""
     doc = document_row(db, capture.url)
+    # trust the pipeline's "known body" only when the stored bytes say the same
+    known_body = capture.known_body and doc is not None and sha256 is not None and sha256 == doc["current_sha256"]
+    facts = dataclasses.replace(facts, known_body=known_body)
     verdict, detail = decide_document(facts, doc["current_digest"] if doc else None)
     doc_id = doc["id"] if doc else None
     version_id = doc["current_version_id"] if doc and verdict.shows_current else None
@@ -82,6 +86,8 @@ def _record_document(db: Database, capture: Capture, facts: Facts, sha256: str |
     row = capture_row(capture, fetched_at, run_id, sha256)
     row.update(document_id=doc_id, version_id=version_id, outcome=verdict.outcome,
                error_class=error_class, error_message=message)
+    if known_body:
+        row["extractor_version"] = doc["current_extractor_version"]
     capture_id = insert_capture(db, row)
     if doc_id is not None:
         update_document(db, doc_id, verdict, fetched_at)
@@ -104,10 +110,11 @@ def _record_listing(db: Database, capture: Capture, facts: Facts, sha256: str | 
 
 
 def document_row(db: Database, url: str) -> dict[str, Any] | None:
-    """The document of ``url`` with its current version's content digest, or None."""
+    """The document of ``url`` with its current version's content digest, raw digest and extractor, or None."""
     return rows.one(
         db,
-        "SELECT d.*, v.content_digest AS current_digest FROM documents d "
+        "SELECT d.*, v.content_digest AS current_digest, v.sha256 AS current_sha256, "
+        "v.extractor_version AS current_extractor_version FROM documents d "
         "LEFT JOIN versions v ON v.id = d.current_version_id WHERE d.url = ?",
         [url],
     )
@@ -194,6 +201,14 @@ def link_parent(db: Database, document_id: int, parent_url: str | None) -> None:
         "WHERE id = ? AND kind = 'attachment' AND parent_id IS NULL AND url != ?",
         [parent_url, document_id, parent_url],
     )
+
+
+def current_body(db: Database, url: str) -> tuple[str, str | None] | None:
+    """(raw sha256, extractor version) of the current version of live document ``url``, or None."""
+    row = db.execute(
+        "SELECT v.sha256, v.extractor_version FROM documents d JOIN versions v ON v.id = d.current_version_id "
+        "WHERE d.url = ? AND d.status = 'live'", [url]).fetchone()
+    return (row[0], row[1]) if row else None
 
 
 def validators(db: Database, url: str) -> dict[str, str | None] | None:

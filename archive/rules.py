@@ -34,6 +34,8 @@ class Facts:
     error_message: str | None
     status: int | None
     extraction: dict[str, Any] | None
+    # the body is byte for byte the one behind the current version, which this extractor made
+    known_body: bool = False
 
 
 @dataclass(frozen=True)
@@ -119,6 +121,8 @@ def document_situation(facts: Facts, current_digest: str | None) -> tuple[str, s
     if situation is not None:
         return situation, None
     extraction = facts.extraction
+    if extraction is None and facts.known_body and current_digest is not None:
+        return "same_content", None
     if extraction is None:
         return "no_extraction", None
     if missing := missing_keys(extraction):

@@ -138,6 +138,10 @@ class Archive:
         """Requests an unfinished crawl of ``sites`` already recorded."""
         return frontier.done_keys(self.db, sites)
 
+    def known_documents(self, sites: list[str]) -> list[dict[str, Any]]:
+        """Live documents of ``sites`` to revisit, whether or not a list still links them."""
+        return frontier.known_documents(self.db, sites)
+
     def frontier_clear(self, sites: list[str]) -> int:
         """Forget the frontier of ``sites`` once their crawl completed."""
         with self._writing("clear the frontier"):
@@ -147,6 +151,10 @@ class Archive:
         """Mark runs still "running" as interrupted; call only while holding the writer lock."""
         with self._writing("close stale runs"):
             return runs.close_stale(self.db)
+
+    def current_body(self, url: str) -> tuple[str, str | None] | None:
+        """(raw sha256, extractor version) behind the current version of live document ``url``, or None."""
+        return record.current_body(self.db, url)
 
     def validators(self, url: str) -> dict[str, str | None] | None:
         """ETag and Last-Modified for a conditional request, or None when a full fetch is due."""

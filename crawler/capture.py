@@ -34,6 +34,8 @@ class Capture:
     (a dict as returned by :func:`crawler.extract.extract_document`), never by a spider.
     ``frontier_key`` names the request in the archive's frontier; recording the capture marks it done.
     ``site_family`` is the CMS family the spider recognised for the site (see ``spiders.fingerprint``).
+    ``known_body`` is set by the extract pipeline when it skipped extraction because these exact
+    bytes are behind the document's current version, extracted by the running extractor version.
     """
 
     url: str
@@ -52,6 +54,7 @@ class Capture:
     extraction: dict[str, Any] | None = None
     frontier_key: str | None = None
     site_family: str | None = None
+    known_body: bool = False
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:

@@ -9,6 +9,7 @@ writer: one transaction per capture.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import multiprocessing
 import resource
@@ -21,7 +22,7 @@ from scrapy.crawler import Crawler
 
 import archive
 from crawler.capture import Capture
-from crawler.extract import extract_document
+from crawler.extract import EXTRACTOR_VERSION, extract_document
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +47,7 @@ class ExtractPipeline:
         self.memory_bytes = memory_bytes
         self._pool: ProcessPoolExecutor | None = None
         self._submitted = 0
+        self.crawler: Crawler | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ExtractPipeline:
@@ -54,7 +56,20 @@ class ExtractPipeline:
                        timeout=settings.getfloat("NIANBAO_EXTRACT_TIMEOUT"),
                        memory_bytes=settings.getint("NIANBAO_EXTRACT_MEMORY_MB") * 1024 * 1024)
         crawler.signals.connect(pipeline.close, signal=signals.spider_closed)
+        pipeline.crawler = crawler
         return pipeline
+
+    def _known_body(self, capture: Capture) -> bool:
+        """Whether the archive's current version of this URL was made from these very bytes by this extractor.
+
+        Portals without ETag/Last-Modified resend unchanged reports in full every night; extracting
+        them again would cost as much as the first crawl and can only find the same content.
+        """
+        writer = self.crawler.get_item_pipeline(ArchivePipeline) if self.crawler else None
+        if writer is None or writer.archive is None:
+            return False
+        current = writer.archive.current_body(capture.url)
+        return current == (hashlib.sha256(capture.body).hexdigest(), EXTRACTOR_VERSION)
 
     def _executor(self) -> ProcessPoolExecutor:
         """The worker pool, replaced whole every ``workers × max_tasks_per_child`` pages.
@@ -96,6 +111,10 @@ class ExtractPipeline:
 
     async def process_item(self, item: Any) -> Any:
         if not isinstance(item, Capture) or not item.ok or item.status != 200 or item.kind not in ("page", "attachment"):
+            return item
+        if self._known_body(item):
+            item.known_body = True  # the archive records it as a revisit of the current version
+            self.crawler.stats.inc_value("nianbao/extract/known_body")
             return item
         try:
             item.extraction = await self._extract(item)

@@ -126,6 +126,14 @@ class AnnualReportsSpider(scrapy.Spider):
                            headers=entry["headers"])
         return self._request(entry["url"], getattr(self, entry["callback"]), kind=kind, site=site, page=page, **meta)
 
+    def revisit_request(self, document: dict[str, Any]) -> Request | None:
+        """A request for a document the archive already holds (see ``crawler.revisit``)."""
+        site = document["site"]
+        if site not in self.targets or not self.allows(document["url"], site):
+            return None
+        meta = {k: document[k] for k in ("title_hint", "classify_rule", "parent_url") if document.get(k)}
+        return self._request(document["url"], self.parse_detail, kind=document["kind"], site=site, **meta)
+
     def allows(self, url: str, site: str) -> bool:
         """Whether ``url`` is on one of the site's hosts (host:port for bare URLs, host names for registry sites)."""
         parts = urlsplit(url)

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
+from urllib.parse import urlsplit
+
 import pytest
 
 import archive
+from crawler.capture import Capture
 from crawler.extract import EXTRACTOR_VERSION, extract_document
 from tests.conftest import crawl, run_nianbao
 from tests.test_end_to_end import rows
@@ -51,13 +55,19 @@ def test_304_is_a_revisit_of_the_existing_version(own_portal, db):
     assert all(r["version_id"] is not None for r in revisits)
 
 
-def test_identical_digest_is_a_revisit_without_a_new_blob(own_portal, db):
+def test_identical_digest_is_a_revisit_without_a_new_blob(own_portal, db, tmp_path):
     blobs, versions = count(db, "blobs"), count(db, "versions")
-    crawl(db, *own_portal.homepages(), extra=NO_CONDITIONAL)
+    crawl(db, *own_portal.homepages(), extra=(*NO_CONDITIONAL, "--stats", str(tmp_path / "stats.json")))
     run = last_run(db)
     assert run["unchanged"] == report_count(own_portal)
     assert count(db, "blobs") == blobs
     assert count(db, "versions") == versions
+    # the very bytes behind the current versions are not extracted again; the capture names who judged them
+    stats = json.loads((tmp_path / "stats.json").read_text(encoding="utf-8"))
+    assert stats["nianbao/extract/known_body"] == run["unchanged"]
+    judged = rows(db, "select distinct extractor_version v from captures where run_id = ? and outcome = 'unchanged'",
+                  run["id"])
+    assert [tuple(r) for r in judged] == [(EXTRACTOR_VERSION,)]
 
 
 def test_header_only_change_is_a_capture_not_a_version(own_portal, db):
@@ -153,3 +163,31 @@ def test_jsonl_and_warc_exports_of_a_real_crawl_round_trip(db, tmp_path):
 def test_archive_is_consistent_after_all_of_it(db):
     with archive.open_archive(db) as store:
         assert store.check() == []
+
+
+def plant_known_document(db, site: str, url: str) -> None:
+    """A live document of ``site`` that no list of the portal links (as after a silent delisting)."""
+    body = "<html><body><h1>2019年政府信息公开工作年度报告</h1><p>一、总体情况</p></body></html>".encode()
+    with archive.open_archive(db) as store:
+        run_id = store.start_run(command="test", sites=[site])
+        store.record_capture(Capture(url=url, site=site, kind="page", status=200, body=body,
+                                     title_hint="2019年政府信息公开工作年度报告", classify_rule="title:年报-in-column",
+                                     extraction=extract_document(body, url, {})), run_id=run_id)
+        store.finish_run(run_id)
+
+
+def test_a_known_document_no_list_links_is_still_revisited(own_portal, db):
+    home = own_portal.homepages()[0]
+    origin = "{0.scheme}://{0.netloc}/".format(urlsplit(home))
+    site = rows(db, "select site from documents where url like ? limit 1", origin + "%")[0]["site"]
+    delisted, unrevisited = origin + "delisted/2019nb.html", origin + "delisted/2018nb.html"
+    plant_known_document(db, site, delisted)
+    crawl(db, home)
+    asked = [path for _, path, _, _ in own_portal.request_log]
+    assert "/delisted/2019nb.html" in asked
+    doc = rows(db, "select status, removed_at from documents where url = ?", delisted)[0]
+    assert doc["status"] == "removed" and doc["removed_at"]  # the portal answers 404: its removal is seen
+    plant_known_document(db, site, unrevisited)
+    crawl(db, home, extra=("-s", "NIANBAO_REVISIT_KNOWN=0"))
+    assert "/delisted/2018nb.html" not in [path for _, path, _, _ in own_portal.request_log]
+    assert rows(db, "select status from documents where url = ?", unrevisited)[0]["status"] == "live"

@@ -151,6 +151,22 @@ def test_failed_extraction_keeps_capture_and_blob_as_error_other(db: Archive) ->
     assert db.blob(row[2]) == b"<html>\xff\xfe</html>"
 
 
+def test_known_body_unextracted_is_a_revisit_judged_by_the_current_versions_extractor(db: Archive) -> None:
+    first = db.record_capture(page(URL, extractor_version="7"))
+    again = db.record_capture(Capture(url=URL, site="qinglan", status=200, body=report_body(), known_body=True))
+    assert again.outcome == "unchanged" and again.version_id == first.version_id
+    assert scalar(db, "SELECT extractor_version FROM captures WHERE id = ?", (again.capture_id,)) == "7"
+
+
+def test_known_body_is_not_trusted_when_the_bytes_differ_or_the_url_is_new(db: Archive) -> None:
+    db.record_capture(page(URL))
+    other_bytes = Capture(url=URL, site="qinglan", status=200, body=report_body("别的内容。"), known_body=True)
+    assert db.record_capture(other_bytes).outcome == "error"
+    unknown = Capture(url=URL + "?new", site="qinglan", status=200, body=report_body(), known_body=True)
+    assert db.record_capture(unknown).outcome == "error"
+    assert scalar(db, "SELECT count(*) FROM versions") == 1
+
+
 def test_extraction_missing_keys_is_recorded_as_an_error_not_a_version(db: Archive) -> None:
     capture = page(URL)
     del capture.extraction["tables"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
+from email.utils import parsedate_to_datetime
 from urllib.parse import quote, urljoin
 
 import docx
@@ -181,3 +182,15 @@ def test_files_are_byte_for_byte_deterministic(portal: FixturePortal, client: ht
         second = [a for t in attachment_reports(again) for a in t["attachments"]][:4]
         for one, two in zip(first, second, strict=True):
             assert client.get(one["url"]).content == client.get(two["url"]).content
+
+
+def test_downloads_carry_static_file_validators_and_answer_304(portal: FixturePortal, client: httpx.Client) -> None:
+    attachment = next(a for t in attachment_reports(portal) for a in t["attachments"])
+    full = client.get(attachment["url"])
+    etag, modified = full.headers["etag"], full.headers["last-modified"]
+    assert etag == f'"{int(parsedate_to_datetime(modified).timestamp()):x}-{len(full.content):x}"'  # nginx's shape
+    by_tag = client.get(attachment["url"], headers={"If-None-Match": etag})
+    assert by_tag.status_code == 304 and by_tag.content == b""
+    assert client.get(attachment["url"], headers={"If-Modified-Since": modified}).status_code == 304
+    stale = client.get(attachment["url"], headers={"If-None-Match": '"0-0"'})
+    assert stale.status_code == 200 and stale.content == full.content

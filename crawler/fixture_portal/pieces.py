@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import partial
 
 from .chrome import CHANNELS
-from .context import BaseFamily, Family, Route, SiteContext
+from .context import BaseFamily, Family, Route, SiteContext, not_modified
 from .endpoints import image
 from .markup import esc, images_of
 from .model import MISSING, Attachment, Document, Image
@@ -96,5 +96,5 @@ def list_chunks(docs: list[Document], per_page: int) -> list[list[Document]]:
 
 
 def serve_file(ctx: SiteContext, doc: Document, att: Attachment, request: Request) -> Response:
-    """An attachment's bytes."""
-    return ctx.files.response(doc, att)
+    """An attachment's bytes, or a 304 to a conditional request that still holds."""
+    return ctx.files.response(doc, att, partial(not_modified, request))
