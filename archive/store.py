@@ -121,6 +121,30 @@ class Archive:
                 frontier.mark_done(self.db, capture.frontier_key, run_id)
             return recorded
 
+    def record_captures(self, captures: list[Capture], *, run_id: int | None = None) -> list[Recorded | ArchiveError]:
+        """Store several captures in one transaction (one commit, one search-index flush), each wholly or not at all.
+
+        Each capture is recorded inside its own savepoint: one that fails is rolled back alone and
+        its ArchiveError returned in its place; the others are committed together.
+        """
+        results: list[Recorded | ArchiveError] = []
+        with self._writing(f"record {len(captures)} captures"):
+            for capture in captures:
+                self.db.execute("SAVEPOINT capture")
+                try:
+                    recorded = record.record(self.db, capture, run_id)
+                    if capture.frontier_key:
+                        frontier.mark_done(self.db, capture.frontier_key, run_id)
+                except (ArchiveError, sqlite3.Error) as exc:
+                    self.db.execute("ROLLBACK TO capture")
+                    self.db.execute("RELEASE capture")
+                    results.append(exc if isinstance(exc, ArchiveError)
+                                   else ArchiveError(f"cannot record capture of {capture.url}: {exc}"))
+                    continue
+                self.db.execute("RELEASE capture")
+                results.append(recorded)
+        return results
+
     def frontier_queue(self, entries: list[dict[str, Any]], *, run_id: int | None = None,
                        done_key: str | None = None) -> int:
         """Queue requests and (optionally) mark the request that led to them done, in one transaction."""

@@ -82,9 +82,11 @@ DOWNLOADER_MIDDLEWARES = {
 
 # nianbao's own settings (documented in docs/settings.md).
 NIANBAO_DB = "nianbao.db"
+NIANBAO_ARCHIVE_BATCH = 64  # captures per archive transaction (each still whole or absent); 1 = one each
+NIANBAO_ARCHIVE_FLUSH_SECONDS = 1.0  # pending captures are committed at least this often
 NIANBAO_REVISIT_KNOWN = True  # request every live archived document of the crawled sites, listed or not
 NIANBAO_EXTRACT_WORKERS = 2  # processes; extraction runs off the reactor thread. 0 = inline (tests, debugging)
-NIANBAO_EXTRACT_MAX_TASKS_PER_CHILD = 500  # recycle workers: trafilatura/lxml creep about 1 MB a page
+NIANBAO_EXTRACT_MAX_TASKS_PER_CHILD = 5000  # recycle workers now and then, against a leak on some odd page
 NIANBAO_EXTRACT_TIMEOUT = 120.0  # seconds per page; a stuck worker is killed and the page recorded as failed
 NIANBAO_EXTRACT_MEMORY_MB = 2048  # address-space cap of each extraction worker
 NIANBAO_MAX_LIST_PAGES = 500  # per column, against endless pagination traps

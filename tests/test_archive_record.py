@@ -280,3 +280,14 @@ def test_sites_and_documents_keep_the_earliest_first_seen_and_latest_last_seen(d
     assert site == ("2024-04-01T00:00:00Z", "2024-05-02T00:00:00Z")
     doc = next(db.documents())
     assert (doc["first_seen"], doc["last_seen"]) == ("2024-05-02T00:00:00Z", "2024-05-02T00:00:00Z")
+
+
+def test_a_batch_commits_together_but_a_refused_capture_is_rolled_back_alone(db: Archive) -> None:
+    good, bad, other = page(URL), page(URL + "?2"), page(URL + "?3")
+    bad.fetched_at = "not a time"
+    results = db.record_captures([good, bad, other])
+    assert [getattr(r, "outcome", None) for r in results] == ["new", None, "new"]
+    assert isinstance(results[1], ArchiveError) and "not a time" in str(results[1])
+    assert scalar(db, "SELECT count(*) FROM captures") == 2
+    assert scalar(db, "SELECT count(*) FROM documents WHERE url = ?", (URL + "?2",)) == 0
+    assert db.check() == []

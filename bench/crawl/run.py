@@ -1,11 +1,12 @@
 """bench/crawl: fetch-only, extraction-only and full-pipeline rates over the whole fixture portal.
 
-    python bench/crawl/run.py [--scale 6]
+    python bench/crawl/run.py [--scale 6] [--repeat 3]
 
 1. fetch-only   the spider crawls every page; no extraction, no archive (item pipelines off)
 2. extract-only the same stored pages extracted in a tight loop on every core
 3. full         fetch + extract (2 worker processes) + archive, as `nianbao crawl` runs
-Pages are captured documents (report pages and attachments), the same set in all three.
+Pages are captured documents (report pages and attachments), the same set in all three. Each
+measure runs ``--repeat`` times (fetch-only and full alternating) and the medians are reported.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import argparse
 import os
 import sqlite3
+import statistics
 import sys
 import tempfile
 import time
@@ -49,30 +51,43 @@ def extraction_rate(pages: list[tuple[bytes, str, dict[str, str]]], workers: int
     return len(pages) / (time.perf_counter() - started)
 
 
+def median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=int, default=6)
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each measure; medians are reported")
     args = parser.parse_args()
+    repeat = max(1, args.repeat)
     tmp = Path(tempfile.mkdtemp(prefix="nianbao-bench-"))
+    fetch_rates, full_rates, extract_rates, fulls = [], [], [], []
     with fixture_portal(args.scale) as sites:
         urls = [f"{base}/" for base in sites.values()]
-        fetch = timed_crawl(urls, tmp / "fetch.db", "-s", "ITEM_PIPELINES={}", "-s", "NIANBAO_FRONTIER=0",
-                            "-s", "NIANBAO_CONDITIONAL_REQUESTS=0")
-        full = timed_crawl(urls, tmp / "full.db")
-    conn = sqlite3.connect(tmp / "full.db")
+        for n in range(repeat):
+            fetch = timed_crawl(urls, tmp / f"fetch{n}.db", "-s", "ITEM_PIPELINES={}", "-s", "NIANBAO_FRONTIER=0",
+                                "-s", "NIANBAO_CONDITIONAL_REQUESTS=0", "-s", "NIANBAO_REVISIT_KNOWN=0")
+            fetch_rates.append(fetch["stats"].get("item_scraped_count", 0) / fetch["seconds"])
+            full = timed_crawl(urls, tmp / f"full{n}.db")
+            fulls.append(full)
+    conn = sqlite3.connect(tmp / "full0.db")
     pages = conn.execute("select count(*) from captures where sha256 is not null").fetchone()[0]
     conn.close()
-    fetched_items = fetch["stats"].get("item_scraped_count", 0)
+    full_rates = [pages / full["seconds"] for full in fulls]
     workers = os.cpu_count() or 1
-    extract_rate = extraction_rate(stored_pages(tmp / "full.db"), workers)
+    stored = stored_pages(tmp / "full0.db")
+    extract_rates = [extraction_rate(stored, workers) for _ in range(repeat)]
+    extract_rate = median(extract_rates)
     results = {
-        "scale": args.scale, "pages": pages, "cores": workers,
-        "fetch_only_pages_per_s": fetched_items / fetch["seconds"],
+        "scale": args.scale, "pages": pages, "cores": workers, "repeat": repeat,
+        "fetch_only_pages_per_s": median(fetch_rates),
         "extract_only_pages_per_s": extract_rate,
-        "full_pipeline_pages_per_s": pages / full["seconds"],
-        "full_seconds": full["seconds"], "fetch_seconds": fetch["seconds"],
-        "responses_full": full["stats"].get("response_received_count"),
-        "peak_rss_mb": full["peak_rss_mb"],
+        "full_pipeline_pages_per_s": median(full_rates),
+        "runs": {"fetch_only": [round(r, 1) for r in fetch_rates], "extract_only": [round(r, 1) for r in extract_rates],
+                 "full": [round(r, 1) for r in full_rates]},
+        "responses_full": fulls[0]["stats"].get("response_received_count"),
+        "peak_rss_mb": max(full["peak_rss_mb"] for full in fulls),
     }
     results["full_vs_extract"] = results["full_pipeline_pages_per_s"] / extract_rate
     print(f"| pages | fetch-only pages/s | extraction-only pages/s ({workers} cores) | full pipeline pages/s | "
@@ -80,6 +95,7 @@ def main() -> None:
     print("|---:|---:|---:|---:|---:|---:|")
     print(f"| {pages} | {results['fetch_only_pages_per_s']:.0f} | {extract_rate:.0f} | "
           f"{results['full_pipeline_pages_per_s']:.0f} | {results['full_vs_extract']:.2f} | {results['peak_rss_mb']:.0f} |")
+    print(f"runs (pages/s): {results['runs']}")
     print(f"results: {write_results('crawl', results)}")
 
 
