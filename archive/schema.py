@@ -240,13 +240,34 @@ def _site_family(db: Database) -> None:
     db.execute("UPDATE schema_meta SET value = '5' WHERE key = 'schema_version'")
 
 
+# The trigram index without positions (detail=none): 0.27 bytes of index per byte of text instead
+# of 1.73, and a third of the indexing work. Phrases are then checked on the text itself: search
+# asks the index for versions holding every trigram of a term, then keeps those whose title or
+# text really contains the term (archive/search.py).
+_SEARCH_DETAIL_NONE = (
+    "DROP TABLE search_fts",
+    """CREATE VIRTUAL TABLE search_fts USING fts5(
+        title, text, content='search_source', content_rowid='version_id', tokenize='trigram', detail=none
+    )""",
+    "INSERT INTO search_fts(search_fts) VALUES ('rebuild')",
+    "UPDATE schema_meta SET value = '6' WHERE key = 'schema_version'",
+)
+
+
+@MIGRATIONS(name="006_search_detail_none")
+def _search_detail_none(db: Database) -> None:
+    """Rebuild the search index without token positions (a sixth of its size); phrases are checked on the text."""
+    for statement in _SEARCH_DETAIL_NONE:
+        db.execute(statement)
+
+
 def _statements(script: str) -> list[str]:
     """The statements of a DDL script without triggers (none of ours has a ';' inside a statement)."""
     return [part.strip() for part in script.split(";") if part.strip()]
 
 
 # The schema version is the number of migrations; each migration bumps schema_meta itself.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 
 def stored_schema_version(db: Database) -> int:

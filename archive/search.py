@@ -1,9 +1,11 @@
-"""Full-text search over current versions: trigram FTS5 for terms of 3+ characters, instr() below that.
+"""Full-text search over current versions: a trigram index finds candidates, the text confirms them.
 
-SQLite 3.40's trigram tokenizer cannot match fewer than 3 characters, and LIKE '%公开%' on the
-trigram table wrongly returns nothing, so short terms are matched with instr() on the versions
-table instead. User input is always quoted into FTS phrases; ``raw=True`` passes FTS5 syntax
-through for experts, and any FTS5 error becomes a QueryError.
+The index (FTS5, trigram tokenizer, ``detail=none``) stores which versions hold each trigram but
+not where, so a term of 3+ characters is asked for as all of its trigrams, and every term is then
+confirmed with instr() on the title or text. SQLite 3.40's trigram tokenizer cannot match fewer
+than 3 characters, and LIKE '%公开%' on the trigram table wrongly returns nothing, so a query made
+only of 1-2-character terms scans current versions with instr(). ``raw=True`` passes FTS5 syntax
+through for experts (trigram tokens, no phrases), and any FTS5 error becomes a QueryError.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ _COLUMNS = (
     "v.title, v.issuer, v.report_year, v.publish_date"
 )
 _FTS_SQL = (
-    f"SELECT {_COLUMNS}, snippet(search_fts, -1, '[', ']', '…', 24) AS snippet "
+    f"SELECT {_COLUMNS}, v.text AS _text "
     "FROM search_fts JOIN versions v ON v.id = search_fts.rowid "
     "JOIN documents d ON d.id = v.document_id WHERE search_fts MATCH ? {extra} ORDER BY {order} LIMIT ?"
 )
@@ -39,7 +41,7 @@ _SCAN_SQL = (
     f"SELECT {_COLUMNS}, v.text AS _text FROM documents d JOIN versions v ON v.id = d.current_version_id "
     "WHERE {extra} ORDER BY v.publish_date DESC NULLS LAST, d.id LIMIT ?"
 )
-_SHORT_TERM = "(instr(lower(coalesce(v.title, '')), ?) > 0 OR instr(lower(coalesce(v.text, '')), ?) > 0)"
+_CONTAINS = "(instr(lower(coalesce(v.title, '')), ?) > 0 OR instr(lower(coalesce(v.text, '')), ?) > 0)"
 
 
 # SQLite's lower() folds ASCII only; fold terms the same way so both sides agree.
@@ -82,37 +84,45 @@ def search(db: Database, query: str, limit: int = 20, raw: bool = False,
         if len(query) > MAX_QUERY_CHARS:
             raise QueryError(f"search query longer than {MAX_QUERY_CHARS} characters")
         return _run_fts(db, query, [], limit, order)
-    terms = terms_of(query)
+    terms = [t.translate(_ASCII_LOWER) for t in terms_of(query)]
     long_terms = [t for t in terms if len(t) >= MIN_TRIGRAM_CHARS]
-    short_terms = [t.translate(_ASCII_LOWER) for t in terms if len(t) < MIN_TRIGRAM_CHARS]
     if long_terms:
-        return _run_fts(db, " ".join(fts_phrase(t) for t in long_terms), short_terms, limit, order)
-    return _run_scan(db, short_terms, limit)
+        return _run_fts(db, trigram_expression(long_terms), terms, limit, order)
+    return _run_scan(db, terms, limit)
 
 
-def _short_filter(short_terms: list[str]) -> tuple[str, list[str]]:
-    """SQL and parameters requiring every short term in the title or text."""
-    sql = " AND ".join(_SHORT_TERM for _ in short_terms)
-    params = [term for term in short_terms for _ in (0, 1)]
+def trigram_expression(terms: list[str]) -> str:
+    """An FTS5 query for versions holding every trigram of every term (each a single token, so no phrase)."""
+    trigrams = dict.fromkeys(t[i:i + 3] for t in terms for i in range(len(t) - 2))
+    return " ".join(fts_phrase(trigram) for trigram in trigrams)
+
+
+def _contains_filter(terms: list[str]) -> tuple[str, list[str]]:
+    """SQL and parameters requiring every term, as written, in the title or text."""
+    sql = " AND ".join(_CONTAINS for _ in terms)
+    params = [term for term in terms for _ in (0, 1)]
     return sql, params
 
 
-def _run_fts(db: Database, expression: str, short_terms: list[str], limit: int, order: str) -> list[dict]:
-    """MATCH on the trigram index, with short terms as an extra instr() filter."""
-    extra, params = _short_filter(short_terms)
+def _run_fts(db: Database, expression: str, terms: list[str], limit: int, order: str) -> list[dict]:
+    """Candidates from the trigram index, confirmed by instr() for every term."""
+    extra, params = _contains_filter(terms)
     sql = _FTS_SQL.format(extra=f"AND {extra}" if extra else "", order=ORDERS[order])
     try:
-        return rows.all_rows(db, sql, [expression, *params, limit])
+        return _with_snippets(rows.all_rows(db, sql, [expression, *params, limit]), terms)
     except sqlite3.OperationalError as exc:
         raise QueryError(f"invalid full-text query {expression!r}: {exc}") from exc
 
 
-def _run_scan(db: Database, short_terms: list[str], limit: int) -> list[dict]:
+def _run_scan(db: Database, terms: list[str], limit: int) -> list[dict]:
     """A scan of current versions for queries made only of 1-2 character terms."""
-    extra, params = _short_filter(short_terms)
-    results = rows.all_rows(db, _SCAN_SQL.format(extra=extra), [*params, limit])
+    extra, params = _contains_filter(terms)
+    return _with_snippets(rows.all_rows(db, _SCAN_SQL.format(extra=extra), [*params, limit]), terms)
+
+
+def _with_snippets(results: list[dict], terms: list[str]) -> list[dict]:
     for result in results:
-        result["snippet"] = window_snippet(result.pop("_text") or "", result["title"] or "", short_terms)
+        result["snippet"] = window_snippet(result.pop("_text") or "", result["title"] or "", terms)
     return results
 
 

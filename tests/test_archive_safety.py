@@ -44,8 +44,27 @@ def test_schema_is_migrated_once_and_versioned(tmp_path: Path) -> None:
         version = again.db.execute("SELECT value FROM schema_meta WHERE key = 'schema_version'").fetchone()[0]
     assert applied == [("nianbao", "001_initial"), ("nianbao", "002_frontier"),
                        ("nianbao", "003_blob_dictionaries"), ("nianbao", "004_run_sites"),
-                       ("nianbao", "005_site_family")]
+                       ("nianbao", "005_site_family"), ("nianbao", "006_search_detail_none")]
     assert int(version) == archive.SCHEMA_VERSION
+
+
+def test_a_schema_5_archive_gets_the_positionless_search_index_and_still_finds_phrases(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    with archive.open_archive(path) as db:
+        db.record_capture(page("http://a.example/1.html", body=report_body("依申请公开政府信息的情况。")))
+        # back to schema 5: the index with positions, the last migration not yet applied
+        db.db.execute("DROP TABLE search_fts")
+        db.db.execute("CREATE VIRTUAL TABLE search_fts USING fts5(title, text, content='search_source', "
+                      "content_rowid='version_id', tokenize='trigram')")
+        db.db.execute("INSERT INTO search_fts(search_fts) VALUES ('rebuild')")
+        db.db.execute("DELETE FROM _sqlite_migrations WHERE name = '006_search_detail_none'")
+        db.db.execute("UPDATE schema_meta SET value = '5' WHERE key = 'schema_version'")
+    with archive.open_archive(path) as db:
+        sql = db.db.execute("SELECT sql FROM sqlite_master WHERE name = 'search_fts'").fetchone()[0]
+        assert "detail=none" in sql
+        assert [r["url"] for r in db.search("依申请公开")] == ["http://a.example/1.html"]
+        assert db.search("公开依申请") == []
+        assert db.check() == []
 
 
 def test_archive_from_a_newer_nianbao_is_refused(tmp_path: Path) -> None:

@@ -98,13 +98,24 @@ def test_operators_are_searched_as_literal_text(filled: Archive) -> None:
     assert filled.search("NEAR(") == []
 
 
+def test_every_trigram_present_is_not_enough_the_term_itself_must_be(db: Archive) -> None:
+    # "信息公开" and "公开信息" share no order: holding the trigrams of one in scattered places
+    # ("信息公" … "息公开" apart) must not match the other
+    db.record_capture(page(A, body=report_body("信息公布。息公开了。", title="通知")))
+    db.record_capture(page(B, site="b", body=report_body("政府信息公开工作。", title="报告")))
+    assert urls(db.search("信息公开")) == [B]
+    assert urls(db.search("信息公开", order="relevance")) == [B]
+
+
 def test_quoted_phrase_keeps_its_spaces(filled: Archive) -> None:
     assert urls(filled.search('"FOIA Notice"')) == [B]
     assert filled.search('"Notice FOIA"') == []
 
 
 def test_raw_mode_passes_fts_syntax_and_reports_errors(filled: Archive) -> None:
-    assert urls(filled.search('"依申请公开" OR "防汛检查"', raw=True)) == [A, B]
+    assert urls(filled.search('"依申请" OR "防汛检"', raw=True)) == [A, B]  # trigram tokens
+    with pytest.raises(QueryError, match="phrase queries are not supported"):
+        filled.search('"依申请公开"', raw=True)  # the index keeps no positions: use the normal mode
     with pytest.raises(QueryError, match="invalid full-text query"):
         filled.search("NEAR(", raw=True)
     with pytest.raises(QueryError):
