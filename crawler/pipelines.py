@@ -9,10 +9,14 @@ writer: one transaction per capture.
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import hashlib
 import logging
 import multiprocessing
+import os
 import resource
+import signal
+import sys
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
@@ -32,9 +36,27 @@ class ExtractionTimeout(Exception):
     """One page's extraction ran past ``NIANBAO_EXTRACT_TIMEOUT``."""
 
 
-def limit_memory(memory_bytes: int) -> None:
-    """Cap an extraction worker's address space, so one pathological page cannot exhaust the machine."""
+def prepare_worker(memory_bytes: int, crawl_pid: int) -> None:
+    """Set up an extraction worker: cap its address space, so one pathological page cannot exhaust
+    the machine, and tie its life to the crawl process."""
     resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+    die_with_parent(crawl_pid)
+
+
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def die_with_parent(parent_pid: int) -> None:
+    """On Linux, have the kernel SIGKILL this process when ``parent_pid`` dies, however it dies.
+
+    A crawl stopped with SIGKILL (a scheduler's time limit, the OOM killer) cannot shut its pool
+    down, and its workers would otherwise wait forever as orphans.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent_pid:  # the parent died before prctl took effect
+        os._exit(1)
 
 
 class ExtractPipeline:
@@ -85,7 +107,7 @@ class ExtractPipeline:
         if self._pool is None:
             # spawn, not fork: the crawler process runs threads (reactor pool, DNS) a fork would copy mid-state
             self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
-                                             initializer=limit_memory, initargs=(self.memory_bytes,))
+                                             initializer=prepare_worker, initargs=(self.memory_bytes, os.getpid()))
             self._submitted = 0
         self._submitted += 1
         return self._pool

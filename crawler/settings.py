@@ -72,6 +72,9 @@ LOGSTATS_INTERVAL = 0  # nianbao's Progress replaces Scrapy's per-minute log lin
 SPIDER_MIDDLEWARES = {
     "crawler.frontier.FrontierMiddleware": 50,  # outermost: sees exactly what the spider yields
     "crawler.revisit.RevisitKnownMiddleware": 60,  # known documents after the spider's start requests
+    # Depth is unlimited (see DEPTH_LIMIT) and not used for priorities: the middleware would only
+    # wrap every output of every response in one more async generator.
+    "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
 }
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,

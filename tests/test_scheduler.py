@@ -144,6 +144,19 @@ def test_recent_success_needs_no_catch_up(hanweb_portal, tmp_path, start_schedul
     assert "crawl_start" not in [e["event"] for e in log]
 
 
+def children_of(pid: int) -> list[int]:
+    """Live child processes of ``pid`` (Linux /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid and fields[0] != "Z":
+            found.append(int(stat.parent.name))
+    return found
+
+
 def test_crawl_killed_with_sigkill_resumes_with_every_report_exactly_once(hanweb_portal, tmp_path, request):
     db = tmp_path / "nianbao.db"
     urls = hanweb_portal.homepages()
@@ -162,9 +175,11 @@ def test_crawl_killed_with_sigkill_resumes_with_every_report_exactly_once(hanweb
         finally:
             conn.close()
 
-    wait_for(lambda: captured() >= 15, timeout=120)
+    wait_for(lambda: captured() >= 15 and children_of(victim.pid), timeout=120)
+    workers = children_of(victim.pid)  # the extraction processes
     victim.send_signal(signal.SIGKILL)
     victim.wait(timeout=30)
+    wait_for(lambda: not any(Path(f"/proc/{pid}").exists() for pid in workers), timeout=30)  # none orphaned
     partial = captured()
     assert 0 < partial < len(hanweb_portal.truth())
 
