@@ -31,6 +31,11 @@ logger = logging.getLogger(__name__)
 FRONTIER_META = ("nianbao_kind", "site", "column", "hub_depth", "title_hint", "classify_rule", "parent_url")
 
 
+# Start requests (homepages, then every known document) are queued this many to a transaction;
+# each is in the archive before Scrapy sees it.
+START_BATCH = 256
+
+
 def frontier_entry(request: Request) -> dict[str, Any]:
     """A request as a frontier row (see ``archive.frontier``)."""
     form = [list(pair) for pair in request.meta.get("nianbao_form", ())]
@@ -72,12 +77,21 @@ class FrontierMiddleware:
             request = spider.request_from_frontier(entry)
             if request is not None:
                 yield request
+        batch: list[Request] = []
         async for obj in start:
-            if isinstance(obj, Request):
-                if obj.meta.get("frontier_key") in self._done:
-                    continue
-                store.frontier_queue([frontier_entry(obj)], run_id=run_id)
-            yield obj
+            if not isinstance(obj, Request):
+                yield obj
+            elif obj.meta.get("frontier_key") not in self._done:
+                batch.append(obj)
+                if len(batch) >= START_BATCH:
+                    store.frontier_queue([frontier_entry(r) for r in batch], run_id=run_id)
+                    for request in batch:
+                        yield request
+                    batch = []
+        if batch:
+            store.frontier_queue([frontier_entry(r) for r in batch], run_id=run_id)
+            for request in batch:
+                yield request
 
     async def process_spider_output_async(self, response: Response, result: AsyncIterator[Any]) -> AsyncIterator[Any]:
         """Queue what a response led to, then pass it on.
