@@ -1,7 +1,8 @@
-"""Archivists read the archive while a crawl writes it: sqlite3, the CLI and the Python API never see a lock."""
+"""Archivists read the archive while a crawl writes it: sqlite3, the CLI, Datasette and the Python API never see a lock."""
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 import sqlite3
 import subprocess
@@ -65,4 +66,18 @@ def read_all_ways(db) -> int:
     assert stats.returncode == 0 and "locked" not in stats.stderr, stats.stderr
     with archive.open_archive(db, readonly=True) as store:
         store.search("政府信息公开", limit=3)
+    asyncio.run(read_with_datasette(db))
     return versions
+
+
+async def read_with_datasette(db) -> None:
+    """What an archivist's Datasette shows: a view's rows, then a SQL count (counts only grow meanwhile)."""
+    from datasette.app import Datasette
+
+    ds = Datasette([str(db)])
+    rows = await ds.client.get(f"/{db.stem}/current_reports.json?_shape=array&_size=5")
+    assert rows.status_code == 200, rows.text[:500]
+    query = await ds.client.get(f"/{db.stem}.json", params={"sql": "select count(*) as n from versions",
+                                                              "_shape": "array"})
+    assert query.status_code == 200 and "locked" not in query.text, query.text[:500]
+    assert len(rows.json()) <= query.json()[0]["n"]
