@@ -77,6 +77,11 @@ class FrontierMiddleware:
             request = spider.request_from_frontier(entry)
             if request is not None:
                 yield request
+
+        def queued(batch: list[Request]) -> list[Request]:
+            store.frontier_queue([frontier_entry(r) for r in batch], run_id=run_id)
+            return batch
+
         batch: list[Request] = []
         async for obj in start:
             if not isinstance(obj, Request):
@@ -84,14 +89,11 @@ class FrontierMiddleware:
             elif obj.meta.get("frontier_key") not in self._done:
                 batch.append(obj)
                 if len(batch) >= START_BATCH:
-                    store.frontier_queue([frontier_entry(r) for r in batch], run_id=run_id)
-                    for request in batch:
+                    for request in queued(batch):
                         yield request
                     batch = []
-        if batch:
-            store.frontier_queue([frontier_entry(r) for r in batch], run_id=run_id)
-            for request in batch:
-                yield request
+        for request in queued(batch) if batch else ():
+            yield request
 
     async def process_spider_output_async(self, response: Response, result: AsyncIterator[Any]) -> AsyncIterator[Any]:
         """Queue what a response led to, then pass it on.

@@ -27,9 +27,16 @@ from twisted.internet import task
 
 import archive
 from crawler.capture import Capture
+from crawler.errors import ArchiveError
 from crawler.extract import EXTRACTOR_VERSION, extract_document
 
 logger = logging.getLogger(__name__)
+
+
+def crawl_archive(crawler: Crawler | None) -> archive.Archive | None:
+    """The archive this crawl writes (held by its ArchivePipeline), or None when there is none yet."""
+    writer = crawler.get_item_pipeline(ArchivePipeline) if crawler else None
+    return writer.archive if writer is not None else None
 
 
 class ExtractionTimeout(Exception):
@@ -88,11 +95,11 @@ class ExtractPipeline:
         Portals without ETag/Last-Modified resend unchanged reports in full every night; extracting
         them again would cost as much as the first crawl and can only find the same content.
         """
-        writer = self.crawler.get_item_pipeline(ArchivePipeline) if self.crawler else None
-        if writer is None or writer.archive is None:
-            return False
-        current = writer.archive.current_body(capture.url)
-        return current == (hashlib.sha256(capture.body).hexdigest(), EXTRACTOR_VERSION)
+        store = crawl_archive(self.crawler)
+        current = store.current_body(capture.url) if store is not None else None
+        if current is None or current[1] != EXTRACTOR_VERSION:
+            return False  # a new URL (the whole first crawl) is never hashed here
+        return current[0] == hashlib.sha256(capture.body).hexdigest()
 
     def _executor(self) -> ProcessPoolExecutor:
         """The worker pool, replaced whole every ``workers × max_tasks_per_child`` pages.
@@ -177,6 +184,7 @@ class ArchivePipeline:
         self.sites: list[str] = []
         self._pending: list[Capture] = []
         self._flusher: task.LoopingCall | None = None
+        self.refused = 0
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArchivePipeline:
@@ -210,17 +218,28 @@ class ArchivePipeline:
         return item
 
     def flush(self) -> None:
-        """Record the pending captures in one transaction; a capture the archive refuses is logged and counted."""
+        """Record the pending captures in one transaction.
+
+        A capture the archive refuses (or a whole group, when the transaction itself fails: disk
+        full, a lock held too long) is logged and counted, and its request stays queued in the
+        frontier; ``close`` then ends the run as failed and keeps the frontier, so the next run
+        fetches exactly those again.
+        """
         if not self._pending or self.archive is None:
             return
         captures, self._pending = self._pending, []
-        for capture, result in zip(captures, self.archive.record_captures(captures, run_id=self.run_id), strict=True):
+        try:
+            results: list[Any] = self.archive.record_captures(captures, run_id=self.run_id)
+        except ArchiveError as exc:
+            results = [exc] * len(captures)
+        for capture, result in zip(captures, results, strict=True):
             if isinstance(result, Exception):
                 logger.error("capture of %s not recorded: %s", capture.url, result)
+                self.refused += 1
                 self.crawler.stats.inc_value("nianbao/archive/refused")
             else:
                 self.crawler.stats.inc_value(f"nianbao/outcome/{result.outcome}")
-            capture.body = b""  # the bytes are in the archive now; don't keep them alive in Scrapy's item chain
+            capture.body = b""  # recorded, or to be fetched again; don't keep it alive in Scrapy's item chain
 
     def close(self, spider: Any, reason: str) -> None:
         if self.archive is None or self.run_id is None:
@@ -229,9 +248,12 @@ class ArchivePipeline:
             self._flusher.stop()
         self.flush()
         status = {"finished": "ok", "shutdown": "interrupted"}.get(reason, "failed")
+        error = None if status == "ok" else reason
+        if self.refused:
+            status, error = "failed", f"{self.refused} captures could not be recorded; their requests stay queued"
         if status == "ok":
             self.archive.frontier_clear(self.sites)  # complete: the next run walks the portals afresh
-        counts = self.archive.finish_run(self.run_id, status=status, error=None if status == "ok" else reason)
+        counts = self.archive.finish_run(self.run_id, status=status, error=error)
         logger.info("run %s %s: %s", self.run_id, status, counts)
         self.archive.close()
         self.archive = None

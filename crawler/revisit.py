@@ -17,7 +17,7 @@ from typing import Any
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
-from crawler.pipelines import ArchivePipeline
+from crawler.pipelines import crawl_archive
 
 logger = logging.getLogger(__name__)
 
@@ -35,11 +35,11 @@ class RevisitKnownMiddleware:
     async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:
         async for obj in start:
             yield obj
-        pipeline = self.crawler.get_item_pipeline(ArchivePipeline)
-        spider = self.crawler.spider
-        if pipeline is None or pipeline.archive is None:
+        store = crawl_archive(self.crawler)
+        if store is None:
             raise NotConfigured("revisiting known documents needs crawler.pipelines.ArchivePipeline")
-        known = pipeline.archive.known_documents(sorted(getattr(spider, "targets", {})))
+        spider = self.crawler.spider
+        known = store.known_documents(sorted(getattr(spider, "targets", {})))
         if known:
             logger.info("revisiting %d known documents", len(known))
         for document in known:

@@ -68,3 +68,60 @@ def test_a_page_that_takes_too_long_is_recorded_and_its_worker_killed(monkeypatc
         assert pipeline._pool is None  # killed; the next page gets a fresh pool
     finally:
         pipeline.close()
+
+
+def archive_pipeline(db_path, batch: int):
+    from scrapy.spiders import Spider
+    from scrapy.utils.test import get_crawler
+
+    from crawler.pipelines import ArchivePipeline
+
+    pipeline = ArchivePipeline(str(db_path), "test", batch=batch)
+    pipeline.crawler = get_crawler(Spider)
+    spider = Spider("t")
+    spider.targets = {"h": {}}
+    pipeline.open(spider)
+    return pipeline, spider
+
+
+def test_a_capture_the_archive_refuses_fails_the_run_and_stays_queued(tmp_path):
+    import archive
+
+    db = tmp_path / "nianbao.db"
+    pipeline, spider = archive_pipeline(db, batch=3)
+    pipeline.archive.frontier_queue([{"key": f"k{n}", "site": "h", "url": capture(n).url, "callback": "parse_detail"}
+                                     for n in range(3)], run_id=pipeline.run_id)
+    items = [capture(n) for n in range(3)]
+    for n, item in enumerate(items):
+        item.frontier_key = f"k{n}"
+        item.extraction = {"is_soft_404": False}  # recorded as an error capture: extraction lacks keys
+    items[1].fetched_at = "yesterday"  # the archive refuses this one
+    for item in items:
+        pipeline.process_item(item)
+    pipeline.close(spider, "finished")
+    assert pipeline.refused == 1
+    with archive.open_archive(db) as store:
+        run = store.last_run()
+        assert run["status"] == "failed" and "1 captures could not be recorded" in run["error"]
+        assert [e["key"] for e in store.frontier_pending(["h"])] == ["k1"]  # fetched again by the next run
+        assert store.db.execute("select count(*) from captures").fetchone()[0] == 2
+        assert store.check() == []
+
+
+def test_a_group_whose_transaction_fails_is_counted_not_raised(tmp_path):
+    import archive
+
+    db = tmp_path / "nianbao.db"
+    pipeline, spider = archive_pipeline(db, batch=100)
+    writer = pipeline.archive
+    pipeline.archive = archive.open_archive(db, readonly=True)  # every write now fails as a whole
+    for n in range(3):
+        pipeline.process_item(capture(n))
+    pipeline.flush()
+    pipeline.archive.close()
+    pipeline.archive = writer
+    pipeline.close(spider, "finished")
+    assert pipeline.refused == 3
+    with archive.open_archive(db) as store:
+        assert store.last_run()["status"] == "failed"
+        assert store.db.execute("select count(*) from captures").fetchone()[0] == 0

@@ -51,10 +51,6 @@ def extraction_rate(pages: list[tuple[bytes, str, dict[str, str]]], workers: int
     return len(pages) / (time.perf_counter() - started)
 
 
-def median(values: list[float]) -> float:
-    return statistics.median(values)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=int, default=6)
@@ -62,7 +58,7 @@ def main() -> None:
     args = parser.parse_args()
     repeat = max(1, args.repeat)
     tmp = Path(tempfile.mkdtemp(prefix="nianbao-bench-"))
-    fetch_rates, full_rates, extract_rates, fulls = [], [], [], []
+    fetch_rates, fulls = [], []
     with fixture_portal(args.scale) as sites:
         urls = [f"{base}/" for base in sites.values()]
         for n in range(repeat):
@@ -78,12 +74,12 @@ def main() -> None:
     workers = os.cpu_count() or 1
     stored = stored_pages(tmp / "full0.db")
     extract_rates = [extraction_rate(stored, workers) for _ in range(repeat)]
-    extract_rate = median(extract_rates)
+    extract_rate = statistics.median(extract_rates)
     results = {
         "scale": args.scale, "pages": pages, "cores": workers, "repeat": repeat,
-        "fetch_only_pages_per_s": median(fetch_rates),
+        "fetch_only_pages_per_s": statistics.median(fetch_rates),
         "extract_only_pages_per_s": extract_rate,
-        "full_pipeline_pages_per_s": median(full_rates),
+        "full_pipeline_pages_per_s": statistics.median(full_rates),
         "runs": {"fetch_only": [round(r, 1) for r in fetch_rates], "extract_only": [round(r, 1) for r in extract_rates],
                  "full": [round(r, 1) for r in full_rates]},
         "responses_full": fulls[0]["stats"].get("response_received_count"),
