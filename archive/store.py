@@ -232,3 +232,9 @@ class Archive:
     def check(self) -> list[str]:
         """Problems found by every check; [] when the archive is sound."""
         return maintenance.check(self.db)
+
+    def compact(self, *, vacuum: bool = False) -> dict[str, int]:
+        """Merge the search index (and with ``vacuum`` shrink the file); byte counts before and after."""
+        if self.readonly:
+            raise ArchiveError("cannot compact: archive opened read-only")
+        return maintenance.compact(self.db, vacuum=vacuum)

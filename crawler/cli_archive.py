@@ -205,6 +205,20 @@ def check(db_path: str) -> None:
     _report(problems)
 
 
+@click.command()
+@click.option("--vacuum", is_flag=True,
+              help="Also rewrite the file without free pages (needs free disk space the size of the archive).")
+@DB_OPTION
+def compact(vacuum: bool, db_path: str) -> None:
+    """Merge the search index (the nightly scheduler does this after each cycle); --vacuum shrinks the file."""
+    from crawler.lock import writer_lock
+
+    with opened(db_path, readonly=False) as db, writer_lock(db_path):  # never while a crawl writes
+        sizes = db.compact(vacuum=vacuum)
+    click.echo(f"search index {sizes['index_before']:,} → {sizes['index_after']:,} bytes; "
+               f"file {sizes['file_before']:,} → {sizes['file_after']:,} bytes")
+
+
 def _report(problems: list[str]) -> None:
     """Print check results; problems make the command fail."""
     for problem in problems:
@@ -226,4 +240,4 @@ def reextract(force: bool, db_path: str) -> None:
     click.echo(f"extractor {EXTRACTOR_VERSION}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
 
 
-ARCHIVE_COMMANDS = (history, show, diff, export_group, backup, check, reextract)
+ARCHIVE_COMMANDS = (history, show, diff, export_group, backup, check, compact, reextract)

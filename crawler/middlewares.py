@@ -19,7 +19,11 @@ CONDITIONAL_KINDS = ("page", "attachment")
 
 
 class ConditionalRequestMiddleware:
-    """Send stored ETag / Last-Modified with known pages, so unchanged ones answer 304."""
+    """Send stored ETag / Last-Modified with known pages, so unchanged ones answer 304.
+
+    A request may carry them already in ``meta["nianbao_validators"]`` (revisits of known
+    documents, read in one query at start); others are looked up in the archive.
+    """
 
     def __init__(self, db_path: str):
         self.db_path = db_path
@@ -39,8 +43,11 @@ class ConditionalRequestMiddleware:
     def process_request(self, request: Request) -> Any:
         if request.meta.get("nianbao_kind") not in CONDITIONAL_KINDS or request.method != "GET":
             return None
-        reader = self._reader()
-        validators = reader.validators(request.url) if reader else None
+        if "nianbao_validators" in request.meta:
+            validators = request.meta["nianbao_validators"]
+        else:
+            reader = self._reader()
+            validators = reader.validators(request.url) if reader else None
         if validators:
             if validators.get("etag"):
                 request.headers.setdefault("If-None-Match", validators["etag"])

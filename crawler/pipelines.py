@@ -16,7 +16,9 @@ import multiprocessing
 import os
 import resource
 import signal
+import sqlite3
 import sys
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
@@ -28,7 +30,7 @@ from twisted.internet import task
 import archive
 from crawler.capture import Capture
 from crawler.errors import ArchiveError
-from crawler.extract import EXTRACTOR_VERSION, extract_document
+from crawler.extract import EXTRACTOR_VERSION
 
 logger = logging.getLogger(__name__)
 
@@ -70,7 +72,10 @@ class ExtractPipeline:
     """Fill ``capture.extraction`` for every successfully fetched page or attachment."""
 
     def __init__(self, workers: int, max_tasks_per_child: int, *, timeout: float = 120.0,
-                 memory_bytes: int = 2 << 30):
+                 memory_bytes: int = 2 << 30, extract: Callable[..., dict[str, Any]] | None = None):
+        """``extract`` defaults to :func:`crawler.extract.extract_document`; workers get it by name, so
+        it must be a module-level function."""
+        self.extract = extract
         self.workers = workers
         self.max_tasks_per_child = max_tasks_per_child
         self.timeout = timeout
@@ -119,14 +124,22 @@ class ExtractPipeline:
         self._submitted += 1
         return self._pool
 
+    def _extract_function(self) -> Callable[[bytes, str, dict[str, str]], dict[str, Any]]:
+        if self.extract is None:
+            # imported on first use: a night of 304s never loads the extraction stack in the crawl process
+            from crawler.extract import extract_document
+
+            self.extract = extract_document
+        return self.extract
+
     async def _extract(self, capture: Capture) -> dict[str, Any]:
         args = (capture.body, capture.final_url or capture.url, capture.headers)
         if self.workers <= 0:
-            return extract_document(*args)
+            return self._extract_function()(*args)
         loop = asyncio.get_running_loop()
         pool = self._executor()
         try:
-            return await asyncio.wait_for(loop.run_in_executor(pool, extract_document, *args), self.timeout)
+            return await asyncio.wait_for(loop.run_in_executor(pool, self._extract_function(), *args), self.timeout)
         except TimeoutError:
             self._kill(pool)
             raise ExtractionTimeout(f"extraction took over {self.timeout:g} s; its worker was killed") from None
@@ -174,8 +187,10 @@ class ArchivePipeline:
     still queued in the frontier and fetched again on resume.
     """
 
-    def __init__(self, db_path: str, command: str, *, batch: int = 1, flush_seconds: float = 1.0):
+    def __init__(self, db_path: str, command: str, *, batch: int = 1, flush_seconds: float = 1.0,
+                 compact: bool = True):
         self.db_path = db_path
+        self.compact = compact
         self.command = command
         self.batch = max(1, batch)
         self.flush_seconds = flush_seconds
@@ -191,7 +206,8 @@ class ArchivePipeline:
         settings = crawler.settings
         pipeline = cls(settings.get("NIANBAO_DB"), settings.get("NIANBAO_COMMAND"),
                        batch=settings.getint("NIANBAO_ARCHIVE_BATCH"),
-                       flush_seconds=settings.getfloat("NIANBAO_ARCHIVE_FLUSH_SECONDS"))
+                       flush_seconds=settings.getfloat("NIANBAO_ARCHIVE_FLUSH_SECONDS"),
+                       compact=settings.getbool("NIANBAO_COMPACT_AFTER_RUN"))
         pipeline.crawler = crawler
         crawler.signals.connect(pipeline.open, signal=signals.spider_opened)
         crawler.signals.connect(pipeline.close, signal=signals.spider_closed)
@@ -241,6 +257,19 @@ class ArchivePipeline:
                 self.crawler.stats.inc_value(f"nianbao/outcome/{result.outcome}")
             capture.body = b""  # recorded, or to be fetched again; don't keep it alive in Scrapy's item chain
 
+    def _compact(self) -> None:
+        """Merge the search index after a run that changed it (see ``archive.maintenance.compact``).
+
+        A failure here loses nothing (every capture is already committed); it is logged, and the
+        next run or ``nianbao compact`` tries again.
+        """
+        try:
+            sizes = self.archive.compact()
+        except (ArchiveError, sqlite3.Error) as exc:
+            logger.error("search index not compacted: %s", exc)
+            return
+        logger.info("search index compacted: %s → %s bytes", f"{sizes['index_before']:,}", f"{sizes['index_after']:,}")
+
     def close(self, spider: Any, reason: str) -> None:
         if self.archive is None or self.run_id is None:
             return
@@ -255,5 +284,7 @@ class ArchivePipeline:
             self.archive.frontier_clear(self.sites)  # complete: the next run walks the portals afresh
         counts = self.archive.finish_run(self.run_id, status=status, error=error)
         logger.info("run %s %s: %s", self.run_id, status, counts)
+        if self.compact and any(counts.get(k) for k in ("new", "changed", "removed")):
+            self._compact()
         self.archive.close()
         self.archive = None

@@ -7,6 +7,8 @@ a code-executing remote-control server). Each value below says why it is set.
 
 from __future__ import annotations
 
+from scrapy.settings import default_settings
+
 from crawler import __version__
 
 BOT_NAME = "nianbao"
@@ -60,6 +62,12 @@ DOWNLOAD_HANDLERS = {"file": None, "data": None, "ftp": None, "s3": None}
 COOKIES_ENABLED = True  # some WAFs set a cookie on a 302 and need it replayed
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
+# Scrapy formats two DEBUG lines for every response ("Crawled", "Scraped from") even when the log
+# level drops them; this formatter skips them unless LOG_LEVEL is DEBUG.
+LOG_FORMATTER = "crawler.logformat.QuietLogFormatter"
+# A development aid: Scrapy re-parses a callback's source (ast) to warn about `return value` in
+# generators, and its cache misses on bound methods, so it ran for every response.
+WARN_ON_GENERATOR_RETURN_VALUE = False
 
 ITEM_PIPELINES = {
     "crawler.pipelines.ExtractPipeline": 300,
@@ -68,6 +76,11 @@ ITEM_PIPELINES = {
 EXTENSIONS = {
     "crawler.progress.Progress": 600,
 }
+# Extensions nianbao never runs are left out of the base list, not merely disabled: Scrapy imports
+# every listed component, even a disabled one, and the remote-control server's module alone loads
+# aiohttp (a sixth of a night's start-up). Captures go to the archive, never to feeds.
+EXTENSIONS_BASE = {k: v for k, v in default_settings.EXTENSIONS_BASE.items()
+                   if k.rsplit(".", 1)[1] not in ("RemoteControl", "TelnetConsole", "MemoryDebugger", "FeedExporter")}
 LOGSTATS_INTERVAL = 0  # nianbao's Progress replaces Scrapy's per-minute log line
 SPIDER_MIDDLEWARES = {
     "crawler.frontier.FrontierMiddleware": 50,  # outermost: sees exactly what the spider yields
@@ -75,6 +88,9 @@ SPIDER_MIDDLEWARES = {
     # Depth is unlimited (see DEPTH_LIMIT) and not used for priorities: the middleware would only
     # wrap every output of every response in one more async generator.
     "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
+    # A development aid (warns when a spider copies response.meta into requests); nianbao's spider
+    # builds each request's meta afresh, and the check is one more async layer on every response.
+    "scrapy.spidermiddlewares.metacopy.MetaCopyDetectionMiddleware": None,
 }
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
@@ -87,6 +103,7 @@ DOWNLOADER_MIDDLEWARES = {
 NIANBAO_DB = "nianbao.db"
 NIANBAO_ARCHIVE_BATCH = 64  # captures per archive transaction (each still whole or absent); 1 = one each
 NIANBAO_ARCHIVE_FLUSH_SECONDS = 1.0  # pending captures are committed at least this often
+NIANBAO_COMPACT_AFTER_RUN = True  # merge the search index after a run that added, changed or removed versions
 NIANBAO_REVISIT_KNOWN = True  # request every live archived document of the crawled sites, listed or not
 NIANBAO_EXTRACT_WORKERS = 2  # processes; extraction runs off the reactor thread. 0 = inline (tests, debugging)
 NIANBAO_EXTRACT_MAX_TASKS_PER_CHILD = 5000  # recycle workers now and then, against a leak on some odd page

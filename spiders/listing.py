@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from html import unescape as html_unescape
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from lxml import etree, html
 
@@ -96,10 +96,29 @@ def all_links(page_url: str, tree: html.HtmlElement | None) -> tuple[tuple[str, 
         href = (anchor.get("href") or "").strip()
         if not href or href.startswith(("#", "javascript:", "mailto:")):
             continue
-        url = urljoin(page_url, href)
+        url = join_url(page_url, href)
         if url.startswith(("http://", "https://")):
             out.append((url.split("#", 1)[0], link_text(anchor)))
     return tuple(out)
+
+
+def join_url(page_url: str, href: str) -> str:
+    """``urljoin(page_url, href)``, cached per directory: the pages of one column share their links."""
+    if not href or href.startswith(("?", ";", "#")):
+        return _join(page_url, href)
+    # any other relative reference resolves against the base's directory alone (RFC 3986 §5.2)
+    return _join(_directory(page_url), href)
+
+
+@functools.lru_cache(maxsize=1024)
+def _directory(url: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, parts.path.rsplit("/", 1)[0] + "/", "", ""))
+
+
+@functools.lru_cache(maxsize=65536)
+def _join(base: str, href: str) -> str:
+    return urljoin(base, href)
 
 
 def selected_anchors(tree: html.HtmlElement, selectors: tuple[str, ...] | list[str]) -> html.HtmlElement:

@@ -191,3 +191,23 @@ def test_a_known_document_no_list_links_is_still_revisited(own_portal, db):
     crawl(db, home, extra=("-s", "NIANBAO_REVISIT_KNOWN=0"))
     assert "/delisted/2018nb.html" not in [path for _, path, _, _ in own_portal.request_log]
     assert rows(db, "select status from documents where url = ?", unrevisited)[0]["status"] == "live"
+
+
+def test_a_run_that_changes_versions_leaves_the_search_index_merged(tmp_path):
+    from crawler.fixture_portal import FixturePortal
+
+    path = tmp_path / "nianbao.db"
+    one_per_commit = ("-s", "NIANBAO_ARCHIVE_BATCH=1")
+    with FixturePortal(seed=13, families=("trs",)) as portal:
+        crawl(path, *portal.homepages(), extra=(*one_per_commit, "-s", "NIANBAO_COMPACT_AFTER_RUN=0"))
+        with archive.open_archive(path) as store:
+            unmerged = store.compact()
+        assert unmerged["index_after"] < unmerged["index_before"]  # left alone, the index was fragmented
+        edited = portal.truth()[0]["url"]
+        portal.edit_report(edited, text="本年度还对年度报告的发布流程进行了专项检查。")
+        crawl(path, *portal.homepages(), extra=one_per_commit)
+    assert last_run(path)["changed"] == 1
+    with archive.open_archive(path) as store:
+        merged = store.compact()
+        assert merged["index_after"] == merged["index_before"]  # the run merged it already
+        assert [r["url"] for r in store.search("发布流程进行了专项检查")] == [edited]

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from urllib.parse import urljoin
+
 import pytest
 
 from spiders.discovery import Link, find_columns, find_hubs
-from spiders.listing import classify_title, datastore_items, is_detail_url, list_items, parse_tree
+from spiders.listing import classify_title, datastore_items, is_detail_url, join_url, list_items, parse_tree
 
 
 def test_column_found_by_label_among_chrome_links():
@@ -107,3 +109,16 @@ def test_attachment_links_from_raw_bytes_in_any_encoding():
         ("http://h/nb/202403/P020240329.pdf", "青岚市2023年年报.pdf"),
         ("http://h/module/download/downfile.jsp?classid=0&filename=ab12.docx", "下载"),
     ]
+
+
+BASES = ["http://h/a/b/index_1.shtml", "http://h/a/b/", "http://h/a/b", "http://h/", "http://h",
+         "http://h/a/list.asp?page=2&x=1", "http://h:8080/a/b.jsp;jsessionid=1?x#f", "https://h/a/b/c.html#frag",
+         "http://h?x=1", "http://h/a//b/c"]
+HREFS = ["x.html", "../y.html", "../../../../z", "/abs", "//other/p", "?page=3", "#top", "./", "..", ".",
+         "http://o/p", "a?b=1", "a#c", ";p=1", "?", "foo/bar/../baz", "", "mailto:x", " x", "%E4%B8%AD.html"]
+
+
+@pytest.mark.parametrize("base", BASES)
+def test_cached_link_joining_is_exactly_urljoin(base):
+    """List links are joined per directory from a cache; the result must never differ from urljoin."""
+    assert [join_url(base, href) for href in HREFS] == [urljoin(base, href) for href in HREFS]

@@ -41,12 +41,11 @@ def test_workers_are_recycled_and_every_page_is_extracted():
     assert len(pools) >= 3  # 7 pages, a fresh pool every 2
 
 
-def test_extraction_failure_is_recorded_not_raised(monkeypatch):
+def test_extraction_failure_is_recorded_not_raised():
     def explode(*_args):
         raise RecursionError("maximum recursion depth exceeded")
 
-    monkeypatch.setattr("crawler.pipelines.extract_document", explode)
-    pipeline = ExtractPipeline(workers=0, max_tasks_per_child=10)
+    pipeline = ExtractPipeline(workers=0, max_tasks_per_child=10, extract=explode)
     result = asyncio.run(pipeline.process_item(capture(1)))
     assert result.extraction is None
     assert result.error_message == "extraction failed: RecursionError: maximum recursion depth exceeded"
@@ -58,9 +57,8 @@ def _sleepy_extract(body, url, headers):
     time.sleep(30)
 
 
-def test_a_page_that_takes_too_long_is_recorded_and_its_worker_killed(monkeypatch):
-    pipeline = ExtractPipeline(workers=1, max_tasks_per_child=10, timeout=2)
-    monkeypatch.setattr("crawler.pipelines.extract_document", _sleepy_extract)
+def test_a_page_that_takes_too_long_is_recorded_and_its_worker_killed():
+    pipeline = ExtractPipeline(workers=1, max_tasks_per_child=10, timeout=2, extract=_sleepy_extract)
     try:
         slow = asyncio.run(pipeline.process_item(capture(1)))
         assert slow.extraction is None

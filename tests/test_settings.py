@@ -35,3 +35,35 @@ def test_fixture_settings_only_relax_politeness(tmp_path):
     assert settings.getfloat("DOWNLOAD_DELAY") == 0
     assert settings.getbool("ROBOTSTXT_OBEY") is True
     assert settings.getint("DOWNLOAD_MAXSIZE") == 16 * 1024 * 1024
+
+
+def test_back_door_extensions_are_not_even_listed(tmp_path):
+    """Scrapy imports every listed extension, disabled or not; the remote-control one loads a web server."""
+    settings = crawl_settings(tmp_path / "a.db")
+    listed = set(settings.getdict("EXTENSIONS_BASE")) | set(settings.getdict("EXTENSIONS"))
+    assert not {name for name in listed if name.endswith((".RemoteControl", ".TelnetConsole"))}
+    assert "scrapy.extensions.corestats.CoreStats" in listed  # the rest of Scrapy's base list stays
+
+
+def test_per_response_debug_lines_only_at_debug_level(tmp_path):
+    from types import SimpleNamespace
+
+    from scrapy import Request, Spider
+    from scrapy.http import HtmlResponse
+    from scrapy.settings import Settings
+
+    from crawler.logformat import QuietLogFormatter
+
+    def formatter(settings):
+        return QuietLogFormatter.from_crawler(SimpleNamespace(settings=settings))
+
+    request = Request("http://127.0.0.1/")
+    response = HtmlResponse("http://127.0.0.1/", body=b"<html></html>", request=request)
+    quiet = formatter(crawl_settings(tmp_path / "a.db"))
+    assert quiet.crawled(request, response, None) is None
+    assert quiet.scraped({"a": 1}, response, None) is None
+    crawled = formatter(Settings({"LOG_LEVEL": "DEBUG"})).crawled(request, response, None)
+    assert "Crawled (200)" in crawled["msg"] % crawled["args"]
+    spider = Spider("s", settings=None)
+    spider.crawler = SimpleNamespace(settings=Settings())
+    assert quiet.dropped({"a": 1}, Exception("x"), response, spider) is not None  # other messages unchanged

@@ -152,6 +152,7 @@ def record_round(db: archive.Archive, stream: Iterator[Capture], batch: int) -> 
             count += len(pending)
             pending = list(_take(stream, batch))
     db.finish_run(run_id)
+    db.compact()  # as a crawl run that created versions does (NIANBAO_COMPACT_AFTER_RUN)
     return count
 
 

@@ -76,7 +76,10 @@ def sizes(db: archive.Archive, path: Path) -> dict[str, Any]:
     groups["other"] = sum(pages.values())
     text_bytes = db.db.execute("SELECT sum(length(CAST(text AS BLOB))) FROM versions").fetchone()[0]
     file_bytes = path.stat().st_size
-    return {"file_bytes": file_bytes, "raw_bytes": stats["raw_bytes"],
+    # pages the last search-index merge freed: the file keeps them for later writes (VACUUM returns them)
+    free_bytes = db.db.execute("PRAGMA freelist_count").fetchone()[0] * db.db.execute("PRAGMA page_size").fetchone()[0]
+    return {"file_bytes": file_bytes, "free_bytes": free_bytes, "raw_bytes": stats["raw_bytes"],
+            "share_of_raw_in_use": round((file_bytes - free_bytes) / stats["raw_bytes"], 4),
             "captured_bytes": stats["captured_bytes"],
             "blob_data_bytes": stats["stored_bytes"], "version_text_bytes": text_bytes,
             "share_of_raw": round(file_bytes / stats["raw_bytes"], 4),
@@ -157,6 +160,7 @@ def markdown(result: dict[str, Any]) -> str:
                                                          f"{size['captured_bytes'] / mb:,.0f} MiB"),
         ("file size", f"{size['file_bytes'] / mb:,.0f} MiB"),
         ("file size / raw bytes (target ≤ 25%)", f"{size['share_of_raw']:.1%}"),
+        ("  pages in use / raw bytes (free pages are reused by later writes)", f"{size['share_of_raw_in_use']:.1%}"),
         ("file size / captured bytes", f"{size['share_of_captured']:.1%}"),
         *((f"  of which {name}", f"{value / mb:,.0f} MiB") for name, value in size["by_table"].items()),
         ("build rate, record_capture (captures/s)", f"{result['built']['captures_per_s']:,}"),

@@ -13,7 +13,7 @@ import importlib
 from typing import Any
 
 # Public name → the module that defines it.
-_EXPORTS = {"EXTRACTOR_VERSION": "document", "KEYS": "document", "extract_document": "document",
+_EXPORTS = {"EXTRACTOR_VERSION": "version", "KEYS": "document", "extract_document": "document",
             "decode_html": "decode"}
 __all__ = ["EXTRACTOR_VERSION", "KEYS", "decode_html", "extract_document"]
 

@@ -39,9 +39,9 @@ from .quality import is_damaged, is_soft_404
 from .reports import describe_table, failed_checks
 from .sniff import sniff_content_type
 from .tables import cell_text, cells_of, is_data_table, rows_of, table_grid
+from .version import EXTRACTOR_VERSION
 from .year import report_year
 
-EXTRACTOR_VERSION = "3"
 KEYS = ("title", "text", "index_no", "topic", "issuer", "written_date", "publish_date", "doc_no",
         "validity", "keywords", "site_name", "site_id_code", "report_year", "report_year_rule", "region",
         "encoding", "encoding_rule", "content_type", "tables", "attachments", "flags", "stage",
