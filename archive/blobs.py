@@ -5,6 +5,12 @@ later pages are compressed with a zstd dictionary trained on those first bodies 
 times smaller than plain zstd on portal pages; see bench/archive/README.md). The dictionary is
 stored in ``dictionaries`` and referenced by ``blobs.dict_id``, so any blob can be read back
 with plain SQLite and zstd.
+
+A later body of a page the archive already holds (a new version, or the same report with a new
+date in its header) is compressed against that page's first stored body instead, used as a raw
+zstd dictionary (``blobs.base_sha256``), whenever that comes out smaller: versions of a report
+share nearly all their bytes, and such a delta is about a fifth of the size. A base is always a
+blob stored without a base, so reading any blob takes at most one other.
 """
 
 from __future__ import annotations
@@ -41,8 +47,13 @@ _SAMPLES_SQL = (
     "AND kind IN ({kinds}) ORDER BY id"
 ).format(min_bytes=MIN_SAMPLE_BYTES, kinds=", ".join(f"'{kind}'" for kind in DICTIONARY_KINDS))
 _LOAD_SQL = (
-    "SELECT b.size, b.codec, b.data, b.dict_id, d.sha256, d.kind FROM blobs b "
+    "SELECT b.size, b.codec, b.data, b.dict_id, d.sha256, d.kind, b.base_sha256 FROM blobs b "
     "LEFT JOIN dictionaries d ON d.id = b.dict_id WHERE b.sha256 = ?"
+)
+# The first body stored for a URL that is not itself a delta: what later bodies of it are compressed against.
+_BASE_SQL = (
+    "SELECT c.sha256 FROM captures c JOIN blobs b ON b.sha256 = c.sha256 "
+    "WHERE c.url = ? AND b.base_sha256 IS NULL ORDER BY c.id LIMIT 1"
 )
 
 
@@ -63,17 +74,32 @@ def digest(body: bytes) -> str:
     return hashlib.sha256(body).hexdigest()
 
 
-def store(db: Database, body: bytes, *, site: str | None = None, kind: str | None = None) -> str:
-    """Store ``body`` unless a blob with its digest exists; return the digest."""
+def store(db: Database, body: bytes, *, site: str | None = None, kind: str | None = None,
+          url: str | None = None) -> str:
+    """Store ``body`` unless a blob with its digest exists; return the digest.
+
+    ``url`` is where it was fetched: a page body is stored as a delta against the first body of
+    the same URL when that is smaller.
+    """
     sha256 = digest(body)
     if db.execute("SELECT 1 FROM blobs WHERE sha256 = ?", [sha256]).fetchone() is None:
         dictionary = site_dictionary(db, site) if site is not None and kind in DICTIONARY_KINDS else None
-        data = _codec(db, "compress", dictionary).compress(body)
+        data, base = _codec(db, "compress", dictionary).compress(body), None
+        base_sha256 = _base_of(db, url) if url is not None and kind in DICTIONARY_KINDS else None
+        if base_sha256 is not None:
+            delta = _base_codec(db, "compress", base_sha256).compress(body)
+            if len(delta) < len(data):
+                data, dictionary, base = delta, None, base_sha256
         db.execute(
-            "INSERT INTO blobs(sha256, size, codec, data, dict_id) VALUES (?, ?, ?, ?, ?)",
-            [sha256, len(body), CODEC, data, dictionary.id if dictionary else None],
+            "INSERT INTO blobs(sha256, size, codec, data, dict_id, base_sha256) VALUES (?, ?, ?, ?, ?, ?)",
+            [sha256, len(body), CODEC, data, dictionary.id if dictionary else None, base],
         )
     return sha256
+
+
+def _base_of(db: Database, url: str) -> str | None:
+    row = db.execute(_BASE_SQL, [url]).fetchone()
+    return row[0] if row else None
 
 
 def site_dictionary(db: Database, site: str) -> Dictionary | None:
@@ -129,20 +155,23 @@ def load(db: Database, sha256: str) -> bytes:
     row = db.execute(_LOAD_SQL, [sha256]).fetchone()
     if row is None:
         raise ArchiveError(f"no blob {sha256}")
-    size, codec, data, dict_id, dict_sha256, dict_kind = row
+    size, codec, data, dict_id, dict_sha256, dict_kind, base_sha256 = row
     dictionary = Dictionary(dict_id, dict_sha256, dict_kind) if dict_id is not None else None
-    body = decode(db, size, codec, data, dictionary)
+    body = decode(db, size, codec, data, dictionary, base_sha256)
     if digest(body) != sha256:
         raise ArchiveError(f"blob {sha256} is damaged: its bytes hash to {digest(body)}")
     return body
 
 
-def decode(db: Database, size: int, codec: str, data: bytes, dictionary: Dictionary | None) -> bytes:
-    """Decompress one stored blob; ``size`` bounds the output."""
+def decode(db: Database, size: int, codec: str, data: bytes, dictionary: Dictionary | None,
+           base_sha256: str | None = None) -> bytes:
+    """Decompress one stored blob (against its base blob when it has one); ``size`` bounds the output."""
     if codec != CODEC:
         raise ArchiveError(f"unknown blob codec {codec!r}")
+    decompressor = (_base_codec(db, "decompress", base_sha256) if base_sha256 is not None
+                    else _codec(db, "decompress", dictionary))
     try:
-        return _codec(db, "decompress", dictionary).decompress(data, max_output_size=size)
+        return decompressor.decompress(data, max_output_size=size)
     except zstandard.ZstdError as exc:
         raise ArchiveError(f"blob cannot be decompressed: {exc}") from exc
 
@@ -155,6 +184,19 @@ def _codec(db: Database, direction: str, dictionary: Dictionary | None) -> Any:
         if len(cache) >= _CACHE_LIMIT:
             cache.clear()
         zdict = _zstd_dict(db, dictionary) if dictionary else None
+        cache[key] = (zstandard.ZstdCompressor(level=ZSTD_LEVEL, dict_data=zdict) if direction == "compress"
+                      else zstandard.ZstdDecompressor(dict_data=zdict))
+    return cache[key]
+
+
+def _base_codec(db: Database, direction: str, base_sha256: str) -> Any:
+    """A (de)compressor with blob ``base_sha256`` (read and verified) as raw-content dictionary, cached per thread."""
+    cache = _local.__dict__.setdefault("codecs", {})
+    key = (direction, "base:" + base_sha256)
+    if key not in cache:
+        if len(cache) >= _CACHE_LIMIT:
+            cache.clear()
+        zdict = zstandard.ZstdCompressionDict(load(db, base_sha256), dict_type=zstandard.DICT_TYPE_RAWCONTENT)
         cache[key] = (zstandard.ZstdCompressor(level=ZSTD_LEVEL, dict_data=zdict) if direction == "compress"
                       else zstandard.ZstdDecompressor(dict_data=zdict))
     return cache[key]

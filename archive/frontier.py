@@ -68,19 +68,13 @@ def clear(db: Database, sites: Sequence[str]) -> int:
 def known_documents(db: Database, sites: Sequence[str]) -> list[dict[str, Any]]:
     """Live documents of ``sites``, with what their newest capture's request carried, to revisit them.
 
-    Keys: url, site, kind, parent_url, title_hint, classify_rule, and the validators (etag,
-    last_modified) that :func:`archive.record.validators` gives for the URL, read here in the same
-    query so a night's revisits cost no lookup each; pages before attachments.
+    Keys: url, site, kind, parent_url, title_hint, classify_rule; pages before attachments.
     """
     sql = f"""
-        SELECT d.url, d.site, d.kind, parent.url AS parent_url, c.title_hint, c.classify_rule,
-               v.etag, v.last_modified
+        SELECT d.url, d.site, d.kind, parent.url AS parent_url, c.title_hint, c.classify_rule
         FROM documents d
         LEFT JOIN documents parent ON parent.id = d.parent_id
         LEFT JOIN captures c ON c.id = (SELECT max(id) FROM captures WHERE document_id = d.id)
-        LEFT JOIN captures v ON v.id = (
-            SELECT max(id) FROM captures WHERE url = d.url AND status = 200
-            AND outcome IN ('new', 'changed', 'unchanged'))
         WHERE d.status = 'live' AND d.site IN ({_marks(sites)})
         ORDER BY d.kind DESC, d.id"""
     return list(rows.iterate(db, sql, list(sites)))

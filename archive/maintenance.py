@@ -45,7 +45,7 @@ INVARIANTS = (
 
 
 _BLOBS_SQL = (
-    "SELECT b.sha256, b.size, b.codec, b.data, b.dict_id, d.sha256, d.kind "
+    "SELECT b.sha256, b.size, b.codec, b.data, b.dict_id, d.sha256, d.kind, b.base_sha256 "
     "FROM blobs b LEFT JOIN dictionaries d ON d.id = b.dict_id"
 )
 
@@ -97,10 +97,10 @@ def blob_problems(db: Database) -> list[str]:
     """Dictionaries not matching their digest; blobs not decompressing to their size and digest."""
     problems = [f"dictionary {row[0]}: bytes do not match its digest" for row in db.execute(
         "SELECT id, sha256, data FROM dictionaries") if blobs.digest(row[2]) != row[1]]
-    for sha256, size, codec, data, dict_id, dict_sha256, dict_kind in db.execute(_BLOBS_SQL):
+    for sha256, size, codec, data, dict_id, dict_sha256, dict_kind, base_sha256 in db.execute(_BLOBS_SQL):
         dictionary = blobs.Dictionary(dict_id, dict_sha256, dict_kind) if dict_id is not None else None
         try:
-            body = blobs.decode(db, size, codec, data, dictionary)
+            body = blobs.decode(db, size, codec, data, dictionary, base_sha256)
         except ArchiveError as exc:
             problems.append(f"blob {sha256}: {exc}")
             continue

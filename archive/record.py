@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,8 +12,15 @@ from sqlite_utils import Database
 
 from archive import blobs, fts, rows, times
 from archive.rules import (
-    DOCUMENT_KINDS, Facts, Verdict, canonical_json, content_digest, decide_document, decide_listing,
-    has_body, row_error,
+    DOCUMENT_KINDS,
+    Facts,
+    Verdict,
+    canonical_json,
+    content_digest,
+    decide_document,
+    decide_listing,
+    has_body,
+    row_error,
 )
 from archive.schema import EXTRACTION_COLUMNS, JSON_COLUMNS
 from crawler.capture import Capture
@@ -40,7 +48,8 @@ def record(db: Database, capture: Capture, run_id: int | None) -> Recorded:
     _require_running(db, run_id)
     touch_site(db, capture.site, fetched_at, capture.site_family)
     facts = facts_of(capture)
-    sha256 = blobs.store(db, capture.body, site=capture.site, kind=capture.kind) if has_body(facts) else None
+    sha256 = (blobs.store(db, capture.body, site=capture.site, kind=capture.kind, url=capture.url)
+              if has_body(facts) else None)
     if capture.kind in DOCUMENT_KINDS:
         return _record_document(db, capture, facts, sha256, fetched_at, run_id)
     return _record_listing(db, capture, facts, sha256, fetched_at, run_id)
@@ -209,6 +218,18 @@ def current_body(db: Database, url: str) -> tuple[str, str | None] | None:
         "SELECT v.sha256, v.extractor_version FROM documents d JOIN versions v ON v.id = d.current_version_id "
         "WHERE d.url = ? AND d.status = 'live'", [url]).fetchone()
     return (row[0], row[1]) if row else None
+
+
+def site_validators(db: Database, sites: Sequence[str]) -> dict[str, dict[str, str | None]]:
+    """:func:`validators` of every live document of ``sites`` that has any, by URL, in one query."""
+    marks = ", ".join("?" for _ in sites) or "NULL"
+    return {url: {"etag": etag, "last_modified": last_modified} for url, etag, last_modified in db.execute(
+        f"""SELECT d.url, c.etag, c.last_modified FROM documents d
+            JOIN captures c ON c.id = (
+                SELECT max(id) FROM captures WHERE url = d.url AND status = 200
+                AND outcome IN ('new', 'changed', 'unchanged'))
+            WHERE d.status = 'live' AND d.site IN ({marks})
+            AND (c.etag IS NOT NULL OR c.last_modified IS NOT NULL)""", list(sites))}
 
 
 def validators(db: Database, url: str) -> dict[str, str | None] | None:

@@ -261,13 +261,20 @@ def _search_detail_none(db: Database) -> None:
         db.execute(statement)
 
 
+@MIGRATIONS(name="007_blob_deltas")
+def _blob_deltas(db: Database) -> None:
+    """Let a page body be stored as a delta against the first body of its URL (blobs.base_sha256)."""
+    db.execute("ALTER TABLE blobs ADD COLUMN base_sha256 TEXT REFERENCES blobs(sha256)")
+    db.execute("UPDATE schema_meta SET value = '7' WHERE key = 'schema_version'")
+
+
 def _statements(script: str) -> list[str]:
     """The statements of a DDL script without triggers (none of ours has a ';' inside a statement)."""
     return [part.strip() for part in script.split(";") if part.strip()]
 
 
 # The schema version is the number of migrations; each migration bumps schema_meta itself.
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 
 def stored_schema_version(db: Database) -> int:

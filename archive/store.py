@@ -184,6 +184,10 @@ class Archive:
         """ETag and Last-Modified for a conditional request, or None when a full fetch is due."""
         return record.validators(self.db, url)
 
+    def site_validators(self, sites: list[str]) -> dict[str, dict[str, str | None]]:
+        """``validators`` of every live document of ``sites`` that has any, by URL (one query)."""
+        return record.site_validators(self.db, sites)
+
     def search(self, query: str, *, limit: int = 20, raw: bool = False, order: str = "recent") -> list[dict[str, Any]]:
         """Current versions matching ``query`` (``order`` "recent" or "relevance"); QueryError for unusable queries."""
         return search.search(self.db, query, limit, raw, order)

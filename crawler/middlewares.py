@@ -21,33 +21,36 @@ CONDITIONAL_KINDS = ("page", "attachment")
 class ConditionalRequestMiddleware:
     """Send stored ETag / Last-Modified with known pages, so unchanged ones answer 304.
 
-    A request may carry them already in ``meta["nianbao_validators"]`` (revisits of known
-    documents, read in one query at start); others are looked up in the archive.
+    The validators of every live document of the crawled sites are read in one query when the
+    first request passes: a night revalidates thousands of documents, and a lookup each was a
+    visible share of the crawl process's work. Within a run each URL is fetched once, so what
+    the run itself records never matters here.
     """
 
-    def __init__(self, db_path: str):
+    def __init__(self, crawler: Crawler, db_path: str):
+        self.crawler = crawler
         self.db_path = db_path
-        self._archive: archive.Archive | None = None
+        self._validators: dict[str, dict[str, str | None]] | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ConditionalRequestMiddleware:
         if not crawler.settings.getbool("NIANBAO_CONDITIONAL_REQUESTS", True):
             raise NotConfigured
-        return cls(crawler.settings.get("NIANBAO_DB"))
+        return cls(crawler, crawler.settings.get("NIANBAO_DB"))
 
-    def _reader(self) -> archive.Archive | None:
-        if self._archive is None and Path(self.db_path).exists():
-            self._archive = archive.open_archive(self.db_path, readonly=True)
-        return self._archive
+    def _known(self) -> dict[str, dict[str, str | None]]:
+        if self._validators is None:
+            self._validators = {}
+            if Path(self.db_path).exists():
+                sites = sorted(getattr(self.crawler.spider, "targets", {}))
+                with archive.open_archive(self.db_path, readonly=True) as reader:
+                    self._validators = reader.site_validators(sites)
+        return self._validators
 
     def process_request(self, request: Request) -> Any:
         if request.meta.get("nianbao_kind") not in CONDITIONAL_KINDS or request.method != "GET":
             return None
-        if "nianbao_validators" in request.meta:
-            validators = request.meta["nianbao_validators"]
-        else:
-            reader = self._reader()
-            validators = reader.validators(request.url) if reader else None
+        validators = self._known().get(request.url)
         if validators:
             if validators.get("etag"):
                 request.headers.setdefault("If-None-Match", validators["etag"])

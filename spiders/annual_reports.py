@@ -132,8 +132,6 @@ class AnnualReportsSpider(scrapy.Spider):
         if site not in self.targets or not self.allows(document["url"], site):
             return None
         meta = {k: document[k] for k in ("title_hint", "classify_rule", "parent_url") if document.get(k)}
-        # the archive read them with the document: ConditionalRequestMiddleware need not look them up
-        meta["nianbao_validators"] = {k: document.get(k) for k in ("etag", "last_modified")}
         return self._request(document["url"], self.parse_detail, kind=document["kind"], site=site, **meta)
 
     def allows(self, url: str, site: str) -> bool:

@@ -258,6 +258,27 @@ def test_validators_ignore_soft_404_and_unextracted_bodies(db: Archive) -> None:
     assert db.validators(URL) == {"etag": '"good"', "last_modified": None}
 
 
+def test_site_validators_agree_with_validators_for_every_url(db: Archive) -> None:
+    """The crawl reads validators for all its sites at once; they must be what validators(url) says."""
+    other = "http://qinglan.example/xxgk/2023/t2.html"
+    gone = "http://qinglan.example/xxgk/2023/t3.html"
+    plain = "http://qinglan.example/xxgk/2023/t4.html"
+    elsewhere = "http://b.example/t5.html"
+    db.record_capture(page(URL, headers={"ETag": '"good"'}))
+    db.record_capture(Capture(url=URL, site="qinglan", status=200, body=b"x", headers={"ETag": '"bad"'},
+                              extraction=None, error_message="failed"))
+    db.record_capture(page(other, body=report_body("二"), headers={"Last-Modified": "Tue, 01 Aug 2023 00:00:00 GMT"}))
+    db.record_capture(page(gone, body=report_body("三"), headers={"ETag": '"gone"'}))
+    db.record_capture(error(gone, "not_found", status=404))
+    db.record_capture(page(plain, body=report_body("四")))
+    db.record_capture(page(elsewhere, site="b", body=report_body("五"), headers={"ETag": '"b"'}))
+    known = db.site_validators(["qinglan"])
+    assert known == {url: db.validators(url) for url in (URL, other)}
+    assert all(db.validators(url) is None for url in (gone, plain))
+    assert db.site_validators(["b", "qinglan"]) == {**known, elsewhere: {"etag": '"b"', "last_modified": None}}
+    assert db.site_validators([]) == {}
+
+
 def test_fetched_at_is_normalised_to_utc_and_bad_times_are_refused(db: Archive) -> None:
     db.record_capture(page(URL, fetched_at="2024-03-01T08:30:00+08:00"))
     assert scalar(db, "SELECT fetched_at FROM captures") == "2024-03-01T00:30:00Z"
