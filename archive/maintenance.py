@@ -189,6 +189,13 @@ def _grouped(db: Database, sql: str) -> dict[str, int]:
     return dict(db.execute(sql).fetchall())
 
 
+def counts(db: Database) -> dict[str, int]:
+    """Rows of the main tables, each a count on an index: milliseconds at any size (``stats`` reads
+    every blob and version row and took seconds on an archive of 100,000 versions)."""
+    return {table: _scalar(db, f"SELECT count(*) FROM {table}")  # noqa: S608 - fixed table names
+            for table in ("sites", "documents", "versions", "captures")}
+
+
 def stats(db: Database) -> dict[str, Any]:
     """Counts across the archive."""
     documents = _grouped(db, "SELECT status, count(*) FROM documents GROUP BY status")

@@ -42,6 +42,8 @@ _SCAN_SQL = (
     "WHERE {extra} ORDER BY v.publish_date DESC NULLS LAST, d.id LIMIT ?"
 )
 _CONTAINS = "(instr(lower(coalesce(v.title, '')), ?) > 0 OR instr(lower(coalesce(v.text, '')), ?) > 0)"
+# A term without ASCII letters matches the same either way: skip lower(), which copies every text.
+_CONTAINS_AS_IS = "(instr(coalesce(v.title, ''), ?) > 0 OR instr(coalesce(v.text, ''), ?) > 0)"
 
 
 # SQLite's lower() folds ASCII only; fold terms the same way so both sides agree.
@@ -99,7 +101,7 @@ def trigram_expression(terms: list[str]) -> str:
 
 def _contains_filter(terms: list[str]) -> tuple[str, list[str]]:
     """SQL and parameters requiring every term, as written, in the title or text."""
-    sql = " AND ".join(_CONTAINS for _ in terms)
+    sql = " AND ".join(_CONTAINS if any("a" <= char <= "z" for char in term) else _CONTAINS_AS_IS for term in terms)
     params = [term for term in terms for _ in (0, 1)]
     return sql, params
 

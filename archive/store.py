@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from archive import blobs, coverage, frontier, history, maintenance, reextract, record, runs, search, status
+from archive import blobs, coverage, frontier, history, maintenance, record, reextract, runs, search, status
 from archive.connection import connect, read_snapshot, write_transaction
 from archive.record import Recorded
 from archive.schema import MIGRATIONS, SCHEMA_VERSION, stored_schema_version
@@ -196,6 +196,11 @@ class Archive:
         """Counts across the archive, from one snapshot."""
         with read_snapshot(self.db):
             return maintenance.stats(self.db)
+
+    def counts(self) -> dict[str, int]:
+        """Sites, documents, versions and captures: what ``stats`` counts, without its full-table sums."""
+        with read_snapshot(self.db):
+            return maintenance.counts(self.db)
 
     def history(self, url_or_id: str | int) -> list[dict[str, Any]]:
         """Every capture of one document, oldest first, with the version it showed."""

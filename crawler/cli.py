@@ -134,14 +134,14 @@ def _parse_overrides(overrides: tuple[str, ...]) -> dict[str, str]:
 
 def _print_summary(db_path: str, run_id: int | None) -> None:
     with archive.open_archive(db_path) as db:
-        stats = db.stats()
+        counts = db.counts()  # not stats(): its byte sums read the whole file, seconds on a large archive
         run = db.get_run(run_id) if run_id is not None else None
     if run:
         click.echo(f"run {run['id']}: {run['status']} — fetched {run['fetched']}, new {run['new']}, "
                    f"changed {run['changed']}, unchanged {run['unchanged']}, not modified {run['not_modified']}, "
                    f"removed {run['removed']}, errors {run['errors']}")
-    click.echo(f"archive {db_path}: {stats['sites']} sites, {stats['reports']} reports, "
-               f"{stats['versions']} versions, {stats['captures']['total']} captures")
+    click.echo(f"archive {db_path}: {counts['sites']} sites, {counts['documents']} documents, "
+               f"{counts['versions']} versions, {counts['captures']} captures")
 
 
 @main.command()

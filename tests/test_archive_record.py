@@ -184,6 +184,7 @@ def test_identical_bodies_across_sites_are_stored_once(db: Archive) -> None:
     assert stats["reports"] == 2 and stats["versions"] == 2 and stats["captures"] == {"new": 2, "total": 2}
     assert stats["captured_bytes"] == 2 * len(body) and stats["raw_bytes"] == len(body)
     assert stats["stored_bytes"] < len(body)
+    assert db.counts() == {"sites": 2, "documents": 2, "versions": 2, "captures": 2}
 
 
 def test_list_and_home_captures_have_no_document_and_compare_bytes(db: Archive) -> None:

@@ -119,7 +119,7 @@ class Handler(BaseHTTPRequestHandler):
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         """No access log on stderr: the portal keeps its own request log."""
 
-    def log_error(self, format: str, *args: object) -> None:  # noqa: A002 (the base class's name)
+    def log_error(self, format: str, *args: object) -> None:
         """Errors go to stderr, except a kept-alive connection left idle past ``IDLE_TIMEOUT``:
         closing those is routine (nginx does it silently) and flooded the log after every crawl."""
         if not format.startswith("Request timed out"):
