@@ -284,7 +284,8 @@ class ArchivePipeline:
             self.archive.frontier_clear(self.sites)  # complete: the next run walks the portals afresh
         counts = self.archive.finish_run(self.run_id, status=status, error=error)
         logger.info("run %s %s: %s", self.run_id, status, counts)
-        if self.compact and any(counts.get(k) for k in ("new", "changed", "removed")):
+        # only after a complete run: a crawl stopped by SIGTERM should end quickly, and the next run merges
+        if self.compact and status == "ok" and any(counts.get(k) for k in ("new", "changed", "removed")):
             self._compact()
         self.archive.close()
         self.archive = None

@@ -1,8 +1,11 @@
-"""The extraction pipeline: worker processes off the reactor thread, recycled without hanging."""
+"""The item pipelines: extraction in worker processes off the reactor thread, recycled without hanging;
+the archive writer's groups, refusals and index merging."""
 
 from __future__ import annotations
 
 import asyncio
+
+import pytest
 
 from crawler.capture import Capture
 from crawler.pipelines import ExtractPipeline
@@ -123,3 +126,18 @@ def test_a_group_whose_transaction_fails_is_counted_not_raised(tmp_path):
     with archive.open_archive(db) as store:
         assert store.last_run()["status"] == "failed"
         assert store.db.execute("select count(*) from captures").fetchone()[0] == 0
+
+
+@pytest.mark.parametrize(("reason", "merged"), [("finished", True), ("shutdown", False)])
+def test_only_a_complete_run_that_changed_versions_merges_the_search_index(tmp_path, reason, merged):
+    import archive
+    from tests.archive_support import page, report_body
+
+    db = tmp_path / "nianbao.db"
+    pipeline, spider = archive_pipeline(db, batch=1)  # a commit each: an index of many segments
+    for n in range(30):
+        pipeline.process_item(page(f"http://h/t{n}.html", site="h", body=report_body(f"第{n}号报告正文。")))
+    pipeline.close(spider, reason)
+    with archive.open_archive(db) as store:
+        sizes = store.compact()
+    assert (sizes["index_after"] == sizes["index_before"]) is merged
