@@ -210,7 +210,7 @@ def check(db_path: str) -> None:
               help="Also rewrite the file without free pages (needs free disk space the size of the archive).")
 @DB_OPTION
 def compact(vacuum: bool, db_path: str) -> None:
-    """Merge the search index (the nightly scheduler does this after each cycle); --vacuum shrinks the file."""
+    """Merge the search index (a complete crawl that changed versions already does); --vacuum shrinks the file."""
     from crawler.lock import writer_lock
 
     with opened(db_path, readonly=False) as db, writer_lock(db_path):  # never while a crawl writes
