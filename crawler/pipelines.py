@@ -30,7 +30,7 @@ from twisted.internet import task
 import archive
 from crawler.capture import Capture
 from crawler.errors import ArchiveError
-from crawler.extract import EXTRACTOR_VERSION
+from crawler.extract import EXTRACTOR_VERSION, extract_in_worker
 
 logger = logging.getLogger(__name__)
 
@@ -73,8 +73,8 @@ class ExtractPipeline:
 
     def __init__(self, workers: int, max_tasks_per_child: int, *, timeout: float = 120.0,
                  memory_bytes: int = 2 << 30, extract: Callable[..., dict[str, Any]] | None = None):
-        """``extract`` defaults to :func:`crawler.extract.extract_document`; workers get it by name, so
-        it must be a module-level function."""
+        """``extract`` defaults to :func:`crawler.extract.extract_document` (through
+        ``extract_in_worker``); workers get it by name, so it must be a module-level function."""
         self.extract = extract
         self.workers = workers
         self.max_tasks_per_child = max_tasks_per_child
@@ -125,12 +125,8 @@ class ExtractPipeline:
         return self._pool
 
     def _extract_function(self) -> Callable[[bytes, str, dict[str, str]], dict[str, Any]]:
-        if self.extract is None:
-            # imported on first use: a night of 304s never loads the extraction stack in the crawl process
-            from crawler.extract import extract_document
-
-            self.extract = extract_document
-        return self.extract
+        # by default a trampoline: the crawl process never loads the extraction stack, the workers do
+        return self.extract or extract_in_worker
 
     async def _extract(self, capture: Capture) -> dict[str, Any]:
         args = (capture.body, capture.final_url or capture.url, capture.headers)

@@ -141,3 +141,15 @@ def test_only_a_complete_run_that_changed_versions_merges_the_search_index(tmp_p
     with archive.open_archive(db) as store:
         sizes = store.compact()
     assert (sizes["index_after"] == sizes["index_before"]) is merged
+
+
+def test_the_crawl_process_hands_extraction_to_workers_without_loading_it():
+    """Workers import the extraction stack; the crawl process that feeds them should not (memory, start-up)."""
+    import subprocess
+    import sys
+
+    probe = ("import pickle, sys; from crawler.pipelines import ExtractPipeline; "
+             "pickle.dumps(ExtractPipeline(2, 10)._extract_function()); "
+             "print(sorted(m for m in ('trafilatura', 'crawler.extract.document') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"

@@ -18,6 +18,14 @@ _EXPORTS = {"EXTRACTOR_VERSION": "version", "KEYS": "document", "extract_documen
 __all__ = ["EXTRACTOR_VERSION", "KEYS", "decode_html", "extract_document"]
 
 
+def extract_in_worker(body: bytes, url: str, headers: Any) -> dict[str, Any]:
+    """:func:`extract_document`, importable by name without the HTML stack: what a process pool is
+    handed, so the crawl process that pickles it never loads trafilatura and lxml's cleaners."""
+    from .document import extract_document
+
+    return extract_document(body, url, headers)
+
+
 def __getattr__(name: str) -> Any:
     """Load a public name from its module the first time it is asked for."""
     if name not in _EXPORTS:
