@@ -16,6 +16,7 @@ blob stored without a base, so reading any blob takes at most one other.
 from __future__ import annotations
 
 import hashlib
+import logging
 import threading
 from dataclasses import dataclass
 from typing import Any
@@ -25,6 +26,8 @@ from sqlite_utils import Database
 
 from archive import times
 from crawler.errors import ArchiveError
+
+logger = logging.getLogger(__name__)
 
 CODEC = "zstd"
 # Level 3 is zstd's default: ~6x faster than zlib-6 at a similar ratio on portal pages; with a
@@ -87,14 +90,24 @@ def store(db: Database, body: bytes, *, site: str | None = None, kind: str | Non
         data, base = _codec(db, "compress", dictionary).compress(body), None
         base_sha256 = _base_of(db, url) if url is not None and kind in DICTIONARY_KINDS else None
         if base_sha256 is not None:
-            delta = _base_codec(db, "compress", base_sha256).compress(body)
-            if len(delta) < len(data):
+            delta = _delta(db, base_sha256, body)
+            if delta is not None and len(delta) < len(data):
                 data, dictionary, base = delta, None, base_sha256
         db.execute(
             "INSERT INTO blobs(sha256, size, codec, data, dict_id, base_sha256) VALUES (?, ?, ?, ?, ?, ?)",
             [sha256, len(body), CODEC, data, dictionary.id if dictionary else None, base],
         )
     return sha256
+
+
+def _delta(db: Database, base_sha256: str, body: bytes) -> bytes | None:
+    """``body`` compressed against its base; None when the base cannot be read (``check()`` reports
+    it), so a damaged old body never stops a new one from being stored."""
+    try:
+        return _base_codec(db, "compress", base_sha256).compress(body)
+    except ArchiveError as exc:
+        logger.warning("stored without a base: %s", exc)
+        return None
 
 
 def _base_of(db: Database, url: str) -> str | None:
@@ -108,21 +121,24 @@ def site_dictionary(db: Database, site: str) -> Dictionary | None:
                      [site]).fetchone()
     if row is not None:
         return Dictionary(*row)
-    samples = first_bodies(db, site, DICTIONARY_SAMPLES)
-    if len(samples) < DICTIONARY_SAMPLES:
+    try:
+        samples = first_bodies(db, site, DICTIONARY_SAMPLES)
+    except ArchiveError as exc:  # a damaged sample (check() reports it) must not block the site's new bodies
+        logger.warning("no dictionary for site %s: %s", site, exc)
         return None
-    return _add_dictionary(db, site, samples)
+    return _add_dictionary(db, site, samples) if samples else None
 
 
 def first_bodies(db: Database, site: str, count: int) -> list[bytes]:
-    """The first ``count`` distinct bodies (MIN_SAMPLE_BYTES or more) of the site's pages, lists, homes."""
+    """The first ``count`` distinct bodies (MIN_SAMPLE_BYTES or more) of the site's pages, lists,
+    homes; [] while the site has fewer (nothing is read from the blobs until there are enough)."""
     seen: list[str] = []
     for (sha256,) in db.execute(_SAMPLES_SQL, [site]):  # stops reading as soon as there are enough
         if sha256 not in seen:
             seen.append(sha256)
             if len(seen) == count:
-                break
-    return [load(db, sha256) for sha256 in seen]
+                return [load(db, sha) for sha in seen]
+    return []
 
 
 def train(samples: list[bytes]) -> tuple[str, bytes]:

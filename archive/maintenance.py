@@ -11,7 +11,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from archive import blobs, fts
-from archive.connection import read_snapshot
+from archive.connection import read_snapshot, write_transaction
 from archive.schema import SCHEMA_VERSION, stored_schema_version
 from crawler.errors import ArchiveError
 
@@ -137,13 +137,16 @@ def compact(db: Database, *, vacuum: bool = False) -> dict[str, int]:
     system, and it needs free disk space the size of the archive. Returns byte counts:
     ``index_before``/``index_after``, ``file_before``/``file_after``.
     """
-    before = {"index_before": _index_bytes(db), "file_before": _file_bytes(db)}
-    with db.conn:
-        db.execute("INSERT INTO search_fts(search_fts) VALUES ('optimize')")
-    if vacuum:
-        db.execute("VACUUM")
-    db.execute("PRAGMA optimize")
-    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    try:
+        before = {"index_before": _index_bytes(db), "file_before": _file_bytes(db)}
+        with write_transaction(db):
+            db.execute("INSERT INTO search_fts(search_fts) VALUES ('optimize')")
+        if vacuum:
+            db.execute("VACUUM")  # outside any transaction, as SQLite requires
+        db.execute("PRAGMA optimize")
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    except sqlite3.Error as exc:  # disk full, a reader holding the WAL: nothing is lost, say so
+        raise ArchiveError(f"compaction failed: {exc}") from exc
     return {**before, "index_after": _index_bytes(db), "file_after": _file_bytes(db)}
 
 

@@ -220,32 +220,26 @@ def current_body(db: Database, url: str) -> tuple[str, str | None] | None:
     return (row[0], row[1]) if row else None
 
 
+# The validators a conditional request may carry: those of the latest 200 capture that showed
+# content, of a live document. Removed documents get none, so a return is seen in full; so do
+# bodies that failed extraction or were soft 404s, since a 304 against them would wrongly confirm
+# content.
+_VALIDATORS_SQL = """
+    SELECT d.url, c.etag, c.last_modified FROM documents d
+    JOIN captures c ON c.id = (
+        SELECT max(id) FROM captures WHERE url = d.url AND status = 200
+        AND outcome IN ('new', 'changed', 'unchanged'))
+    WHERE d.status = 'live' AND (c.etag IS NOT NULL OR c.last_modified IS NOT NULL) AND {where}"""
+
+
 def site_validators(db: Database, sites: Sequence[str]) -> dict[str, dict[str, str | None]]:
     """:func:`validators` of every live document of ``sites`` that has any, by URL, in one query."""
-    marks = ", ".join("?" for _ in sites) or "NULL"
-    return {url: {"etag": etag, "last_modified": last_modified} for url, etag, last_modified in db.execute(
-        f"""SELECT d.url, c.etag, c.last_modified FROM documents d
-            JOIN captures c ON c.id = (
-                SELECT max(id) FROM captures WHERE url = d.url AND status = 200
-                AND outcome IN ('new', 'changed', 'unchanged'))
-            WHERE d.status = 'live' AND d.site IN ({marks})
-            AND (c.etag IS NOT NULL OR c.last_modified IS NOT NULL)""", list(sites))}
+    where = f"d.site IN ({', '.join('?' for _ in sites) or 'NULL'})"
+    return {url: {"etag": etag, "last_modified": last_modified}
+            for url, etag, last_modified in db.execute(_VALIDATORS_SQL.format(where=where), list(sites))}
 
 
 def validators(db: Database, url: str) -> dict[str, str | None] | None:
-    """ETag/Last-Modified of the latest 200 capture that showed content; None forces a full fetch.
-
-    Removed documents get None, so a return is seen in full; so do bodies that failed extraction
-    or were soft 404s, since a 304 against them would wrongly confirm content.
-    """
-    doc = db.execute("SELECT status FROM documents WHERE url = ?", [url]).fetchone()
-    if doc is not None and doc[0] == "removed":
-        return None
-    row = db.execute(
-        "SELECT etag, last_modified FROM captures WHERE url = ? AND status = 200 "
-        "AND outcome IN ('new', 'changed', 'unchanged') ORDER BY id DESC LIMIT 1",
-        [url],
-    ).fetchone()
-    if row is None or row == (None, None):
-        return None
-    return {"etag": row[0], "last_modified": row[1]}
+    """ETag/Last-Modified for a conditional request for ``url``; None forces a full fetch."""
+    row = db.execute(_VALIDATORS_SQL.format(where="d.url = ?"), [url]).fetchone()
+    return {"etag": row[1], "last_modified": row[2]} if row else None

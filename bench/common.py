@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import resource
 import subprocess
@@ -31,6 +32,7 @@ def fixture_portal(scale: int, *extra: str) -> Iterator[dict[str, str]]:
         child.wait(timeout=30)
 
 
+@functools.cache
 def byte_compile() -> None:
     """Compile the project's modules once, as an installed package is: a crawl then starts as it does
     on a deployed machine, even where PYTHONDONTWRITEBYTECODE stops Python from caching them."""

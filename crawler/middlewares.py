@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 from typing import Any
 
 from scrapy.crawler import Crawler
@@ -11,7 +10,7 @@ from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Request, Response
 
-import archive
+from crawler.pipelines import crawl_archive
 
 logger = logging.getLogger(__name__)
 
@@ -21,30 +20,27 @@ CONDITIONAL_KINDS = ("page", "attachment")
 class ConditionalRequestMiddleware:
     """Send stored ETag / Last-Modified with known pages, so unchanged ones answer 304.
 
-    The validators of every live document of the crawled sites are read in one query when the
-    first request passes: a night revalidates thousands of documents, and a lookup each was a
-    visible share of the crawl process's work. Within a run each URL is fetched once, so what
+    The validators of every live document of the crawled sites are read from the crawl's archive
+    in one query when the first request passes: a night revalidates thousands of documents, and a
+    lookup each was a visible share of the crawl process's work. Within a run each URL is fetched once, so what
     the run itself records never matters here.
     """
 
-    def __init__(self, crawler: Crawler, db_path: str):
+    def __init__(self, crawler: Crawler):
         self.crawler = crawler
-        self.db_path = db_path
         self._validators: dict[str, dict[str, str | None]] | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ConditionalRequestMiddleware:
         if not crawler.settings.getbool("NIANBAO_CONDITIONAL_REQUESTS", True):
             raise NotConfigured
-        return cls(crawler, crawler.settings.get("NIANBAO_DB"))
+        return cls(crawler)
 
     def _known(self) -> dict[str, dict[str, str | None]]:
         if self._validators is None:
-            self._validators = {}
-            if Path(self.db_path).exists():
-                sites = sorted(getattr(self.crawler.spider, "targets", {}))
-                with archive.open_archive(self.db_path, readonly=True) as reader:
-                    self._validators = reader.site_validators(sites)
+            store = crawl_archive(self.crawler)
+            sites = sorted(getattr(self.crawler.spider, "targets", {}))
+            self._validators = store.site_validators(sites) if store is not None else {}
         return self._validators
 
     def process_request(self, request: Request) -> Any:

@@ -16,7 +16,6 @@ import multiprocessing
 import os
 import resource
 import signal
-import sqlite3
 import sys
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -73,9 +72,10 @@ class ExtractPipeline:
 
     def __init__(self, workers: int, max_tasks_per_child: int, *, timeout: float = 120.0,
                  memory_bytes: int = 2 << 30, extract: Callable[..., dict[str, Any]] | None = None):
-        """``extract`` defaults to :func:`crawler.extract.extract_document` (through
-        ``extract_in_worker``); workers get it by name, so it must be a module-level function."""
-        self.extract = extract
+        """``extract`` defaults to :func:`crawler.extract.extract_document`, through a trampoline so the
+        crawl process never loads the extraction stack; workers get it by name, so it must be a
+        module-level function."""
+        self.extract = extract or extract_in_worker
         self.workers = workers
         self.max_tasks_per_child = max_tasks_per_child
         self.timeout = timeout
@@ -124,18 +124,14 @@ class ExtractPipeline:
         self._submitted += 1
         return self._pool
 
-    def _extract_function(self) -> Callable[[bytes, str, dict[str, str]], dict[str, Any]]:
-        # by default a trampoline: the crawl process never loads the extraction stack, the workers do
-        return self.extract or extract_in_worker
-
     async def _extract(self, capture: Capture) -> dict[str, Any]:
         args = (capture.body, capture.final_url or capture.url, capture.headers)
         if self.workers <= 0:
-            return self._extract_function()(*args)
+            return self.extract(*args)
         loop = asyncio.get_running_loop()
         pool = self._executor()
         try:
-            return await asyncio.wait_for(loop.run_in_executor(pool, self._extract_function(), *args), self.timeout)
+            return await asyncio.wait_for(loop.run_in_executor(pool, self.extract, *args), self.timeout)
         except TimeoutError:
             self._kill(pool)
             raise ExtractionTimeout(f"extraction took over {self.timeout:g} s; its worker was killed") from None
@@ -184,9 +180,9 @@ class ArchivePipeline:
     """
 
     def __init__(self, db_path: str, command: str, *, batch: int = 1, flush_seconds: float = 1.0,
-                 compact: bool = True):
+                 compact_after_run: bool = True):
         self.db_path = db_path
-        self.compact = compact
+        self.compact_after_run = compact_after_run
         self.command = command
         self.batch = max(1, batch)
         self.flush_seconds = flush_seconds
@@ -203,7 +199,7 @@ class ArchivePipeline:
         pipeline = cls(settings.get("NIANBAO_DB"), settings.get("NIANBAO_COMMAND"),
                        batch=settings.getint("NIANBAO_ARCHIVE_BATCH"),
                        flush_seconds=settings.getfloat("NIANBAO_ARCHIVE_FLUSH_SECONDS"),
-                       compact=settings.getbool("NIANBAO_COMPACT_AFTER_RUN"))
+                       compact_after_run=settings.getbool("NIANBAO_COMPACT_AFTER_RUN"))
         pipeline.crawler = crawler
         crawler.signals.connect(pipeline.open, signal=signals.spider_opened)
         crawler.signals.connect(pipeline.close, signal=signals.spider_closed)
@@ -261,7 +257,7 @@ class ArchivePipeline:
         """
         try:
             sizes = self.archive.compact()
-        except (ArchiveError, sqlite3.Error) as exc:
+        except ArchiveError as exc:
             logger.error("search index not compacted: %s", exc)
             return
         logger.info("search index compacted: %s → %s bytes", f"{sizes['index_before']:,}", f"{sizes['index_after']:,}")
@@ -281,7 +277,7 @@ class ArchivePipeline:
         counts = self.archive.finish_run(self.run_id, status=status, error=error)
         logger.info("run %s %s: %s", self.run_id, status, counts)
         # only after a complete run: a crawl stopped by SIGTERM should end quickly, and the next run merges
-        if self.compact and status == "ok" and any(counts.get(k) for k in ("new", "changed", "removed")):
+        if self.compact_after_run and status == "ok" and any(counts.get(k) for k in ("new", "changed", "removed")):
             self._compact()
         self.archive.close()
         self.archive = None

@@ -5,6 +5,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 import archive
 from archive import Archive
 from crawler.lock import writer_lock
@@ -57,3 +59,14 @@ def test_cli_compact_reports_sizes_and_waits_for_no_crawl(tmp_path: Path) -> Non
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     finally:
         conn.close()
+
+
+def test_a_compaction_that_fails_says_so_as_an_archive_error(tmp_path: Path) -> None:
+    from crawler.errors import ArchiveError
+
+    with archive.open_archive(tmp_path / "a.db") as store:
+        edited_reports(store, documents=3, edits=1)
+        store.db.execute("DROP TABLE search_fts")  # an index SQLite cannot merge
+        with pytest.raises(ArchiveError, match="compaction failed"):
+            store.compact()
+        assert store.db.execute("SELECT count(*) FROM captures").fetchone()[0] == 6  # nothing lost

@@ -87,3 +87,18 @@ def test_a_schema_6_archive_keeps_its_blobs_and_gains_deltas(tmp_path: Path) -> 
         store.record_capture(page(URL, body=version(1)))
         assert stored(store, version(1))[1] == blobs.digest(version(0))
         assert store.check() == []
+
+
+def test_a_damaged_base_never_stops_a_new_body_from_being_stored(tmp_path: Path) -> None:
+    with open_archive(tmp_path / "a.db") as store:
+        store.record_capture(page(URL, body=version(0)))
+        store.db.execute("UPDATE blobs SET data = ? WHERE sha256 = ?",
+                         [zstandard.ZstdCompressor().compress(b"tampered"), blobs.digest(version(0))])
+        store.db.conn.commit()
+        blobs.clear_codec_cache()
+        recorded = store.record_capture(page(URL, body=version(1)))
+        assert recorded.outcome == "changed"
+        assert stored(store, version(1))[1] is None  # stored whole, readable on its own
+        assert store.blob(blobs.digest(version(1))) == version(1)
+        assert [p.split()[1].rstrip(":") for p in store.check() if p.startswith("blob ")] == [blobs.digest(version(0))]
+    blobs.clear_codec_cache()

@@ -111,3 +111,17 @@ def test_backup_keeps_dictionaries(db: Archive, tmp_path: Path) -> None:
     with open_archive(tmp_path / "copy.db", readonly=True) as copy:
         assert copy.blob(sha) == body(blobs.DICTIONARY_SAMPLES)
         assert copy.check() == []
+
+
+def test_a_damaged_sample_leaves_the_site_without_a_dictionary_but_records_its_pages(tmp_path: Path) -> None:
+    with open_archive(tmp_path / "a.db") as store:
+        shas = record_pages(store, blobs.DICTIONARY_SAMPLES)
+        store.db.execute("UPDATE blobs SET data = ? WHERE sha256 = ?",
+                         [zstandard.ZstdCompressor().compress(b"tampered"), shas[3]])
+        store.db.conn.commit()
+        blobs.clear_codec_cache()
+        store.record_capture(page("http://qinglan.example/xxgk/new.html", body=body(99)))
+        assert dict_ids(store, [blobs.digest(body(99))]) == [None]
+        assert store.blob(blobs.digest(body(99))) == body(99)
+        assert store.db.execute("SELECT count(*) FROM dictionaries").fetchone()[0] == 0
+    blobs.clear_codec_cache()

@@ -149,7 +149,7 @@ def test_the_crawl_process_hands_extraction_to_workers_without_loading_it():
     import sys
 
     probe = ("import pickle, sys; from crawler.pipelines import ExtractPipeline; "
-             "pickle.dumps(ExtractPipeline(2, 10)._extract_function()); "
+             "pickle.dumps(ExtractPipeline(2, 10).extract); "
              "print(sorted(m for m in ('trafilatura', 'crawler.extract.document') if m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
