@@ -9,14 +9,10 @@ writer: one transaction per capture.
 from __future__ import annotations
 
 import asyncio
-import ctypes
 import hashlib
 import logging
 import multiprocessing
 import os
-import resource
-import signal
-import sys
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -30,6 +26,7 @@ import archive
 from crawler.capture import Capture
 from crawler.errors import ArchiveError
 from crawler.extract import EXTRACTOR_VERSION, extract_in_worker
+from crawler.workers import prepare_worker
 
 logger = logging.getLogger(__name__)
 
@@ -42,29 +39,6 @@ def crawl_archive(crawler: Crawler | None) -> archive.Archive | None:
 
 class ExtractionTimeout(Exception):
     """One page's extraction ran past ``NIANBAO_EXTRACT_TIMEOUT``."""
-
-
-def prepare_worker(memory_bytes: int, crawl_pid: int) -> None:
-    """Set up an extraction worker: cap its address space, so one pathological page cannot exhaust
-    the machine, and tie its life to the crawl process."""
-    resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
-    die_with_parent(crawl_pid)
-
-
-PR_SET_PDEATHSIG = 1  # linux/prctl.h
-
-
-def die_with_parent(parent_pid: int) -> None:
-    """On Linux, have the kernel SIGKILL this process when ``parent_pid`` dies, however it dies.
-
-    A crawl stopped with SIGKILL (a scheduler's time limit, the OOM killer) cannot shut its pool
-    down, and its workers would otherwise wait forever as orphans.
-    """
-    if not sys.platform.startswith("linux"):
-        return
-    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    if os.getppid() != parent_pid:  # the parent died before prctl took effect
-        os._exit(1)
 
 
 class ExtractPipeline:

@@ -7,6 +7,8 @@ a code-executing remote-control server). Each value below says why it is set.
 
 from __future__ import annotations
 
+import importlib.util
+
 from scrapy.settings import default_settings
 
 from crawler import __version__
@@ -68,6 +70,11 @@ LOG_FORMATTER = "crawler.logformat.QuietLogFormatter"
 # A development aid: Scrapy re-parses a callback's source (ast) to warn about `return value` in
 # generators, and its cache misses on bound methods, so it ran for every response.
 WARN_ON_GENERATOR_RETURN_VALUE = False
+
+# uvloop under Twisted's asyncio reactor (a combination Scrapy tests): an unchanged night, which is
+# almost all request handling, took a fifth less time than on asyncio's own selector loop, and had
+# none of its idle gaps. Where uvloop is not installed (Windows), asyncio's own loop is used.
+ASYNCIO_EVENT_LOOP = "uvloop.Loop" if importlib.util.find_spec("uvloop") else None
 
 ITEM_PIPELINES = {
     "crawler.pipelines.ExtractPipeline": 300,

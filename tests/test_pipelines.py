@@ -153,3 +153,18 @@ def test_the_crawl_process_hands_extraction_to_workers_without_loading_it():
              "print(sorted(m for m in ('trafilatura', 'crawler.extract.document') if m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_extraction_workers_set_up_without_loading_scrapy():
+    """A worker unpickles its initializer before its first page: that must not import the crawl stack."""
+    import pickle
+    import subprocess
+    import sys
+
+    from crawler.pipelines import prepare_worker
+
+    probe = ("import pickle, sys; pickle.loads(sys.stdin.buffer.read()); "
+             "print(sorted(m for m in ('scrapy', 'twisted', 'archive') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", probe], input=pickle.dumps(prepare_worker),
+                            capture_output=True, check=True)
+    assert result.stdout.decode().strip() == "[]"

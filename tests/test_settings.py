@@ -67,3 +67,20 @@ def test_per_response_debug_lines_only_at_debug_level(tmp_path):
     spider = Spider("s", settings=None)
     spider.crawler = SimpleNamespace(settings=Settings())
     assert quiet.dropped({"a": 1}, Exception("x"), response, spider) is not None  # other messages unchanged
+
+
+def test_crawls_run_on_uvloop_where_it_is_installed(tmp_path):
+    """The crawl process's asyncio loop is uvloop (a fifth off an unchanged night); a crawl really uses it."""
+    import importlib.util
+    import sys
+
+    import pytest
+
+    from tests.conftest import closed_port_url, crawl
+
+    if importlib.util.find_spec("uvloop") is None:
+        assert crawl_settings(tmp_path / "a.db").get("ASYNCIO_EVENT_LOOP") is None
+        pytest.skip("uvloop is not installed here (Windows)")
+    assert crawl_settings(tmp_path / "a.db").get("ASYNCIO_EVENT_LOOP") == "uvloop.Loop"
+    result = crawl(tmp_path / "b.db", closed_port_url(), extra=("-s", "LOG_LEVEL=DEBUG"))
+    assert "Using asyncio event loop: uvloop.Loop" in result.stderr, sys.platform
