@@ -268,13 +268,40 @@ def _blob_deltas(db: Database) -> None:
     db.execute("UPDATE schema_meta SET value = '7' WHERE key = 'schema_version'")
 
 
+# What each list page led to when last read (archive/lists.py): a night served the same bytes
+# follows the same links without parsing the page again.
+_LIST_PAGES = (
+    """CREATE TABLE list_pages (
+        key TEXT PRIMARY KEY,
+        site TEXT NOT NULL,
+        url TEXT NOT NULL,
+        final_url TEXT NOT NULL,
+        sha256 TEXT NOT NULL CHECK (length(sha256) = 64),
+        rules TEXT NOT NULL,
+        family TEXT,
+        items TEXT NOT NULL,
+        pages TEXT NOT NULL,
+        read_at TEXT NOT NULL
+    )""",
+    "CREATE INDEX list_pages_site ON list_pages(site)",
+    "UPDATE schema_meta SET value = '8' WHERE key = 'schema_version'",
+)
+
+
+@MIGRATIONS(name="008_list_pages")
+def _list_pages(db: Database) -> None:
+    """Add list_pages: per list request, the body's sha256, the rules that read it and what they found."""
+    for statement in _LIST_PAGES:
+        db.execute(statement)
+
+
 def _statements(script: str) -> list[str]:
     """The statements of a DDL script without triggers (none of ours has a ';' inside a statement)."""
     return [part.strip() for part in script.split(";") if part.strip()]
 
 
 # The schema version is the number of migrations; each migration bumps schema_meta itself.
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 
 def stored_schema_version(db: Database) -> int:

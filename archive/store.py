@@ -11,7 +11,19 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from archive import blobs, coverage, frontier, history, maintenance, record, reextract, runs, search, status
+from archive import (
+    blobs,
+    coverage,
+    frontier,
+    history,
+    lists,
+    maintenance,
+    record,
+    reextract,
+    runs,
+    search,
+    status,
+)
 from archive.connection import connect, read_snapshot, write_transaction
 from archive.record import Recorded
 from archive.schema import MIGRATIONS, SCHEMA_VERSION, stored_schema_version
@@ -165,6 +177,15 @@ class Archive:
     def known_documents(self, sites: list[str]) -> list[dict[str, Any]]:
         """Live documents of ``sites`` to revisit, whether or not a list still links them."""
         return frontier.known_documents(self.db, sites)
+
+    def record_list_page(self, page: dict[str, Any]) -> None:
+        """Remember what a list page led to (see ``archive.lists``), in its own transaction."""
+        with self._writing(f"remember list page {page['url']}"):
+            lists.record(self.db, page)
+
+    def known_list_pages(self, sites: list[str]) -> dict[str, dict[str, Any]]:
+        """The list pages of ``sites`` as last read, by request key."""
+        return lists.known(self.db, sites)
 
     def frontier_clear(self, sites: list[str]) -> int:
         """Forget the frontier of ``sites`` once their crawl completed."""

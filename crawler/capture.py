@@ -66,3 +66,28 @@ class Capture:
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
+
+
+@dataclass
+class ListPage:
+    """What one list page led to as the spider read it: kept by the archive (``list_pages``) so a later
+    crawl served the same bytes follows the same links without parsing the page again.
+
+    ``key`` is the request's frontier key; ``rules`` names the rules that read it (the spider's list
+    code and the site's selectors); ``items`` are ``[url, title]`` pairs, ``pages`` further list
+    requests as dicts (url, method, form, style, headers); ``family`` the CMS family its marks showed.
+    """
+
+    key: str
+    site: str
+    url: str
+    final_url: str
+    sha256: str
+    rules: str
+    family: str | None
+    items: list[list[str]]
+    pages: list[dict[str, Any]]
+    read_at: str = field(default_factory=utc_now)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)

@@ -23,7 +23,7 @@ from scrapy.crawler import Crawler
 from twisted.internet import task
 
 import archive
-from crawler.capture import Capture
+from crawler.capture import Capture, ListPage
 from crawler.errors import ArchiveError
 from crawler.extract import EXTRACTOR_VERSION, extract_in_worker
 from crawler.workers import prepare_worker
@@ -192,6 +192,9 @@ class ArchivePipeline:
             self._flusher.start(self.flush_seconds, now=False)
 
     def process_item(self, item: Any) -> Any:
+        if isinstance(item, ListPage) and self.archive is not None:
+            self._remember_list(item)
+            return item
         if not isinstance(item, Capture) or self.archive is None:
             return item
         self._pending.append(item)
@@ -222,6 +225,13 @@ class ArchivePipeline:
             else:
                 self.crawler.stats.inc_value(f"nianbao/outcome/{result.outcome}")
             capture.body = b""  # recorded, or to be fetched again; don't keep it alive in Scrapy's item chain
+
+    def _remember_list(self, page: ListPage) -> None:
+        """Keep what a list page led to. Failing loses nothing but a shortcut: the page is read again next time."""
+        try:
+            self.archive.record_list_page(page.to_dict())
+        except ArchiveError as exc:
+            logger.warning("list page %s not remembered: %s", page.url, exc)
 
     def _compact(self) -> None:
         """Merge the search index after a run that changed it (see ``archive.maintenance.compact``).

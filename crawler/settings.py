@@ -104,6 +104,8 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.SiteBoundaryMiddleware": 60,  # no request, not even a redirect, leaves its site's hosts
     "crawler.middlewares.StrictRobotsTxtMiddleware": 100,  # robots.txt answering 5xx means disallow (RFC 9309)
     "crawler.middlewares.ConditionalRequestMiddleware": 560,
+    # below RedirectMiddleware (600) and HttpCompressionMiddleware (590): sees final, decoded bodies
+    "crawler.middlewares.KnownListMiddleware": 570,
 }
 
 # nianbao's own settings (documented in docs/settings.md).
@@ -120,6 +122,7 @@ NIANBAO_MAX_LIST_PAGES = 500  # per column, against endless pagination traps
 NIANBAO_MAX_REQUESTS_PER_SITE = 50000  # a site that asks for more is a trap or a misconfiguration; logged
 NIANBAO_COMMAND = "crawl"
 NIANBAO_CONDITIONAL_REQUESTS = True  # send stored ETag / Last-Modified with known pages
+NIANBAO_KNOWN_LISTS = True  # follow a list page's remembered links when it serves the same bytes as when last read
 NIANBAO_FRONTIER = True  # keep queued/done requests in the archive to resume killed crawls; False under scrapy-redis
 NIANBAO_PROGRESS = "auto"  # "off" to silence; a bar on a terminal, one line every NIANBAO_PROGRESS_INTERVAL s otherwise
 NIANBAO_PROGRESS_INTERVAL = 10.0

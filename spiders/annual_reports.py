@@ -9,8 +9,14 @@ downstream, off the reactor thread.
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import json
+import os
+import sys
 from collections import Counter
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Sequence
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -18,16 +24,24 @@ import scrapy
 from scrapy.http import FormRequest, Request, Response
 from twisted.python.failure import Failure
 
-from crawler.capture import Capture, request_key
+from crawler.capture import Capture, ListPage, request_key
+from crawler.extract import decode as decode_module
 from crawler.extract.decode import decode_html
 from crawler.extract.links import attachment_ext
 from crawler.extract.quality import is_soft_404
-from spiders import apis
+from spiders import apis, discovery, listing, pagination
+from spiders import fingerprint as fingerprint_module
 from spiders.discovery import Link, find_columns, find_hubs, find_subcolumns
-from spiders.fingerprint import fingerprint, more_specific
 from spiders.failures import RECORDED_STATUSES, classify_failure, classify_status
+from spiders.fingerprint import fingerprint, more_specific
 from spiders.listing import (
-    ListItem, all_links, attachment_links, classify_title, datastore_items, list_items, parse_tree,
+    ListItem,
+    all_links,
+    attachment_links,
+    classify_title,
+    datastore_items,
+    list_items,
+    parse_tree,
 )
 from spiders.pagination import PageRequest, next_list_pages
 
@@ -154,7 +168,7 @@ class AnnualReportsSpider(scrapy.Spider):
             yield from self._maybe_no_column(response.url, site)
             return
         text, _, _ = decode_html(response.body, _headers(response))
-        self._note_family(site, text)
+        self._note_family(site, fingerprint(text))
         links = [Link(u, t) for u, t in all_links(response.url, parse_tree(text)) if self.allows(u, site)]
         columns = [PageRequest(url=link.url, style="column-link") for link in find_columns(links)]
         columns += apis.gkmlpt_columns(response.url, text)
@@ -171,9 +185,8 @@ class AnnualReportsSpider(scrapy.Spider):
                     yield request
         yield from self._maybe_no_column(response.url, site)
 
-    def _note_family(self, site: str, text: str) -> None:
+    def _note_family(self, site: str, family: str | None) -> None:
         """Remember the site's CMS family (recorded with its captures); a more specific mark wins later."""
-        family = fingerprint(text)
         if family and more_specific(family, self._families.get(site)):
             self._families[site] = family
             self.logger.info("%s looks like a %s portal", site, family)
@@ -187,27 +200,52 @@ class AnnualReportsSpider(scrapy.Spider):
     # -- lists ---------------------------------------------------------------------------------
 
     def parse_list(self, response: Response) -> Iterator[Any]:
-        """A page of the 年报 column: request every 年报 item, every further list page and sub-column."""
+        """A page of the 年报 column: request every 年报 item, every further list page and sub-column.
+
+        When the archive knows these very bytes of this list request, read by the same rules (the
+        downloader's ``KnownListMiddleware`` hands them over), the same links are followed without
+        parsing the page again; otherwise it is read and a :class:`ListPage` reports what it led to.
+        """
         site, column = response.meta["site"], response.meta["column"]
         failed = self._failed_capture(response)
         if failed:
             yield failed
             return
-        text, _, _ = decode_html(response.body, _headers(response))
-        self._note_family(site, text)
-        try:
-            items, pages = self._list_content(response.url, text, self.targets[site].get("column_selectors") or ())
-        except apis.ApiFormatError as exc:
-            yield self._capture(response, error_class="decode", error_message=str(exc))
-            return
-        if not items and not pages:
-            yield self._empty_list_capture(response, text)
-            return
+        selectors = self.targets[site].get("column_selectors") or ()
+        rules = list_rules(selectors)
+        known = response.meta.get("nianbao_known_list")
+        if known and known["rules"] == rules and known["final_url"] == response.url:
+            self._note_family(site, known["family"])
+            items = [ListItem(url=url, title=title) for url, title in known["items"]]
+            pages = [_page_request(page) for page in known["pages"]]
+            self._count("nianbao/lists/known")
+        else:
+            text, _, _ = decode_html(response.body, _headers(response))
+            family = fingerprint(text)
+            self._note_family(site, family)
+            try:
+                items, pages = self._list_content(response.url, text, selectors)
+            except apis.ApiFormatError as exc:
+                yield self._capture(response, error_class="decode", error_message=str(exc))
+                return
+            if not items and not pages:
+                yield self._empty_list_capture(response, text)
+                return
+            self._count("nianbao/lists/read")
+            if response.meta.get("frontier_key"):
+                yield ListPage(key=response.meta["frontier_key"], site=site, url=_asked_url(response),
+                               final_url=response.url, sha256=hashlib.sha256(response.body).hexdigest(),
+                               rules=rules, family=family, items=[[i.url, i.title] for i in items],
+                               pages=[_page_dict(page) for page in pages])
         for item in items:
             request = self._item_request(item, site)
             if request is not None:
                 yield request
         yield from self._list_requests(pages, site, column)
+
+    def _count(self, stat: str) -> None:
+        if getattr(self, "crawler", None) is not None:
+            self.crawler.stats.inc_value(stat)
 
     def _empty_list_capture(self, response: Response, text: str) -> Capture:
         """A list page with nothing on it is recorded: a vanished column, or a broken stub (TRS deep pages)."""
@@ -272,8 +310,7 @@ class AnnualReportsSpider(scrapy.Spider):
         meta = response.meta
         error_class = classify_status(response.status, response.body)
         fields: dict[str, Any] = {
-            # the URL asked for is the document's identity, wherever redirects (downfile.jsp → /attach/…) ended
-            "url": meta.get("redirect_urls", [response.request.url if response.request else response.url])[0],
+            "url": _asked_url(response),
             "site": meta["site"],
             "kind": meta["nianbao_kind"] if meta["nianbao_kind"] in ("page", "attachment", "list") else "home",
             "status": response.status,
@@ -314,6 +351,40 @@ class AnnualReportsSpider(scrapy.Spider):
                 self._home_failed.add(meta["site"])
             self._pending_discovery[meta["site"]] -= 1
             yield from self._maybe_no_column(url, meta["site"])
+
+
+def _asked_url(response: Response) -> str:
+    """The URL the spider asked for (a document's identity), wherever redirects (downfile.jsp → /attach/…) ended."""
+    return response.meta.get("redirect_urls", [response.request.url if response.request else response.url])[0]
+
+
+@functools.cache
+def _list_code_digest() -> str:
+    """A digest of the source of every module that reads list pages: changing any of them re-reads every
+    list page once, so a remembered reading is never one older code would have made."""
+    digest = hashlib.sha256()
+    for module in (sys.modules[__name__], listing, pagination, discovery, apis, fingerprint_module, decode_module):
+        try:
+            digest.update(Path(module.__file__ or "").read_bytes())
+        except OSError:  # no source to hash (a frozen install): never trust an earlier reading
+            digest.update(os.urandom(16))
+    return digest.hexdigest()
+
+
+def list_rules(selectors: Sequence[str] = ()) -> str:
+    """The name of the rules that read a site's list pages: the list code and the site's column selectors."""
+    raw = json.dumps([_list_code_digest(), list(selectors)], ensure_ascii=False)
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:32]
+
+
+def _page_dict(page: PageRequest) -> dict[str, Any]:
+    return {"url": page.url, "method": page.method, "form": [list(pair) for pair in page.form],
+            "style": page.style, "headers": dict(page.headers)}
+
+
+def _page_request(page: dict[str, Any]) -> PageRequest:
+    return PageRequest(url=page["url"], method=page["method"], form=tuple(tuple(pair) for pair in page["form"]),
+                       style=page["style"], headers=page["headers"])
 
 
 def _headers(response: Response) -> dict[str, str]:

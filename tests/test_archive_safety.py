@@ -45,7 +45,7 @@ def test_schema_is_migrated_once_and_versioned(tmp_path: Path) -> None:
     assert applied == [("nianbao", "001_initial"), ("nianbao", "002_frontier"),
                        ("nianbao", "003_blob_dictionaries"), ("nianbao", "004_run_sites"),
                        ("nianbao", "005_site_family"), ("nianbao", "006_search_detail_none"),
-                       ("nianbao", "007_blob_deltas")]
+                       ("nianbao", "007_blob_deltas"), ("nianbao", "008_list_pages")]
     assert int(version) == archive.SCHEMA_VERSION
 
 
@@ -58,8 +58,10 @@ def test_a_schema_5_archive_gets_the_positionless_search_index_and_still_finds_p
         db.db.execute("CREATE VIRTUAL TABLE search_fts USING fts5(title, text, content='search_source', "
                       "content_rowid='version_id', tokenize='trigram')")
         db.db.execute("INSERT INTO search_fts(search_fts) VALUES ('rebuild')")
-        db.db.execute("DELETE FROM _sqlite_migrations WHERE name IN ('006_search_detail_none', '007_blob_deltas')")
+        db.db.execute("DELETE FROM _sqlite_migrations WHERE name IN "
+                      "('006_search_detail_none', '007_blob_deltas', '008_list_pages')")
         db.db.execute("ALTER TABLE blobs DROP COLUMN base_sha256")
+        db.db.execute("DROP TABLE list_pages")
         db.db.execute("UPDATE schema_meta SET value = '5' WHERE key = 'schema_version'")
     with archive.open_archive(path) as db:
         sql = db.db.execute("SELECT sql FROM sqlite_master WHERE name = 'search_fts'").fetchone()[0]

@@ -1,0 +1,141 @@
+"""A list page served byte for byte as when it was last read is followed from what the archive
+remembers (``list_pages``), not parsed again; any changed byte, or changed list code, reads it again."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+from scrapy import Request
+from scrapy.http import HtmlResponse
+from scrapy.utils.test import get_crawler
+
+import archive
+from crawler.capture import ListPage
+from crawler.middlewares import KnownListMiddleware
+from spiders.annual_reports import AnnualReportsSpider, list_rules
+from tests.conftest import crawl
+
+# Families whose lists are static pages (hanweb's embedded datastore), a JSON API (gkmlpt) and
+# POSTed forms answering HTML fragments (jpaas): every shape a remembered page must replay.
+FAMILIES = ("hanweb", "gkmlpt", "jpaas")
+
+
+@pytest.fixture(scope="module")
+def lists_portal():
+    from crawler.fixture_portal import FixturePortal
+
+    with FixturePortal(seed=5, families=FAMILIES) as served:
+        yield served
+
+
+def crawl_with_stats(db: Path, portal, stats: Path) -> tuple[dict, set[tuple[str, str, str]]]:
+    """Crawl; Scrapy's stats and the (site, method, path) of every request the portal served during it."""
+    before = len(portal.request_log)
+    crawl(db, *portal.homepages(), extra=("--stats", str(stats)))
+    served = {(site, method, path) for method, path, site, _ in portal.request_log[before:] if path != "/robots.txt"}
+    return json.loads(stats.read_text(encoding="utf-8")), served
+
+
+def test_unchanged_list_pages_are_followed_from_the_archive(lists_portal, tmp_path):
+    db = tmp_path / "a.db"
+    first, first_requests = crawl_with_stats(db, lists_portal, tmp_path / "1.json")
+    read = first["nianbao/lists/read"]
+    assert read > 0 and "nianbao/lists/known" not in first
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("select count(*) from list_pages").fetchone()[0] == read
+
+    second, second_requests = crawl_with_stats(db, lists_portal, tmp_path / "2.json")
+    assert second["nianbao/lists/known"] == read and "nianbao/lists/read" not in second
+    assert second_requests == first_requests  # the same list pages, forms and reports, none missed
+    with archive.open_archive(db) as store:
+        run = store.get_run(store.last_run()["id"])
+        assert run["not_modified"] == store.counts()["documents"] >= len(lists_portal.truth())
+        assert run["new"] == run["changed"] == run["removed"] == 0
+
+    lists_portal.advance_clock(days=1)  # a new date line in every HTML page: those lists are read again
+    third, third_requests = crawl_with_stats(db, lists_portal, tmp_path / "3.json")
+    assert third["nianbao/lists/read"] > 0
+    assert third["nianbao/lists/read"] + third.get("nianbao/lists/known", 0) == read
+    assert third_requests == first_requests
+
+
+def spider_and_response(body: bytes, known: dict | None) -> tuple[AnnualReportsSpider, HtmlResponse]:
+    crawler = get_crawler(AnnualReportsSpider, {"NIANBAO_MAX_LIST_PAGES": 10})
+    spider = crawler._create_spider(start_url="http://127.0.0.1:9/")
+    url = "http://127.0.0.1:9/zwgk/gknb/index.html"
+    meta = {"site": "127.0.0.1:9", "column": url, "nianbao_kind": "list", "frontier_key": "k1"}
+    if known is not None:
+        meta["nianbao_known_list"] = known
+    return spider, HtmlResponse(url, body=body, request=Request(url, meta=meta), encoding="utf-8")
+
+
+PAGE = ('<html><body><ul><li><a href="t20240101_1.html">2023年政府信息公开工作年度报告</a></li></ul>'
+        '<a href="index_1.html">下一页</a></body></html>').encode()
+
+
+def remembered(rules: str) -> dict:
+    """A remembered reading that differs from what PAGE parses to, so a replay is recognisable."""
+    return {"rules": rules, "final_url": "http://127.0.0.1:9/zwgk/gknb/index.html", "family": "trs",
+            "items": [["http://127.0.0.1:9/zwgk/gknb/t20240102_2.html", "2022年政府信息公开工作年度报告"]],
+            "pages": [{"url": "http://127.0.0.1:9/zwgk/gknb/index_1.html", "method": "POST", "form": [["p", "2"]],
+                       "style": "trs-static", "headers": {"X-Requested-With": "XMLHttpRequest"}}]}
+
+
+def test_the_spider_replays_a_remembered_reading_made_by_its_own_rules():
+    spider, response = spider_and_response(PAGE, remembered(list_rules()))
+    out = list(spider.parse_list(response))
+    assert not [o for o in out if isinstance(o, ListPage)]  # nothing read, so nothing to remember
+    urls = {(r.method, r.url) for r in out}
+    assert urls == {("GET", "http://127.0.0.1:9/zwgk/gknb/t20240102_2.html"),
+                    ("POST", "http://127.0.0.1:9/zwgk/gknb/index_1.html")}
+    post = next(r for r in out if r.method == "POST")
+    assert post.body == b"p=2" and post.headers[b"X-Requested-With"] == b"XMLHttpRequest"
+    assert spider._families["127.0.0.1:9"] == "trs"
+
+
+@pytest.mark.parametrize("known", [remembered("other rules"), None])
+def test_a_reading_by_other_rules_or_none_means_the_page_is_read(known):
+    spider, response = spider_and_response(PAGE, known)
+    out = list(spider.parse_list(response))
+    [page] = [o for o in out if isinstance(o, ListPage)]
+    assert page.items == [["http://127.0.0.1:9/zwgk/gknb/t20240101_1.html", "2023年政府信息公开工作年度报告"]]
+    assert [p["url"] for p in page.pages] == ["http://127.0.0.1:9/zwgk/gknb/index_1.html"]
+    assert page.sha256 == hashlib.sha256(PAGE).hexdigest() and page.rules == list_rules() and page.key == "k1"
+    assert {r.url for r in out if isinstance(r, Request)} == {"http://127.0.0.1:9/zwgk/gknb/t20240101_1.html",
+                                                               "http://127.0.0.1:9/zwgk/gknb/index_1.html"}
+
+
+def test_site_selectors_are_part_of_the_rules():
+    assert list_rules(["div.list a"]) != list_rules() == list_rules([])
+
+
+def test_the_middleware_hands_over_a_reading_only_for_the_same_bytes(tmp_path):
+    with archive.open_archive(tmp_path / "a.db") as store:
+        url = "http://127.0.0.1:9/l"
+        store.record_list_page(ListPage(key="k1", site="127.0.0.1:9", url=url, final_url=url, rules="r", family=None,
+                                        sha256=hashlib.sha256(PAGE).hexdigest(), items=[], pages=[]).to_dict())
+        middleware = KnownListMiddleware(None)
+        middleware._known = store.known_list_pages(["127.0.0.1:9"])
+    for body, handed in ((PAGE, True), (PAGE + b" ", False)):
+        request = Request("http://127.0.0.1:9/l", meta={"nianbao_kind": "list", "frontier_key": "k1"})
+        middleware.process_response(request, HtmlResponse(request.url, body=body, request=request))
+        assert ("nianbao_known_list" in request.meta) is handed
+
+
+def test_a_schema_7_archive_gains_list_pages(tmp_path):
+    path = tmp_path / "old.db"
+    with archive.open_archive(path):
+        pass
+    conn = sqlite3.connect(path)
+    conn.execute("DROP TABLE list_pages")  # as schema 7 had it
+    conn.execute("DELETE FROM _sqlite_migrations WHERE name = '008_list_pages'")
+    conn.execute("UPDATE schema_meta SET value = '7' WHERE key = 'schema_version'")
+    conn.commit()
+    conn.close()
+    with archive.open_archive(path) as store:
+        assert store.known_list_pages(["x"]) == {}
+        assert store.db.execute("select value from schema_meta where key = 'schema_version'").fetchone()[0] == "8"
