@@ -161,8 +161,10 @@ def add_version(db: Database, document_id: int, extraction: dict[str, Any], sha2
 def insert_version(db: Database, document_id: int, number: int, created_at: str, sha256: str | None,
                    extraction: dict[str, Any]) -> int:
     """Insert one version row; the caller decides whether it becomes current."""
+    values = version_values(extraction)
+    encoded = {name: values[name] for name in JSON_COLUMNS if extraction.get(name) is not None}
     row = {"document_id": document_id, "number": number, "created_at": created_at, "sha256": sha256,
-           "content_digest": content_digest(extraction), **version_values(extraction)}
+           "content_digest": content_digest(extraction, encoded), **values}
     columns = ", ".join(row)
     marks = ", ".join("?" for _ in row)
     return db.execute(f"INSERT INTO versions({columns}) VALUES ({marks})", list(row.values())).lastrowid

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -88,10 +89,17 @@ def canonical_json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
-def content_digest(extraction: dict[str, Any]) -> str:
-    """sha256 of the canonical JSON of the content fields of an extraction."""
-    content = {name: extraction.get(name) for name in CONTENT_FIELDS}
-    return hashlib.sha256(canonical_json(content).encode("utf-8")).hexdigest()
+def content_digest(extraction: dict[str, Any], encoded: Mapping[str, str] | None = None) -> str:
+    """sha256 of the canonical JSON of the content fields of an extraction.
+
+    ``encoded`` may hold the canonical JSON of some fields already made (a version's JSON columns):
+    the object is assembled from its members exactly as ``canonical_json`` would write it, so the
+    digest is the same, and a report's large tables are serialised once, not twice.
+    """
+    encoded = encoded or {}
+    members = [f"{json.dumps(name)}:{encoded.get(name) or canonical_json(extraction.get(name))}"
+               for name in sorted(CONTENT_FIELDS)]
+    return hashlib.sha256(("{" + ",".join(members) + "}").encode("utf-8")).hexdigest()
 
 
 def has_body(facts: Facts) -> bool:

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
+from hypothesis import given
+from hypothesis import settings as hyp_settings
+from hypothesis import strategies as st
 
 from archive import Archive
+from archive.rules import CONTENT_FIELDS, canonical_json, content_digest
+from archive.schema import JSON_COLUMNS
 from crawler.capture import Capture
 from crawler.errors import ArchiveError
 from tests.archive_support import db, error, not_modified, page, report_body  # noqa: F401
@@ -313,3 +320,19 @@ def test_a_batch_commits_together_but_a_refused_capture_is_rolled_back_alone(db:
     assert scalar(db, "SELECT count(*) FROM captures") == 2
     assert scalar(db, "SELECT count(*) FROM documents WHERE url = ?", (URL + "?2",)) == 0
     assert db.check() == []
+
+
+# Any JSON-able value an extraction field can hold: CJK text, numbers, None, nested tables and dicts.
+_JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.text(alphabet="年报公开\"\\\n ab1"),
+                     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=4), inner, max_size=4),
+                     max_leaves=20)
+
+
+@given(st.fixed_dictionaries({name: _JSON for name in CONTENT_FIELDS}))
+@hyp_settings(max_examples=200, deadline=None)
+def test_a_digest_assembled_from_encoded_columns_is_the_digest_of_the_whole(extraction: dict) -> None:
+    """Versions' content digests are compared across years: the shortcut must never change one."""
+    whole = hashlib.sha256(canonical_json({n: extraction.get(n) for n in CONTENT_FIELDS}).encode()).hexdigest()
+    encoded = {n: canonical_json(extraction[n]) for n in JSON_COLUMNS if extraction.get(n) is not None}
+    assert content_digest(extraction) == whole
+    assert content_digest(extraction, encoded) == whole

@@ -547,3 +547,17 @@ def test_module_entry_point_prints_sites_and_serves(portal: FixturePortal, clien
             child.terminate()
             child.wait(timeout=10)
     assert child.returncode == 0
+
+
+def test_a_table_rendered_again_is_the_same_markup():
+    """The server keeps rendered tables (immutable) by identity; equal tables render equal markup."""
+    from crawler.fixture_portal.markup import BodyStyle, render_table
+    from crawler.fixture_portal.model import Cell, Table
+
+    table = Table(rows=((Cell("项目"), Cell("数量", colspan=2)), (Cell("", nbsp=True), Cell("1"), Cell("2"))))
+    plain, word = BodyStyle(image_src=str), BodyStyle(image_src=str, word_cells=True)
+    first = render_table(table, plain)
+    assert render_table(table, plain) is first  # kept, not rendered again
+    assert render_table(Table(rows=table.rows), plain) == first  # an equal table: the same markup
+    assert 'colspan="2"' in first and "&nbsp;" in first
+    assert render_table(table, word) != first and "nowrap" in render_table(table, word)

@@ -53,12 +53,24 @@ def render_cell(cell: Cell, style: BodyStyle) -> str:
     return f'<td{spans} align="center">{inner}</td>'
 
 
+# Rendered tables by identity (tables are immutable, and a report's are served on every visit):
+# rendering them cell by cell was most of the fixture server's CPU in the benchmarks, where the
+# server shares the machine with the crawl it serves.
+_RENDERED_TABLES: dict[tuple[int, bool], tuple[Table, str]] = {}
+
+
 def render_table(table: Table, style: BodyStyle) -> str:
     """A body table as the editor leaves it (border 1, collapsed)."""
+    key = (id(table), style.word_cells)  # render_cell reads nothing else of the style
+    cached = _RENDERED_TABLES.get(key)
+    if cached is not None and cached[0] is table:
+        return cached[1]
     rows = "".join("<tr>" + "".join(render_cell(c, style) for c in row) + "</tr>\n" for row in table.rows)
-    return ('<table border="1" cellspacing="0" cellpadding="0" '
-            'style="border-collapse:collapse;margin:0 auto;">'
-            f"<tbody>\n{rows}</tbody></table>")
+    rendered = ('<table border="1" cellspacing="0" cellpadding="0" '
+                'style="border-collapse:collapse;margin:0 auto;">'
+                f"<tbody>\n{rows}</tbody></table>")
+    _RENDERED_TABLES[key] = (table, rendered)
+    return rendered
 
 
 def render_block(block: Block, style: BodyStyle) -> str:
