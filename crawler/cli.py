@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
 import json
 import sys
 from pathlib import Path
@@ -111,6 +112,10 @@ def crawl(start_urls: tuple[str, ...], site_names: tuple[str, ...], all_sites: b
         Path(stats_path).write_text(json.dumps(stats, ensure_ascii=False, indent=1), encoding="utf-8")
     if Path(db_path).exists():
         _print_summary(db_path, run_id)
+    # A crawl is the last thing its process does (Twisted's reactor cannot restart), and everything
+    # is closed by now: skip the interpreter's final collection over all the crawl built, which took
+    # 0.1–0.2 s, a twentieth of an unchanged night. The OS takes the memory back at once.
+    gc.freeze()
 
 
 def _chosen_sites(registry: Registry, names: tuple[str, ...], everything: bool) -> list[SiteEntry]:
