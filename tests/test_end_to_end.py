@@ -204,6 +204,40 @@ notes = "the offline fixture portal"
     assert {r["url"] for r in archived} == {t["url"] for t in portal.truth() if t["site"] == site.name}
 
 
+def test_an_interactive_crawl_shows_a_progress_bar(portal, tmp_path):
+    """On a terminal the crawl draws a live bar (pages, with new/changed/errors), not summary lines."""
+    import fcntl
+    import os
+    import pty
+    import struct
+    import subprocess
+    import sys
+    import termios
+
+    from tests.conftest import ROOT
+
+    terminal, child_end = pty.openpty()
+    fcntl.ioctl(child_end, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 120, 0, 0))  # a new pty is 0 columns wide
+    process = subprocess.Popen([sys.executable, "-m", "crawler.cli", "crawl", portal.homepages()[0],
+                                "--db", str(tmp_path / "a.db"), "--delay", "0", "--concurrency", "8"],
+                               stdout=subprocess.DEVNULL, stderr=child_end, cwd=ROOT)
+    os.close(child_end)
+    shown = bytearray()
+    while True:
+        try:
+            data = os.read(terminal, 65536)
+        except OSError:  # EIO: the crawl closed its end of the terminal
+            break
+        if not data:
+            break
+        shown += data
+    os.close(terminal)
+    assert process.wait(timeout=240) == 0, shown.decode("utf-8", "replace")[-3000:]
+    bar = shown.decode("utf-8", "replace")
+    assert "page/s" in bar and "new=" in bar and "errors=" in bar
+    assert "reports new" not in bar  # the one-line summaries are for logs, not terminals
+
+
 def test_coverage_reports_years_missing_years_and_failures(portal, first_crawl):
     import json
 
