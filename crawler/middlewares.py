@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from scrapy.crawler import Crawler
@@ -11,11 +12,19 @@ from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Request, Response
 
+from archive import Archive
 from crawler.pipelines import crawl_archive
 
 logger = logging.getLogger(__name__)
 
 CONDITIONAL_KINDS = ("page", "attachment")
+
+
+def _read_for_crawled_sites(crawler: Crawler,
+                            read: Callable[[Archive, list[str]], dict[str, Any]]) -> dict[str, Any]:
+    """``read(archive, sites)`` on the crawl's own archive for the spider's sites; {} without one."""
+    store = crawl_archive(crawler)
+    return read(store, sorted(getattr(crawler.spider, "targets", {}))) if store is not None else {}
 
 
 class ConditionalRequestMiddleware:
@@ -39,9 +48,7 @@ class ConditionalRequestMiddleware:
 
     def _known(self) -> dict[str, dict[str, str | None]]:
         if self._validators is None:
-            store = crawl_archive(self.crawler)
-            sites = sorted(getattr(self.crawler.spider, "targets", {}))
-            self._validators = store.site_validators(sites) if store is not None else {}
+            self._validators = _read_for_crawled_sites(self.crawler, Archive.site_validators)
         return self._validators
 
     def process_request(self, request: Request) -> Any:
@@ -61,10 +68,10 @@ class KnownListMiddleware:
 
     Most list pages of a column are byte-identical from one night to the next (static CMS output),
     and reading them (decoding, parsing, resolving every link) was a tenth of an unchanged night's
-    work. What each list request's body read to is kept in the archive (``list_pages``); when a
-    response's sha256 matches, it goes to the spider in ``meta["nianbao_known_list"]``, and the
-    spider follows the same links if its rules are still the ones that read it. Any changed byte
-    (a new report, a date line) means the page is read again.
+    work. The archive keeps what each list request's body was read to (``list_pages``); when a
+    response's sha256 matches, that reading goes to the spider in ``meta["nianbao_known_list"]``,
+    and the spider follows the same links if its rules are still the ones that made it. Any changed
+    byte (a new report, a date line) means the page is read again.
     """
 
     def __init__(self, crawler: Crawler):
@@ -79,9 +86,7 @@ class KnownListMiddleware:
 
     def _pages(self) -> dict[str, dict[str, Any]]:
         if self._known is None:
-            store = crawl_archive(self.crawler)
-            sites = sorted(getattr(self.crawler.spider, "targets", {}))
-            self._known = store.known_list_pages(sites) if store is not None else {}
+            self._known = _read_for_crawled_sites(self.crawler, Archive.known_list_pages)
         return self._known
 
     def process_response(self, request: Request, response: Response) -> Any:
