@@ -3,7 +3,8 @@
 A list page is navigation, not a document: it is not versioned. The archive keeps, per list
 request, the sha256 of the body that was read, the rules that read it, and what they found (the
 items, the further list pages, the CMS family its marks showed). When a later crawl is served the
-same bytes and reads with the same rules, it follows the same links without parsing the page again.
+same bytes and reads with the same rules, it follows the same links without parsing the page again;
+where the page had an ETag, the crawl asks with If-None-Match, and a 304 says the same.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from sqlite_utils import Database
 
 from archive import rows
 
-COLUMNS = ("key", "site", "url", "final_url", "sha256", "rules", "family", "items", "pages", "read_at")
+COLUMNS = ("key", "site", "url", "final_url", "sha256", "rules", "family", "items", "pages", "read_at", "etag")
 
 
 def record(db: Database, page: dict[str, Any]) -> None:

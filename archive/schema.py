@@ -281,7 +281,8 @@ _LIST_PAGES = (
         family TEXT,
         items TEXT NOT NULL,
         pages TEXT NOT NULL,
-        read_at TEXT NOT NULL
+        read_at TEXT NOT NULL,
+        etag TEXT
     )""",
     "CREATE INDEX list_pages_site ON list_pages(site)",
     "UPDATE schema_meta SET value = '8' WHERE key = 'schema_version'",

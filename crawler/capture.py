@@ -75,7 +75,8 @@ class ListPage:
 
     ``key`` is the request's frontier key; ``rules`` names the rules that read it (the spider's list
     code and the site's selectors); ``items`` are ``[url, title]`` pairs, ``pages`` further list
-    requests as dicts (url, method, form, style, headers); ``family`` the CMS family its marks showed.
+    requests as dicts (url, method, form, style, headers); ``family`` the CMS family its marks showed;
+    ``etag`` the page's ETag as served, if any.
     """
 
     key: str
@@ -88,6 +89,7 @@ class ListPage:
     items: list[list[str]]
     pages: list[dict[str, Any]]
     read_at: str = field(default_factory=utc_now)
+    etag: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)

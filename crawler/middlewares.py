@@ -68,10 +68,11 @@ class KnownListMiddleware:
 
     Most list pages of a column are byte-identical from one night to the next (static CMS output),
     and reading them (decoding, parsing, resolving every link) was a tenth of an unchanged night's
-    work. The archive keeps what each list request's body was read to (``list_pages``); when a
-    response's sha256 matches, that reading goes to the spider in ``meta["nianbao_known_list"]``,
-    and the spider follows the same links if its rules are still the ones that made it. Any changed
-    byte (a new report, a date line) means the page is read again.
+    work. The archive keeps what each list request's body was read to (``list_pages``). If the
+    spider's rules are still the ones that made that reading, the request goes out with the page's
+    ETag, and when the server answers 304, or the same bytes again, the reading goes to the spider
+    in ``meta["nianbao_known_list"]`` and it follows the same links. Any changed byte (a new
+    report, a date line) means the page is read again.
     """
 
     def __init__(self, crawler: Crawler):
@@ -89,11 +90,31 @@ class KnownListMiddleware:
             self._known = _read_for_crawled_sites(self.crawler, Archive.known_list_pages)
         return self._known
 
-    def process_response(self, request: Request, response: Response) -> Any:
-        if request.meta.get("nianbao_kind") != "list" or response.status != 200:
-            return response
+    def _usable(self, request: Request) -> dict[str, Any] | None:
+        """The remembered reading of a list request, if the spider would still read the page that way."""
+        if request.meta.get("nianbao_kind") != "list":
+            return None
         known = self._pages().get(request.meta.get("frontier_key", ""))
-        if known is not None and known["sha256"] == hashlib.sha256(response.body).hexdigest():
+        rules_for = getattr(self.crawler.spider, "list_rules_for", None)
+        if known is None or rules_for is None or known["rules"] != rules_for(request.meta["site"]):
+            return None
+        return known
+
+    def process_request(self, request: Request) -> Any:
+        """Ask for a remembered list page with its ETag. Only the ETag: a list page's Last-Modified is
+        often just the time a dynamic portal served it, while an ETag names its bytes."""
+        known = self._usable(request) if request.method == "GET" else None
+        if known is not None and known["etag"]:
+            request.headers.setdefault("If-None-Match", known["etag"])
+        return None
+
+    def process_response(self, request: Request, response: Response) -> Any:
+        if response.status not in (200, 304):
+            return response
+        known = self._usable(request)
+        if known is None:
+            return response
+        if response.status == 304 or known["sha256"] == hashlib.sha256(response.body).hexdigest():
             request.meta["nianbao_known_list"] = known
         return response
 

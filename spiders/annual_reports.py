@@ -212,7 +212,7 @@ class AnnualReportsSpider(scrapy.Spider):
             yield failed
             return
         selectors = self.targets[site].get("column_selectors") or ()
-        rules = list_rules(selectors)
+        rules = self.list_rules_for(site)
         known = response.meta.get("nianbao_known_list")
         if known and known["rules"] == rules and known["final_url"] == response.url:
             self._note_family(site, known["family"])
@@ -236,12 +236,16 @@ class AnnualReportsSpider(scrapy.Spider):
                 yield ListPage(key=response.meta["frontier_key"], site=site, url=_asked_url(response),
                                final_url=response.url, sha256=hashlib.sha256(response.body).hexdigest(),
                                rules=rules, family=family, items=[[i.url, i.title] for i in items],
-                               pages=[_page_dict(page) for page in pages])
+                               pages=[_page_dict(page) for page in pages], etag=_etag(response))
         for item in items:
             request = self._item_request(item, site)
             if request is not None:
                 yield request
         yield from self._list_requests(pages, site, column)
+
+    def list_rules_for(self, site: str) -> str:
+        """The rules that read this site's list pages (see :func:`list_rules`)."""
+        return list_rules(self.targets[site].get("column_selectors") or ())
 
     def _count(self, stat: str) -> None:
         if getattr(self, "crawler", None) is not None:
@@ -385,6 +389,12 @@ def _page_dict(page: PageRequest) -> dict[str, Any]:
 def _page_request(page: dict[str, Any]) -> PageRequest:
     return PageRequest(url=page["url"], method=page["method"], form=tuple(tuple(pair) for pair in page["form"]),
                        style=page["style"], headers=page["headers"])
+
+
+def _etag(response: Response) -> str | None:
+    """The response's ETag, if it has one."""
+    etag = response.headers.get(b"ETag")
+    return etag.decode("latin-1") if etag else None
 
 
 def _headers(response: Response) -> dict[str, str]:

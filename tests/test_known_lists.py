@@ -113,17 +113,76 @@ def test_site_selectors_are_part_of_the_rules():
     assert list_rules(["div.list a"]) != list_rules() == list_rules([])
 
 
-def test_the_middleware_hands_over_a_reading_only_for_the_same_bytes(tmp_path):
+def middleware_with(tmp_path, etag: str | None) -> KnownListMiddleware:
+    """A middleware whose archive remembers list request k1 of site 127.0.0.1:9 as read from PAGE."""
+    crawler = get_crawler(AnnualReportsSpider)
+    crawler.spider = crawler._create_spider(start_url="http://127.0.0.1:9/")
     with archive.open_archive(tmp_path / "a.db") as store:
         url = "http://127.0.0.1:9/l"
-        store.record_list_page(ListPage(key="k1", site="127.0.0.1:9", url=url, final_url=url, rules="r", family=None,
-                                        sha256=hashlib.sha256(PAGE).hexdigest(), items=[], pages=[]).to_dict())
-        middleware = KnownListMiddleware(None)
+        store.record_list_page(ListPage(key="k1", site="127.0.0.1:9", url=url, final_url=url, family=None,
+                                        rules=list_rules(), sha256=hashlib.sha256(PAGE).hexdigest(),
+                                        items=[], pages=[], etag=etag).to_dict())
+        middleware = KnownListMiddleware(crawler)
         middleware._known = store.known_list_pages(["127.0.0.1:9"])
+    return middleware
+
+
+def list_request(key: str = "k1") -> Request:
+    return Request("http://127.0.0.1:9/l", meta={"nianbao_kind": "list", "frontier_key": key, "site": "127.0.0.1:9"})
+
+
+def test_the_middleware_hands_over_a_reading_only_for_the_same_bytes(tmp_path):
+    middleware = middleware_with(tmp_path, etag=None)
     for body, handed in ((PAGE, True), (PAGE + b" ", False)):
-        request = Request("http://127.0.0.1:9/l", meta={"nianbao_kind": "list", "frontier_key": "k1"})
+        request = list_request()
+        middleware.process_request(request)
+        assert b"If-None-Match" not in request.headers  # no ETag was served: nothing to ask with
         middleware.process_response(request, HtmlResponse(request.url, body=body, request=request))
         assert ("nianbao_known_list" in request.meta) is handed
+
+
+def test_a_remembered_etag_is_sent_and_a_304_hands_the_reading_over(tmp_path):
+    middleware = middleware_with(tmp_path, etag='"abc"')
+    request = list_request()
+    middleware.process_request(request)
+    assert request.headers[b"If-None-Match"] == b'"abc"'
+    middleware.process_response(request, HtmlResponse(request.url, status=304, body=b"", request=request))
+    assert request.meta["nianbao_known_list"]["etag"] == '"abc"'
+    unknown = list_request("k2")
+    middleware.process_request(unknown)
+    assert b"If-None-Match" not in unknown.headers
+
+
+def test_no_etag_is_sent_when_the_list_code_has_changed(tmp_path):
+    """After a change to the list code a 304 would leave nothing to read: ask for the page in full."""
+    middleware = middleware_with(tmp_path, etag='"abc"')
+    with archive.open_archive(tmp_path / "a.db") as store:
+        store.db.execute("UPDATE list_pages SET rules = 'older code'")
+        store.db.conn.commit()
+        middleware._known = store.known_list_pages(["127.0.0.1:9"])
+    request = list_request()
+    middleware.process_request(request)
+    assert b"If-None-Match" not in request.headers
+    middleware.process_response(request, HtmlResponse(request.url, body=PAGE, request=request))
+    assert "nianbao_known_list" not in request.meta
+
+
+def test_static_list_pages_answer_304_and_are_followed_from_the_archive(tmp_path):
+    """TRS columns are static files with ETags: an unchanged night gets 304s, even on a new day."""
+    from crawler.fixture_portal import FixturePortal
+
+    with FixturePortal(seed=3, families=("trs",)) as portal:
+        db = tmp_path / "a.db"
+        first, first_requests = crawl_with_stats(db, portal, tmp_path / "1.json")
+        read = first["nianbao/lists/read"]
+        portal.advance_clock(days=1)  # a new date line: the bytes change, the ETag does not
+        before = len(portal.request_log)
+        second, second_requests = crawl_with_stats(db, portal, tmp_path / "2.json")
+        asked = [headers for _, path, _, headers in portal.request_log[before:] if "/zfxxgknb/index" in path]
+    assert read > 0 and second["nianbao/lists/known"] == read and "nianbao/lists/read" not in second
+    assert asked and all(h.get("If-None-Match") for h in asked)
+    assert second["downloader/response_status_count/304"] >= read
+    assert second_requests == first_requests
 
 
 def test_a_schema_7_archive_gains_list_pages(tmp_path):

@@ -109,14 +109,17 @@ class SiteContext:
         return html.encode(self.spec.codec, errors="strict")
 
     def html(self, request: Request, html: str, *, status: int = 200, charset: str | None = None,
-             doc: Document | None = None) -> Response:
-        """An HTML page; with ``doc``, it carries validators and may answer 304."""
+             doc: Document | None = None, static: bool = False) -> Response:
+        """An HTML page; with ``doc`` it carries validators (ETag, Last-Modified), ``static`` an ETag
+        only (a generated list page served as a file); either may answer 304."""
         declared = charset or (self.spec.charset if self.spec.header_charset else None)
         headers = {"Content-Type": f"text/html; charset={declared}" if declared else "text/html"}
-        if doc is not None:
+        if doc is not None or static:
             etag = '"' + hashlib.sha1(self.encode(html)).hexdigest()[:24] + '"'
-            modified = self.state.last_modified(doc)
-            headers.update({"ETag": etag, "Last-Modified": format_datetime(modified, usegmt=True)})
+            modified = self.state.last_modified(doc) if doc is not None else None
+            headers["ETag"] = etag
+            if modified is not None:
+                headers["Last-Modified"] = format_datetime(modified, usegmt=True)
             if not_modified(request, etag, modified):
                 return Response(304, b"", {k: v for k, v in headers.items() if k != "Content-Type"})
         return Response(status, self.encode(html.replace(TODAY, self.state.date_line())), headers)
@@ -126,9 +129,9 @@ class SiteContext:
         return page(self.spec, self.chrome, column, title, main, extra_head)
 
     def page(self, request: Request, column: str, title: str, main: str, *, extra_head: str = "",
-             status: int = 200) -> Response:
-        """A full page (head, chrome, main) without validators."""
-        return self.html(request, self.layout(column, title, main, extra_head), status=status)
+             status: int = 200, static: bool = False) -> Response:
+        """A full page (head, chrome, main); ``static`` pages carry an ETag of their bytes."""
+        return self.html(request, self.layout(column, title, main, extra_head), status=status, static=static)
 
     def article(self, request: Request, doc: Document, column: str, title: str, main: str,
                 extra_head: str = "") -> Response:
@@ -142,7 +145,7 @@ class SiteContext:
                          status=404)
 
 
-def not_modified(request: Request, etag: str, modified: datetime) -> bool:
+def not_modified(request: Request, etag: str, modified: datetime | None) -> bool:
     """RFC 9110 conditional GET: If-None-Match wins; else If-Modified-Since."""
     if request.method not in ("GET", "HEAD"):
         return False
@@ -151,7 +154,7 @@ def not_modified(request: Request, etag: str, modified: datetime) -> bool:
         listed = {t.strip().removeprefix("W/") for t in tags.split(",")}
         return "*" in listed or etag in listed
     since = request.header("If-Modified-Since")
-    if since is None:
+    if since is None or modified is None:
         return False
     try:
         when = parsedate_to_datetime(since)

@@ -164,7 +164,8 @@ def column_page(ctx: SiteContext, label: str, items: list[str], k: int, count: i
     main = (crumbs(*trail) + left_menu()
             + f'<div class="list"><h2>{esc(label)}</h2><ul class="list-ul">{listing}</ul>'
             + f"{pager(count, k)}</div>")
-    return ctx.page(request, label, f"{label}_{ctx.spec.site_name}", main)
+    # TRS publishes columns as static files: the web server sends an ETag and answers If-None-Match
+    return ctx.page(request, label, f"{label}_{ctx.spec.site_name}", main, static=True)
 
 
 def search_page(ctx: SiteContext, request: Request) -> Response:
