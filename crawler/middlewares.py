@@ -18,6 +18,7 @@ from crawler.pipelines import crawl_archive
 logger = logging.getLogger(__name__)
 
 CONDITIONAL_KINDS = ("page", "attachment")
+IN_FULL = "nianbao_list_in_full"  # a list request that must go out without If-None-Match
 
 
 def _read_for_crawled_sites(crawler: Crawler,
@@ -103,7 +104,9 @@ class KnownListMiddleware:
     def process_request(self, request: Request) -> Any:
         """Ask for a remembered list page with its ETag. Only the ETag: a list page's Last-Modified is
         often just the time a dynamic portal served it, while an ETag names its bytes."""
-        known = self._usable(request) if request.method == "GET" else None
+        if request.method != "GET" or request.meta.get(IN_FULL):
+            return None
+        known = self._usable(request)
         if known is not None and known["etag"]:
             request.headers.setdefault("If-None-Match", known["etag"])
         return None
@@ -112,10 +115,16 @@ class KnownListMiddleware:
         if response.status not in (200, 304):
             return response
         known = self._usable(request)
-        if known is None:
-            return response
-        if response.status == 304 or known["sha256"] == hashlib.sha256(response.body).hexdigest():
+        same = known is not None and response.url == known["final_url"] and (
+            response.status == 304 or known["sha256"] == hashlib.sha256(response.body).hexdigest())
+        if same:
             request.meta["nianbao_known_list"] = known
+        elif response.status == 304 and request.meta.get("nianbao_kind") == "list" and not request.meta.get(IN_FULL):
+            # nothing to follow for this 304 (the page now ends at another URL): ask once more in full,
+            # so the night neither records a bodiless list as an error nor loses the page's links
+            retry = request.replace(meta={**request.meta, IN_FULL: True})
+            retry.headers.pop(b"If-None-Match", None)
+            return retry
         return response
 
 

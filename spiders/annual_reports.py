@@ -82,6 +82,7 @@ class AnnualReportsSpider(scrapy.Spider):
         self._list_pages: Counter[str] = Counter()
         self._requests: Counter[str] = Counter()
         self._families: dict[str, str] = {}
+        self._list_rules: dict[str, str] = {}
 
     async def start(self) -> AsyncIterator[Any]:
         for name, target in self.targets.items():
@@ -244,8 +245,10 @@ class AnnualReportsSpider(scrapy.Spider):
         yield from self._list_requests(pages, site, column)
 
     def list_rules_for(self, site: str) -> str:
-        """The rules that read this site's list pages (see :func:`list_rules`)."""
-        return list_rules(self.targets[site].get("column_selectors") or ())
+        """The rules that read this site's list pages (see :func:`list_rules`), worked out once per site."""
+        if site not in self._list_rules:
+            self._list_rules[site] = list_rules(self.targets[site].get("column_selectors") or ())
+        return self._list_rules[site]
 
     def _count(self, stat: str) -> None:
         if getattr(self, "crawler", None) is not None:

@@ -153,6 +153,21 @@ def test_a_remembered_etag_is_sent_and_a_304_hands_the_reading_over(tmp_path):
     assert b"If-None-Match" not in unknown.headers
 
 
+def test_a_304_with_no_reading_to_follow_asks_once_more_in_full(tmp_path):
+    """The page now ends at another URL: its old reading does not apply, and a 304 has no body to read."""
+    middleware = middleware_with(tmp_path, etag='"abc"')
+    request = list_request()
+    middleware.process_request(request)
+    moved = "http://127.0.0.1:9/moved/l"
+    retry = middleware.process_response(request, HtmlResponse(moved, status=304, body=b"", request=request))
+    assert isinstance(retry, Request) and retry.url == request.url
+    assert b"If-None-Match" not in retry.headers and "nianbao_known_list" not in retry.meta
+    middleware.process_request(retry)
+    assert b"If-None-Match" not in retry.headers  # the second time it goes out unconditional
+    again = HtmlResponse(moved, status=304, body=b"", request=retry)
+    assert middleware.process_response(retry, again) is again  # never a loop
+
+
 def test_no_etag_is_sent_when_the_list_code_has_changed(tmp_path):
     """After a change to the list code a 304 would leave nothing to read: ask for the page in full."""
     middleware = middleware_with(tmp_path, etag='"abc"')
