@@ -1,14 +1,21 @@
 """The bounded child: CPU, wall-clock and memory limits, crashes and reader errors become flags.
 
-The targets below run in the child (``python -m crawler.extract.worker tests.test_extract_sandbox:…``).
+The targets below run in a child forked by the reader server (``python -m crawler.extract.worker``),
+which imports ``tests.test_extract_sandbox`` to find them.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import signal
+import subprocess
+import sys
+import textwrap
 import time
+from pathlib import Path
 
+from crawler.extract import sandbox
 from crawler.extract.sandbox import Limits, run_bounded
 
 TARGET = "tests.test_extract_sandbox"
@@ -16,6 +23,16 @@ TARGET = "tests.test_extract_sandbox"
 
 def echo(body: bytes) -> dict:
     return {"blocks": [{"p": body.decode("utf-8")}], "title": None, "flags": [], "stage": "echo"}
+
+
+def whoami(body: bytes) -> dict:
+    return {"pid": os.getpid(), "ppid": os.getppid(), "flags": []}
+
+
+def sleep_after_saying_pid(body: bytes) -> dict:
+    Path(body.decode()).write_text(str(os.getpid()))
+    time.sleep(600)
+    return {}
 
 
 def spin(body: bytes) -> dict:
@@ -74,3 +91,58 @@ def test_a_reader_error_is_malformed_and_its_message_logged(caplog):
         answer = run_bounded(f"{TARGET}:fail", b"")
     assert answer["flags"] == ["attachment_malformed"]
     assert "KeyError" in caplog.text and "/Root" in caplog.text
+
+
+def test_every_file_gets_a_child_of_its_own_forked_by_one_server():
+    answers = [run_bounded(f"{TARGET}:whoami", b"") for _ in range(3)]
+    server = sandbox._SERVER.pid
+    assert server is not None and server != os.getpid()
+    assert {answer["ppid"] for answer in answers} == {server}
+    assert len({answer["pid"] for answer in answers} | {server, os.getpid()}) == 5
+
+
+def test_a_limit_hit_by_one_child_leaves_the_next_file_unharmed():
+    assert run_bounded(f"{TARGET}:hog", b"", Limits(memory_bytes=256 * 1024 * 1024))["flags"] == ["attachment_too_large"]
+    assert run_bounded(f"{TARGET}:echo", b"ok")["blocks"] == [{"p": "ok"}]
+
+
+def test_a_dead_server_is_replaced(caplog):
+    run_bounded(f"{TARGET}:echo", b"first")
+    first = sandbox._SERVER.pid
+    os.kill(first, signal.SIGKILL)
+    with caplog.at_level(logging.WARNING):
+        assert run_bounded(f"{TARGET}:echo", b"second")["blocks"] == [{"p": "second"}]
+    assert sandbox._SERVER.pid not in (None, first)
+
+
+def _gone(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except FileNotFoundError:
+        return True
+
+
+def test_a_caller_killed_mid_file_takes_its_server_and_child_with_it(tmp_path):
+    """SIGKILL gives the caller no chance to clean up: the kernel ends the server, then the child."""
+    pid_file = tmp_path / "child.pid"
+    script = textwrap.dedent(f"""
+        from crawler.extract.sandbox import Limits, run_bounded
+        run_bounded("{TARGET}:sleep_after_saying_pid", {str(pid_file).encode()!r}, Limits(wall_seconds=600))
+    """)
+    caller = subprocess.Popen([sys.executable, "-c", script], cwd=Path(__file__).resolve().parent.parent)
+    try:
+        deadline = time.monotonic() + 60
+        while not pid_file.exists() or not pid_file.read_text():
+            assert time.monotonic() < deadline and caller.poll() is None, "the child never started"
+            time.sleep(0.05)
+        child = int(pid_file.read_text())
+        server = int(Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()[1])
+        caller.kill()
+        caller.wait()
+        deadline = time.monotonic() + 10
+        while not (_gone(server) and _gone(child)) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert _gone(server) and _gone(child)
+    finally:
+        caller.kill()
+        caller.wait()
