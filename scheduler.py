@@ -28,6 +28,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from apscheduler.events import EVENT_JOB_MAX_INSTANCES, EVENT_JOB_MISSED, JobExecutionEvent
+from apscheduler.schedulers import SchedulerNotRunningError
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 
@@ -224,6 +225,14 @@ def emit(event: str, *, level: str = "info", **fields: Any) -> None:
         sys.stdout.flush()
 
 
+def shut_down(scheduler: BlockingScheduler) -> None:
+    """Stop the scheduler; a second signal finds it stopped already."""
+    try:
+        scheduler.shutdown(wait=False)
+    except SchedulerNotRunningError:
+        pass
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--config", type=Path, help="config file with a [scheduler] table (default: ./nianbao.toml if present)")
@@ -242,7 +251,10 @@ def main(argv: list[str] | None = None) -> int:
     def stop(signum: int, _frame: Any) -> None:
         emit("stopping", signal=signal.Signals(signum).name)
         runner.stop()
-        scheduler.shutdown(wait=False)
+        # Not on this thread: the handler interrupts the scheduler's own loop, which may be halfway
+        # through its job store; APScheduler's lock is re-entrant, so a shutdown here would empty the
+        # store under it (JobLookupError). Another thread waits for the loop to let go.
+        threading.Thread(target=shut_down, args=(scheduler,), name="scheduler-stop").start()
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
