@@ -67,6 +67,8 @@ LOG_LEVEL = "INFO"
 # Scrapy formats two DEBUG lines for every response ("Crawled", "Scraped from") even when the log
 # level drops them; this formatter skips them unless LOG_LEVEL is DEBUG.
 LOG_FORMATTER = "crawler.logformat.QuietLogFormatter"
+# Scrapy's collector wraps every attribute read for a deprecation warning (crawler/stats.py).
+STATS_CLASS = "crawler.stats.PlainStatsCollector"
 # A development aid: Scrapy re-parses a callback's source (ast) to warn about `return value` in
 # generators, and its cache misses on bound methods, so it ran for every response.
 WARN_ON_GENERATOR_RETURN_VALUE = False

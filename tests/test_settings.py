@@ -69,6 +69,27 @@ def test_per_response_debug_lines_only_at_debug_level(tmp_path):
     assert quiet.dropped({"a": 1}, Exception("x"), response, spider) is not None  # other messages unchanged
 
 
+def test_stats_are_kept_without_scrapys_per_access_wrapper(tmp_path):
+    from types import SimpleNamespace
+
+    from scrapy.statscollectors import StatsCollector
+    from scrapy.utils.misc import load_object
+
+    settings = crawl_settings(tmp_path / "a.db")
+    crawler = SimpleNamespace(settings=settings, spider=SimpleNamespace(name="annual_reports"))
+    stats = load_object(settings["STATS_CLASS"])(crawler)
+    assert stats.inc_value.__func__ is StatsCollector.inc_value  # a plain bound method, not a wrapper
+    stats.open_spider()
+    stats.inc_value("pages")
+    stats.inc_value("pages", 2)
+    stats.max_value("largest", 5)
+    stats.max_value("largest", 3)
+    stats.set_value("run", 7)
+    assert stats.get_stats() == {"pages": 3, "largest": 5, "run": 7}
+    stats.close_spider(reason="finished")
+    assert stats.spider_stats == {"annual_reports": {"pages": 3, "largest": 5, "run": 7}}
+
+
 def test_crawls_run_on_uvloop_where_it_is_installed(tmp_path):
     """The crawl process's asyncio loop is uvloop (a fifth off an unchanged night); a crawl really uses it."""
     import importlib.util
