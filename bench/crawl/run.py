@@ -6,14 +6,15 @@
 2. extract-only the same stored pages extracted in a tight loop on every core
 3. full         fetch + extract (2 worker processes) + archive, as `nianbao crawl` runs
 Pages are captured documents (report pages and attachments), the same set in all three. Each
-measure runs ``--repeat`` times (fetch-only and full alternating) and the medians are reported.
+measure runs ``--repeat`` times, in rounds of fetch-only, full and extraction-only, and the medians
+are reported. full ÷ extraction is the median of each round's own ratio: this machine's speed
+drifts by a third within minutes, so only measures taken side by side compare.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import sqlite3
 import statistics
 import sys
 import tempfile
@@ -58,7 +59,8 @@ def main() -> None:
     args = parser.parse_args()
     repeat = max(1, args.repeat)
     tmp = Path(tempfile.mkdtemp(prefix="nianbao-bench-"))
-    fetch_rates, fulls = [], []
+    fetch_rates, fulls, full_rates, extract_rates = [], [], [], []
+    workers = os.cpu_count() or 1
     with fixture_portal(args.scale) as sites:
         urls = [f"{base}/" for base in sites.values()]
         for n in range(repeat):
@@ -68,13 +70,11 @@ def main() -> None:
             fetch_rates.append(captures / fetch["seconds"])  # list pages' ListPage items are not pages
             full = timed_crawl(urls, tmp / f"full{n}.db")
             fulls.append(full)
-    conn = sqlite3.connect(tmp / "full0.db")
-    pages = conn.execute("select count(*) from captures where sha256 is not null").fetchone()[0]
-    conn.close()
-    full_rates = [pages / full["seconds"] for full in fulls]
-    workers = os.cpu_count() or 1
-    stored = stored_pages(tmp / "full0.db")
-    extract_rates = [extraction_rate(stored, workers) for _ in range(repeat)]
+            if n == 0:
+                stored = stored_pages(tmp / "full0.db")
+                pages = len(stored)
+            full_rates.append(pages / full["seconds"])
+            extract_rates.append(extraction_rate(stored, workers))
     extract_rate = statistics.median(extract_rates)
     results = {
         "scale": args.scale, "pages": pages, "cores": workers, "repeat": repeat,
@@ -82,11 +82,12 @@ def main() -> None:
         "extract_only_pages_per_s": extract_rate,
         "full_pipeline_pages_per_s": statistics.median(full_rates),
         "runs": {"fetch_only": [round(r, 1) for r in fetch_rates], "extract_only": [round(r, 1) for r in extract_rates],
-                 "full": [round(r, 1) for r in full_rates]},
+                 "full": [round(r, 1) for r in full_rates],
+                 "full_vs_extract": [round(f / e, 2) for f, e in zip(full_rates, extract_rates, strict=True)]},
         "responses_full": fulls[0]["stats"].get("response_received_count"),
         "peak_rss_mb": max(full["peak_rss_mb"] for full in fulls),
     }
-    results["full_vs_extract"] = results["full_pipeline_pages_per_s"] / extract_rate
+    results["full_vs_extract"] = statistics.median(f / e for f, e in zip(full_rates, extract_rates, strict=True))
     print(f"| pages | fetch-only pages/s | extraction-only pages/s ({workers} cores) | full pipeline pages/s | "
           "full ÷ extraction | peak RSS (MB) |")
     print("|---:|---:|---:|---:|---:|---:|")
