@@ -25,6 +25,18 @@ def echo(body: bytes) -> dict:
     return {"blocks": [{"p": body.decode("utf-8")}], "title": None, "flags": [], "stage": "echo"}
 
 
+WARMED: list[int] = []
+
+
+def warm_up() -> None:
+    """Run by the reader server once, when it first imports this module."""
+    WARMED.append(os.getpid())
+
+
+def warmed(body: bytes) -> dict:
+    return {"warmed_in": WARMED, "ppid": os.getppid(), "flags": []}
+
+
 def whoami(body: bytes) -> dict:
     return {"pid": os.getpid(), "ppid": os.getppid(), "flags": []}
 
@@ -146,3 +158,18 @@ def test_a_caller_killed_mid_file_takes_its_server_and_child_with_it(tmp_path):
     finally:
         caller.kill()
         caller.wait()
+
+
+def test_the_server_warms_a_reader_module_up_once_and_its_children_inherit_it():
+    answers = [run_bounded(f"{TARGET}:warmed", b"") for _ in range(2)]
+    assert answers[0]["warmed_in"] == answers[1]["warmed_in"] == [answers[0]["ppid"]]  # once, in the server
+    assert WARMED == []  # not in the caller
+
+
+def test_the_pdf_reader_warms_up_the_chinese_cmaps():
+    from pdfminer.cmapdb import CMapDB
+
+    from crawler.extract.pdf import CHINESE_CMAPS, warm_up
+
+    warm_up()
+    assert set(CHINESE_CMAPS) <= set(CMapDB._cmap_cache) and "Adobe-GB1" in CMapDB._umap_cache

@@ -15,6 +15,7 @@ import io
 import logging
 from typing import Any
 
+from pdfminer.cmapdb import CMapDB
 from pdfminer.converter import PDFPageAggregator
 from pdfminer.layout import LAParams, LTTextContainer, LTTextLine
 from pdfminer.pdfdocument import PDFDocument
@@ -34,6 +35,17 @@ MAX_PAGES = 2000
 # this many points of the page's right text edge) and does not end a sentence.
 FULL_LINE_SLACK = 12.0
 SENTENCE_ENDS = ("。", "！", "？", "；", "：", "…", "）", "」", "”", ".", "!", "?")
+# The predefined CMaps of Chinese (Adobe-GB1) CID fonts. pdfminer loads each, and the Adobe-GB1
+# unicode map, on first use: 20–50 ms apiece, about 40 % of reading a short report that uses them.
+CHINESE_CMAPS = ("UniGB-UCS2-H", "UniGB-UTF16-H", "UniGB-UTF8-H", "GBK-EUC-H", "GB-EUC-H", "GBK2K-H")
+
+
+def warm_up() -> None:
+    """Load the Chinese CMaps into pdfminer's caches. The reader server calls this once, so every
+    child it forks starts with them loaded (about 0.15 s and 25 MB, once)."""
+    for name in CHINESE_CMAPS:
+        CMapDB.get_cmap(name)
+    CMapDB.get_unicode_map("Adobe-GB1", vertical=False)
 
 
 def read_pdf(body: bytes) -> dict[str, Any]:

@@ -1,7 +1,8 @@
 """The bounded children of :mod:`.sandbox`, and the reader server that forks them.
 
 ``python -m crawler.extract.worker PARENT_PID`` is the reader server: a fresh interpreter, one per
-extracting process, that keeps the reader modules imported and forks one child per attachment.
+extracting process, that keeps the reader modules imported (and warmed up: a module's ``warm_up()``,
+such as the PDF reader's CMaps, runs once) and forks one child per attachment.
 Only that child touches the file: it limits itself (``RLIMIT_AS``, ``RLIMIT_CPU``) before it
 reads a byte, calls ``TARGET`` (``module:function``), writes the function's dict as JSON on its
 stdout and exits. The server reads the child's stdout and stderr until the wall-clock limit, kills
@@ -46,16 +47,25 @@ def serve(requests: BinaryIO, answers: BinaryIO) -> None:
 
 
 def preload(target: str) -> None:
-    """Import the reader's module here, once, so every forked child starts with it loaded.
+    """Import the reader's module here, once, and run its ``warm_up()`` if it has one, so every
+    forked child starts with both done.
 
-    A module that fails to import is left to the child, which reports the error as its answer.
+    A module that fails to import is left to the child, which reports the error as its answer; a
+    failed warm-up only costs speed, and is said on stderr.
     """
-    module = target.partition(":")[0]
-    if module not in sys.modules:
+    module_name = target.partition(":")[0]
+    if module_name in sys.modules:
+        return
+    try:
+        module = importlib.import_module(module_name)
+    except Exception:  # noqa: BLE001 - reported by the child, which imports it again
+        return
+    warm_up = getattr(module, "warm_up", None)
+    if callable(warm_up):
         try:
-            importlib.import_module(module)
-        except Exception:  # noqa: BLE001 - reported by the child, which imports it again
-            pass
+            warm_up()
+        except Exception as exc:  # noqa: BLE001 - the readers still work, only slower
+            print(f"reader server: {module_name}.warm_up failed: {type(exc).__name__}: {exc}", file=sys.stderr)
 
 
 def run_child(request: dict[str, Any], body: bytes) -> dict[str, Any]:
