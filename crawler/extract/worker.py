@@ -41,6 +41,8 @@ def serve(requests: BinaryIO, answers: BinaryIO) -> None:
     while header := requests.readline():
         request = json.loads(header)
         body = requests.read(request["size"])
+        if len(body) < request["size"]:
+            return  # the caller went away mid-file
         preload(request["target"])
         answers.write(json.dumps(run_child(request, body)).encode("utf-8") + b"\n")
         answers.flush()
