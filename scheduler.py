@@ -248,8 +248,11 @@ def main(argv: list[str] | None = None) -> int:
         return 0 if all(code == 0 for code in codes) else 1
     scheduler = build_scheduler(Config(db=db, groups=config.groups), runner)
 
+    stopping = threading.Event()
+
     def stop(signum: int, _frame: Any) -> None:
         emit("stopping", signal=signal.Signals(signum).name)
+        stopping.set()
         runner.stop()
         # Not on this thread: the handler interrupts the scheduler's own loop, which may be halfway
         # through its job store; APScheduler's lock is re-entrant, so a shutdown here would empty the
@@ -258,7 +261,8 @@ def main(argv: list[str] | None = None) -> int:
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    scheduler.start()
+    if not stopping.is_set():  # a signal before the start finds no scheduler to shut down
+        scheduler.start()
     runner.idle.wait()  # the stopped crawl records its interrupted run before we exit
     emit("stopped")
     return 0
