@@ -67,6 +67,8 @@ def squash(text: str | None) -> str:
 def spaced_text(element: etree._Element) -> str:
     """The element's text on one line: inline tags join directly (``自<b>然</b>人`` is 自然人),
     block boundaries and line breaks become one space. Iterative, like every walker here."""
+    if not len(element):  # most table cells: the element's own text is all of it
+        return squash(element.text)
     parts: list[str] = []
     stack: list[tuple[etree._Element, bool]] = [(element, False)]
     while stack:
