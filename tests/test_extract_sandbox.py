@@ -47,6 +47,11 @@ def sleep_after_saying_pid(body: bytes) -> dict:
     return {}
 
 
+def chatty(body: bytes) -> dict:
+    print("pdfminer says hello " * 2000)  # far more than a pipe buffer
+    return {"blocks": [{"p": body.decode("utf-8")}], "title": None, "flags": []}
+
+
 def spin(body: bytes) -> dict:
     while True:
         pass
@@ -72,6 +77,10 @@ def fail(body: bytes) -> dict:
 def test_the_child_answers():
     assert run_bounded(f"{TARGET}:echo", "年报正文".encode()) == {
         "blocks": [{"p": "年报正文"}], "title": None, "flags": [], "stage": "echo"}
+
+
+def test_what_a_reader_prints_does_not_spoil_its_answer():
+    assert run_bounded(f"{TARGET}:chatty", "正文".encode())["blocks"] == [{"p": "正文"}]
 
 
 def test_cpu_limit_is_a_timeout():

@@ -96,6 +96,7 @@ def child(request: dict[str, Any], body: bytes, out: int, err: int) -> None:
         os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
         os.dup2(out, 1)
         os.dup2(err, 2)
+        sys.stdout = sys.stderr  # whatever a reader prints goes to the log, not into the answer
         die_with_parent(os.getppid())
         os.environ.clear()  # the caller's environment as of this file (PATH finds antiword/catdoc)
         os.environ.update(request["env"])
