@@ -182,3 +182,17 @@ def test_the_pdf_reader_warms_up_the_chinese_cmaps():
 
     warm_up()
     assert set(CHINESE_CMAPS) <= set(CMapDB._cmap_cache) and "Adobe-GB1" in CMapDB._umap_cache
+
+
+def test_a_server_that_cannot_run_is_an_error_not_a_verdict_on_the_file(monkeypatch, caplog):
+    """The pipeline records the exception as a failed extraction of the capture (retried next run);
+    no flag is put on a document whose file was never read."""
+    import pytest
+
+    sandbox._SERVER.stop()
+    monkeypatch.setattr(sandbox, "WORKER", "tests.no_such_reader_server")
+    with caplog.at_level(logging.WARNING), pytest.raises(sandbox.ReaderServerError, match="failed twice"):
+        run_bounded(f"{TARGET}:echo", b"x")
+    assert caplog.text.count("starting a new one") == 2
+    monkeypatch.undo()
+    assert run_bounded(f"{TARGET}:echo", b"again")["blocks"] == [{"p": "again"}]

@@ -34,6 +34,7 @@ from typing import Any, BinaryIO
 from crawler.workers import die_with_parent
 
 STDERR_TAIL = 4000  # bytes of a child's stderr passed on to the caller's log
+_PRELOADED: set[str] = set()  # reader modules this server has imported and warmed up
 
 
 def serve(requests: BinaryIO, answers: BinaryIO) -> None:
@@ -56,8 +57,9 @@ def preload(target: str) -> None:
     failed warm-up only costs speed, and is said on stderr.
     """
     module_name = target.partition(":")[0]
-    if module_name in sys.modules:
+    if module_name in _PRELOADED:
         return
+    _PRELOADED.add(module_name)  # tried once, whatever comes of it
     try:
         module = importlib.import_module(module_name)
     except Exception:  # noqa: BLE001 - reported by the child, which imports it again
@@ -74,11 +76,12 @@ def run_child(request: dict[str, Any], body: bytes) -> dict[str, Any]:
     """Fork a child that reads ``body``; its exit code and output, killed at the wall-clock limit."""
     out_r, out_w = os.pipe()
     err_r, err_w = os.pipe()
+    server = os.getpid()
     pid = os.fork()
     if pid == 0:  # the child: never returns
         os.close(out_r)
         os.close(err_r)
-        child(request, body, out_w, err_w)
+        child(request, body, out_w, err_w, server)
     os.close(out_w)
     os.close(err_w)
     output, timed_out = collect(pid, {out_r: bytearray(), err_r: bytearray()}, request["wall"])
@@ -88,8 +91,8 @@ def run_child(request: dict[str, Any], body: bytes) -> dict[str, Any]:
             "stderr": output[err_r][-STDERR_TAIL:].decode("utf-8", "backslashreplace")}
 
 
-def child(request: dict[str, Any], body: bytes, out: int, err: int) -> None:
-    """Limit this process, read, answer on ``out``, exit."""
+def child(request: dict[str, Any], body: bytes, out: int, err: int, server: int) -> None:
+    """Limit this process, read, answer on ``out`` (as its stdout), exit; die with ``server``."""
     code = 1
     try:
         # the server's own pipes (requests on 0, answers on 1) are not the child's to touch
@@ -97,7 +100,7 @@ def child(request: dict[str, Any], body: bytes, out: int, err: int) -> None:
         os.dup2(out, 1)
         os.dup2(err, 2)
         sys.stdout = sys.stderr  # whatever a reader prints goes to the log, not into the answer
-        die_with_parent(os.getppid())
+        die_with_parent(server)  # the pid from before the fork: a server already gone is noticed
         os.environ.clear()  # the caller's environment as of this file (PATH finds antiword/catdoc)
         os.environ.update(request["env"])
         limit(request["memory"], request["cpu"])
