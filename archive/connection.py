@@ -33,6 +33,10 @@ def connect(path: str | Path, *, readonly: bool) -> Database:
         if readonly:
             conn.execute("PRAGMA query_only = ON")
         else:
+            # Only takes effect on a new, empty file (an older archive keeps its mode until
+            # `nianbao compact --vacuum`): pages freed by search-index merges and rewrites can then
+            # be given back to the file system without rewriting the whole file.
+            conn.execute("PRAGMA auto_vacuum = INCREMENTAL")
             _enable_wal(conn)
     except sqlite3.Error as exc:
         raise ArchiveError(f"cannot open archive {path}: {exc}") from exc

@@ -27,6 +27,15 @@ INVARIANTS = (
      "WHERE v.number != (SELECT max(number) FROM versions WHERE document_id = d.id)"),
     ("version numbers have gaps",
      "SELECT document_id FROM versions GROUP BY document_id HAVING max(number) != count(*)"),
+    ("older version's text delta is not based on its document's current version",
+     "SELECT r.id FROM version_rows r JOIN documents d ON d.id = r.document_id "
+     "WHERE r.text_delta IS NOT NULL AND r.text_base IS NOT d.current_version_id"),
+    ("current version's text is stored as a delta",
+     "SELECT d.id FROM documents d JOIN version_rows r ON r.id = d.current_version_id "
+     "WHERE r.text_delta IS NOT NULL"),
+    ("older version's text delta does not rebuild a text",
+     "SELECT id FROM version_rows WHERE text_delta IS NOT NULL AND CASE WHEN json_valid(text_delta) "
+     "THEN (SELECT text FROM versions v WHERE v.id = version_rows.id) IS NULL ELSE 1 END"),
     ("removed document without removed_at",
      "SELECT id FROM documents WHERE (status = 'removed') != (removed_at IS NOT NULL)"),
     ("capture shows a version of another document",
@@ -133,8 +142,10 @@ def compact(db: Database, *, vacuum: bool = False) -> dict[str, int]:
     FTS5 keeps an index as segments merged now and then; a version that stops being current
     leaves delete markers for every trigram of its text until a merge reaches the segment that
     holds it. On an archive of 100,000 versions the unmerged index was three times its merged
-    size. Merging frees pages that later writes reuse; only VACUUM gives them back to the file
-    system, and it needs free disk space the size of the archive. Returns byte counts:
+    size. Merging frees pages; an archive created with ``auto_vacuum=INCREMENTAL`` (every archive
+    since schema 9) gives them back to the file system at once. In an older archive later writes
+    reuse them, and only VACUUM gives them back; it needs free disk space the size of the archive
+    and switches the archive to incremental auto-vacuum. Returns byte counts:
     ``index_before``/``index_after``, ``file_before``/``file_after``.
     """
     try:
@@ -144,6 +155,9 @@ def compact(db: Database, *, vacuum: bool = False) -> dict[str, int]:
         if vacuum:
             db.execute("VACUUM")  # outside any transaction, as SQLite requires
         db.execute("PRAGMA optimize")
+        # A no-op unless auto_vacuum=INCREMENTAL. executescript steps the pragma to its end; a
+        # plain execute frees a single page.
+        db.conn.executescript("PRAGMA incremental_vacuum")
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     except sqlite3.Error as exc:  # disk full, a reader holding the WAL: nothing is lost, say so
         raise ArchiveError(f"compaction failed: {exc}") from exc

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from archive import blobs, fts, rows, times
+from archive import blobs, fts, rows, text_deltas, times
 from archive.rules import (
     DOCUMENT_KINDS,
     Facts,
@@ -155,6 +155,8 @@ def add_version(db: Database, document_id: int, extraction: dict[str, Any], sha2
     ).fetchone()[0]
     version_id = insert_version(db, document_id, number, created_at, sha256, extraction)
     fts.set_current(db, document_id, version_id)
+    if number > 1:
+        text_deltas.rebase(db, document_id)
     return version_id
 
 
@@ -167,7 +169,7 @@ def insert_version(db: Database, document_id: int, number: int, created_at: str,
            "content_digest": content_digest(extraction, encoded), **values}
     columns = ", ".join(row)
     marks = ", ".join("?" for _ in row)
-    return db.execute(f"INSERT INTO versions({columns}) VALUES ({marks})", list(row.values())).lastrowid
+    return db.execute(f"INSERT INTO version_rows({columns}) VALUES ({marks})", list(row.values())).lastrowid
 
 
 def capture_row(capture: Capture, fetched_at: str, run_id: int | None, sha256: str | None) -> dict:

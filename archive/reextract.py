@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from archive import blobs, fts, record, rows
+from archive import blobs, fts, record, rows, text_deltas
 from archive.connection import write_transaction
 from archive.rules import Facts, content_digest, decide_document, row_error
 from crawler.errors import NianbaoError
@@ -159,6 +159,7 @@ def rebuild_url(db: Database, url: str, extractor: Extractor) -> Counter[str]:
         [state.first["fetched_at"], state.last_seen, state.status, state.removed_at, doc_id],
     )
     fts.set_current(db, doc_id, version_ids[-1])
+    text_deltas.rebase(db, doc_id)
     return counts
 
 
@@ -192,7 +193,7 @@ def _write_versions(db: Database, doc_id: int, chain: list[dict], before: list[i
             ids.append(record.insert_version(db, doc_id, number, version["created_at"], version["sha256"],
                                              version["extraction"]))
     for surplus in before[len(chain):]:
-        db.execute("DELETE FROM versions WHERE id = ?", [surplus])
+        db.execute("DELETE FROM version_rows WHERE id = ?", [surplus])
     return ids
 
 
@@ -200,9 +201,9 @@ def _overwrite_version(db: Database, version_id: int, version: dict[str, Any]) -
     """Rewrite one version row in place (its id and number stay)."""
     values = {"created_at": version["created_at"], "sha256": version["sha256"],
               "content_digest": content_digest(version["extraction"]),
-              **record.version_values(version["extraction"])}
+              **record.version_values(version["extraction"]), "text_base": None, "text_delta": None}
     assignments = ", ".join(f"{name} = ?" for name in values)
-    db.execute(f"UPDATE versions SET {assignments} WHERE id = ?", [*values.values(), version_id])
+    db.execute(f"UPDATE version_rows SET {assignments} WHERE id = ?", [*values.values(), version_id])
 
 
 def _write_captures(db: Database, state: Replay, doc_id: int | None, version_ids: list[int]) -> None:
@@ -221,5 +222,5 @@ def _delete_document(db: Database, doc_id: int, version_ids: list[int]) -> None:
     """Drop a document that no longer has any content (its captures are kept)."""
     db.execute("UPDATE documents SET parent_id = NULL WHERE parent_id = ?", [doc_id])
     for version_id in version_ids:
-        db.execute("DELETE FROM versions WHERE id = ?", [version_id])
+        db.execute("DELETE FROM version_rows WHERE id = ?", [version_id])
     db.execute("DELETE FROM documents WHERE id = ?", [doc_id])

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from sqlite_utils import Database, Migrations
 
+from archive import text_deltas
+
 MIGRATIONS = Migrations("nianbao")
 
 # The extraction fields stored on every version, in column order.
@@ -113,10 +115,12 @@ CREATE INDEX documents_current ON documents(current_version_id);
 
 # Full-text search covers current versions only; the archive's own code keeps it in step
 # (archive/fts.py), because triggers over every version would index superseded text too.
-_SEARCH = """
+_SEARCH_SOURCE = """
 CREATE VIEW search_source AS
     SELECT v.id AS version_id, v.title, v.text
-    FROM documents d JOIN versions v ON v.id = d.current_version_id;
+    FROM documents d JOIN versions v ON v.id = d.current_version_id
+"""
+_SEARCH = _SEARCH_SOURCE + """;
 CREATE VIRTUAL TABLE search_fts USING fts5(
     title, text, content='search_source', content_rowid='version_id', tokenize='trigram'
 );
@@ -296,13 +300,46 @@ def _list_pages(db: Database) -> None:
         db.execute(statement)
 
 
+# Older versions' text as deltas against the current version's text (archive/text_deltas.py): the
+# table becomes version_rows, and a view named versions rebuilds every text, so the archive reads
+# as before in plain SQL. Renaming the table repoints foreign keys and views at version_rows; the
+# views are then recreated over the new versions view.
+_VERSION_COLUMNS = ("id", "document_id", "number", "created_at", "sha256", "content_digest", *EXTRACTION_COLUMNS)
+_VERSIONS_VIEW = (
+    "CREATE VIEW versions AS SELECT "
+    + ", ".join(f"{text_deltas.TEXT_SQL} AS text" if name == "text" else f"r.{name}" for name in _VERSION_COLUMNS)
+    + " FROM version_rows r"
+)
+_VIEWS_OVER_VERSIONS = ("search_source", "current_reports", "removed_documents", "changes")
+
+
+@MIGRATIONS(name="009_text_deltas")
+def _text_deltas(db: Database) -> None:
+    """Rename versions to version_rows, add text_base/text_delta, view versions; store older texts as deltas."""
+    db.execute("ALTER TABLE versions RENAME TO version_rows")
+    db.execute("ALTER TABLE version_rows ADD COLUMN text_base INTEGER REFERENCES version_rows(id)")
+    db.execute("ALTER TABLE version_rows ADD COLUMN text_delta TEXT")
+    for view in _VIEWS_OVER_VERSIONS:
+        db.execute(f"DROP VIEW {view}")
+    db.execute(_VERSIONS_VIEW)
+    # A current version's text is never a delta, so the index reads the table itself (FTS5's
+    # integrity-check cannot read its content through the versions view's json_each).
+    db.execute(_SEARCH_SOURCE.replace("JOIN versions v", "JOIN version_rows v"))
+    for statement in _statements(_VIEWS):
+        db.execute(statement)
+    documents = db.execute("SELECT document_id FROM version_rows GROUP BY document_id HAVING count(*) > 1")
+    for (document_id,) in documents.fetchall():
+        text_deltas.rebase(db, document_id)
+    db.execute("UPDATE schema_meta SET value = '9' WHERE key = 'schema_version'")
+
+
 def _statements(script: str) -> list[str]:
     """The statements of a DDL script without triggers (none of ours has a ';' inside a statement)."""
     return [part.strip() for part in script.split(";") if part.strip()]
 
 
 # The schema version is the number of migrations; each migration bumps schema_meta itself.
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 
 def stored_schema_version(db: Database) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sqlite3
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,7 @@ from typing import Any
 import pytest
 
 import archive
+from archive import schema
 from crawler.capture import Capture
 from crawler.errors import ExtractionError
 
@@ -97,3 +99,18 @@ def db(tmp_path: Path) -> Iterator[archive.Archive]:
         assert opened.check() == []
     finally:
         opened.close()
+
+
+def undo_text_deltas(conn: sqlite3.Connection) -> None:
+    """Give an archive schema 8's layout again: versions a table with every text plain."""
+    conn.execute("UPDATE version_rows SET text = (SELECT text FROM versions v WHERE v.id = version_rows.id), "
+                 "text_base = NULL, text_delta = NULL WHERE text_delta IS NOT NULL")
+    for view in ("search_source", "current_reports", "removed_documents", "changes", "versions"):
+        conn.execute(f"DROP VIEW {view}")
+    conn.execute("ALTER TABLE version_rows DROP COLUMN text_delta")
+    conn.execute("ALTER TABLE version_rows DROP COLUMN text_base")
+    conn.execute("ALTER TABLE version_rows RENAME TO versions")
+    for statement in schema._statements(schema._SEARCH_SOURCE + ";" + schema._VIEWS):
+        conn.execute(statement)
+    conn.execute("DELETE FROM _sqlite_migrations WHERE name = '009_text_deltas'")
+    conn.execute("UPDATE schema_meta SET value = '8' WHERE key = 'schema_version'")

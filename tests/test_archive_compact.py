@@ -35,13 +35,33 @@ def test_compact_merges_the_index_and_search_still_finds_only_current_text(db: A
     assert again["index_after"] == again["index_before"] == sizes["index_after"]  # already one segment
 
 
-def test_vacuum_gives_the_freed_pages_back_to_the_file(db: Archive) -> None:
+def pragma(store: Archive, name: str) -> int:
+    return store.db.execute(f"PRAGMA {name}").fetchone()[0]
+
+
+def test_a_new_archive_gives_the_pages_a_merge_frees_back_at_once(db: Archive) -> None:
+    assert pragma(db, "auto_vacuum") == 2  # incremental
     edited_reports(db, documents=40, edits=3)
-    db.compact()
-    vacuumed = db.compact(vacuum=True)
-    assert vacuumed["file_after"] < vacuumed["file_before"]
-    assert vacuumed["file_after"] == Path(db.path).stat().st_size
-    assert db.check() == []
+    sizes = db.compact()
+    assert sizes["file_after"] < sizes["file_before"]
+    assert pragma(db, "freelist_count") == 0
+
+
+def test_vacuum_gives_an_older_archive_its_freed_pages_back_and_incremental_auto_vacuum(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    with archive.open_archive(path) as store:
+        store.db.execute("PRAGMA auto_vacuum = NONE")  # as archives created before schema 9 are
+        store.db.execute("VACUUM")
+    with archive.open_archive(path) as store:
+        assert pragma(store, "auto_vacuum") == 0
+        edited_reports(store, documents=40, edits=3)
+        store.compact()
+        assert pragma(store, "freelist_count") > 0  # kept for later writes
+        vacuumed = store.compact(vacuum=True)
+        assert vacuumed["file_after"] < vacuumed["file_before"]
+        assert vacuumed["file_after"] == Path(store.path).stat().st_size
+        assert pragma(store, "auto_vacuum") == 2 and pragma(store, "freelist_count") == 0
+        assert store.check() == []
 
 
 def test_cli_compact_reports_sizes_and_waits_for_no_crawl(tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ import zstandard
 
 from archive import Archive, blobs, open_archive
 from crawler.capture import Capture
-from tests.archive_support import db, page, report_body  # noqa: F401
+from tests.archive_support import db, page, report_body, undo_text_deltas  # noqa: F401
 from tests.test_archive_dictionaries import CHROME
 
 URL = "http://qinglan.example/xxgk/2023/t1.html"
@@ -77,6 +77,7 @@ def test_a_schema_6_archive_keeps_its_blobs_and_gains_deltas(tmp_path: Path) -> 
     with open_archive(path) as store:
         store.record_capture(page(URL, body=version(0)))
     conn = sqlite3.connect(path)
+    undo_text_deltas(conn)
     conn.execute("ALTER TABLE blobs DROP COLUMN base_sha256")  # as schema 6 had it
     conn.execute("DROP TABLE list_pages")  # nor had it what schema 8 added
     conn.execute("DELETE FROM _sqlite_migrations WHERE name IN ('007_blob_deltas', '008_list_pages')")

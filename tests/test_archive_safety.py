@@ -19,7 +19,7 @@ import zstandard
 import archive
 from archive import Archive
 from crawler.errors import ArchiveError
-from tests.archive_support import db, page, report_body  # noqa: F401
+from tests.archive_support import db, page, report_body, undo_text_deltas  # noqa: F401
 
 ROOT = Path(__file__).resolve().parent.parent
 URL = "http://qinglan.example/xxgk/2023/t1.html"
@@ -45,7 +45,8 @@ def test_schema_is_migrated_once_and_versioned(tmp_path: Path) -> None:
     assert applied == [("nianbao", "001_initial"), ("nianbao", "002_frontier"),
                        ("nianbao", "003_blob_dictionaries"), ("nianbao", "004_run_sites"),
                        ("nianbao", "005_site_family"), ("nianbao", "006_search_detail_none"),
-                       ("nianbao", "007_blob_deltas"), ("nianbao", "008_list_pages")]
+                       ("nianbao", "007_blob_deltas"), ("nianbao", "008_list_pages"),
+                       ("nianbao", "009_text_deltas")]
     assert int(version) == archive.SCHEMA_VERSION
 
 
@@ -53,7 +54,8 @@ def test_a_schema_5_archive_gets_the_positionless_search_index_and_still_finds_p
     path = tmp_path / "old.db"
     with archive.open_archive(path) as db:
         db.record_capture(page("http://a.example/1.html", body=report_body("依申请公开政府信息的情况。")))
-        # back to schema 5: the index with positions, the last migration not yet applied
+        # back to schema 5: the index with positions, the last migrations not yet applied
+        undo_text_deltas(db.db.conn)
         db.db.execute("DROP TABLE search_fts")
         db.db.execute("CREATE VIRTUAL TABLE search_fts USING fts5(title, text, content='search_source', "
                       "content_rowid='version_id', tokenize='trigram')")
