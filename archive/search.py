@@ -29,16 +29,18 @@ _COLUMNS = (
     "d.id AS document_id, d.url, d.status, v.id AS version_id, v.number AS version, "
     "v.title, v.issuer, v.report_year, v.publish_date"
 )
+# Search reads current versions only, whose text is always plain in version_rows
+# (archive/text_deltas.py); through the versions view a scan of every text took five times longer.
 _FTS_SQL = (
     f"SELECT {_COLUMNS}, v.text AS _text "
-    "FROM search_fts JOIN versions v ON v.id = search_fts.rowid "
+    "FROM search_fts JOIN version_rows v ON v.id = search_fts.rowid "
     "JOIN documents d ON d.id = v.document_id WHERE search_fts MATCH ? {extra} ORDER BY {order} LIMIT ?"
 )
 # "recent" lets FTS5 stop after LIMIT rows in rowid (version) order; "relevance" ranks every match by
 # bm25 first, which costs 70-170 ms for a term found in nearly every report (bench/archive).
 ORDERS = {"recent": "search_fts.rowid DESC", "relevance": "rank"}
 _SCAN_SQL = (
-    f"SELECT {_COLUMNS}, v.text AS _text FROM documents d JOIN versions v ON v.id = d.current_version_id "
+    f"SELECT {_COLUMNS}, v.text AS _text FROM documents d JOIN version_rows v ON v.id = d.current_version_id "
     "WHERE {extra} ORDER BY v.publish_date DESC NULLS LAST, d.id LIMIT ?"
 )
 _CONTAINS = "(instr(lower(coalesce(v.title, '')), ?) > 0 OR instr(lower(coalesce(v.text, '')), ?) > 0)"

@@ -76,6 +76,10 @@ def sizes(db: archive.Archive, path: Path) -> dict[str, Any]:
     groups = {label: sum(pages.pop(name, 0) for name in names) for label, names in SIZE_GROUPS}
     groups["other"] = sum(pages.values())
     text_bytes = db.db.execute("SELECT sum(length(CAST(text AS BLOB))) FROM versions").fetchone()[0]
+    # as stored: current texts plain, older ones mostly as deltas (archive/text_deltas.py)
+    stored_text_bytes = db.db.execute(
+        "SELECT sum(coalesce(length(CAST(text AS BLOB)), 0) + coalesce(length(CAST(text_delta AS BLOB)), 0)) "
+        "FROM version_rows").fetchone()[0]
     file_bytes = path.stat().st_size
     # pages the last search-index merge freed: the file keeps them for later writes (VACUUM returns them)
     free_bytes = db.db.execute("PRAGMA freelist_count").fetchone()[0] * db.db.execute("PRAGMA page_size").fetchone()[0]
@@ -83,6 +87,7 @@ def sizes(db: archive.Archive, path: Path) -> dict[str, Any]:
             "share_of_raw_in_use": round((file_bytes - free_bytes) / stats["raw_bytes"], 4),
             "captured_bytes": stats["captured_bytes"],
             "blob_data_bytes": stats["stored_bytes"], "version_text_bytes": text_bytes,
+            "version_text_stored_bytes": stored_text_bytes,
             "share_of_raw": round(file_bytes / stats["raw_bytes"], 4),
             "share_of_captured": round(file_bytes / stats["captured_bytes"], 4), "by_table": groups}
 
@@ -164,6 +169,8 @@ def markdown(result: dict[str, Any]) -> str:
         ("  pages in use / raw bytes (free pages are reused by later writes)", f"{size['share_of_raw_in_use']:.1%}"),
         ("file size / captured bytes", f"{size['share_of_captured']:.1%}"),
         *((f"  of which {name}", f"{value / mb:,.0f} MiB") for name, value in size["by_table"].items()),
+        ("version text, whole / as stored (older versions as deltas)",
+         f"{size['version_text_bytes'] / mb:,.0f} MiB / {size['version_text_stored_bytes'] / mb:,.0f} MiB"),
         ("build rate, record_capture (captures/s)", f"{result['built']['captures_per_s']:,}"),
         ("build time, wall / CPU", f"{result['built']['seconds'] / 60:.1f} min / "
                                    f"{result['built'].get('cpu_seconds', 0) / 60:.1f} min"),
