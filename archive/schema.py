@@ -304,18 +304,17 @@ def _list_pages(db: Database) -> None:
 # table becomes version_rows, and a view named versions rebuilds every text, so the archive reads
 # as before in plain SQL. Renaming the table repoints foreign keys and views at version_rows; the
 # views are then recreated over the new versions view.
-_VERSION_COLUMNS = ("id", "document_id", "number", "created_at", "sha256", "content_digest", *EXTRACTION_COLUMNS)
-_VERSIONS_VIEW = (
-    "CREATE VIEW versions AS SELECT "
-    + ", ".join(f"{text_deltas.TEXT_SQL} AS text" if name == "text" else f"r.{name}" for name in _VERSION_COLUMNS)
-    + " FROM version_rows r"
+_VERSION_COLUMNS = ("id", "document_id", "number", "created_at", "sha256", "content_digest",
+                    *EXTRACTION_COLUMNS)
+_VERSIONS_VIEW = "CREATE VIEW versions AS SELECT {} FROM version_rows r".format(
+    ", ".join(f"{text_deltas.TEXT_SQL} AS text" if name == "text" else f"r.{name}" for name in _VERSION_COLUMNS)
 )
 _VIEWS_OVER_VERSIONS = ("search_source", "current_reports", "removed_documents", "changes")
 
 
 @MIGRATIONS(name="009_text_deltas")
 def _text_deltas(db: Database) -> None:
-    """Rename versions to version_rows, add text_base/text_delta, view versions; store older texts as deltas."""
+    """versions becomes version_rows (+ text_base, text_delta) under a versions view; older texts as deltas."""
     db.execute("ALTER TABLE versions RENAME TO version_rows")
     db.execute("ALTER TABLE version_rows ADD COLUMN text_base INTEGER REFERENCES version_rows(id)")
     db.execute("ALTER TABLE version_rows ADD COLUMN text_delta TEXT")

@@ -85,7 +85,8 @@ def rebase(db: Database, document_id: int) -> None:
                        [base_id, delta, version_id])
             written.append(version_id)
     for version_id in written:
-        if db.execute("SELECT text FROM versions WHERE id = ?", [version_id]).fetchone()[0] != texts[version_id]:
+        rebuilt = db.execute("SELECT text FROM versions WHERE id = ?", [version_id]).fetchone()[0]
+        if rebuilt != texts[version_id]:
             log.warning("version %d: its text delta does not rebuild the text; kept plain", version_id)
             _store_plain(db, version_id, texts[version_id])
 
