@@ -310,6 +310,13 @@ _VERSIONS_VIEW = "CREATE VIEW versions AS SELECT {} FROM version_rows r".format(
     ", ".join(f"{text_deltas.TEXT_SQL} AS text" if name == "text" else f"r.{name}" for name in _VERSION_COLUMNS)
 )
 _VIEWS_OVER_VERSIONS = ("search_source", "current_reports", "removed_documents", "changes")
+# A current version's text is never a delta, so the index reads the table itself (FTS5's
+# integrity-check cannot read its content through the versions view's json_each).
+_SEARCH_SOURCE_ROWS = """
+CREATE VIEW search_source AS
+    SELECT v.id AS version_id, v.title, v.text
+    FROM documents d JOIN version_rows v ON v.id = d.current_version_id
+"""
 
 
 @MIGRATIONS(name="009_text_deltas")
@@ -321,9 +328,7 @@ def _text_deltas(db: Database) -> None:
     for view in _VIEWS_OVER_VERSIONS:
         db.execute(f"DROP VIEW {view}")
     db.execute(_VERSIONS_VIEW)
-    # A current version's text is never a delta, so the index reads the table itself (FTS5's
-    # integrity-check cannot read its content through the versions view's json_each).
-    db.execute(_SEARCH_SOURCE.replace("JOIN versions v", "JOIN version_rows v"))
+    db.execute(_SEARCH_SOURCE_ROWS)
     for statement in _statements(_VIEWS):
         db.execute(statement)
     documents = db.execute("SELECT document_id FROM version_rows GROUP BY document_id HAVING count(*) > 1")

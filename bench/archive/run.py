@@ -34,8 +34,7 @@ INSERTS = 1000
 # dbstat names grouped into what they hold.
 SIZE_GROUPS = (
     ("blobs", ("blobs", "sqlite_autoindex_blobs_1")),
-    ("versions", ("version_rows", "versions_sha256", "versions_created", "sqlite_autoindex_version_rows_1",
-                  "sqlite_autoindex_versions_1")),
+    ("versions", ("version_rows", "versions_sha256", "versions_created", "sqlite_autoindex_version_rows_1")),
     ("search index", ("search_fts_data", "search_fts_idx", "search_fts_docsize", "search_fts_config")),
     ("captures", ("captures", "captures_url", "captures_document", "captures_run", "captures_sha256",
                   "captures_version")),
