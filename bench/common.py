@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -43,17 +44,47 @@ def byte_compile() -> None:
 
 
 def timed_crawl(urls: list[str], db: Path, *args: str) -> dict[str, Any]:
-    """Run ``nianbao crawl`` in a subprocess; wall time, Scrapy stats, and the children's peak RSS."""
+    """Run ``nianbao crawl`` in a subprocess; wall time (``seconds``), the machine's CPU seconds (``busy``,
+    ``idle``, see :func:`cpu_spent`), Scrapy stats, and the children's peak RSS."""
     byte_compile()
     stats_file = db.with_suffix(".stats.json")
-    started = time.perf_counter()
-    result = subprocess.run([sys.executable, "-m", "crawler.cli", "crawl", *urls, "--db", str(db), *FAST, *args,
-                             "--stats", str(stats_file)], cwd=ROOT, capture_output=True, text=True, check=False)
-    seconds = time.perf_counter() - started
+    with cpu_spent() as spent:
+        result = subprocess.run([sys.executable, "-m", "crawler.cli", "crawl", *urls, "--db", str(db), *FAST, *args,
+                                 "--stats", str(stats_file)], cwd=ROOT, capture_output=True, text=True, check=False)
     if result.returncode != 0:
         raise SystemExit(f"crawl failed:\n{result.stderr[-3000:]}")
-    return {"seconds": seconds, "stats": json.loads(stats_file.read_text(encoding="utf-8")),
+    return {**spent, "stats": json.loads(stats_file.read_text(encoding="utf-8")),
             "peak_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}
+
+
+def machine_cpu() -> tuple[float, float] | None:
+    """(busy, idle) CPU seconds of the whole machine since boot, from ``/proc/stat``; None off Linux.
+
+    Busy counts every process on the machine (crawl, workers, attachment readers, the fixture
+    server) and the kernel, which per-process accounting misses for forked children nobody waits for.
+    """
+    try:
+        with open("/proc/stat", encoding="ascii") as stat:
+            ticks = [int(t) for t in stat.readline().split()[1:]]
+    except OSError:
+        return None
+    per_second = os.sysconf("SC_CLK_TCK")
+    idle = ticks[3] + ticks[4]  # idle and iowait
+    return (sum(ticks) - idle) / per_second, idle / per_second
+
+
+@contextmanager
+def cpu_spent() -> Iterator[dict[str, float]]:
+    """Measure the block: fills ``seconds`` (wall) and, on Linux, ``busy`` and ``idle`` CPU seconds."""
+    spent: dict[str, float] = {}
+    before, started = machine_cpu(), time.perf_counter()
+    try:
+        yield spent
+    finally:
+        spent["seconds"] = time.perf_counter() - started
+        after = machine_cpu()
+        if before is not None and after is not None:
+            spent["busy"], spent["idle"] = after[0] - before[0], after[1] - before[1]
 
 
 def write_results(name: str, results: dict[str, Any]) -> Path:

@@ -18,13 +18,13 @@ import os
 import statistics
 import sys
 import tempfile
-import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent.parent))
 
-from bench.common import fixture_portal, timed_crawl, write_results  # noqa: E402
+from bench.common import cpu_spent, fixture_portal, timed_crawl, write_results  # noqa: E402
 
 
 def stored_pages(db: Path) -> list[tuple[bytes, str, dict[str, str]]]:
@@ -44,12 +44,26 @@ def _extract(args: tuple[bytes, str, dict[str, str]]) -> int:
     return len(extract_document(*args)["text"] or "")
 
 
-def extraction_rate(pages: list[tuple[bytes, str, dict[str, str]]], workers: int) -> float:
+def extraction_run(pages: list[tuple[bytes, str, dict[str, str]]], workers: int) -> dict[str, float]:
+    """Extract every page on a warm pool: wall ``seconds`` and the machine's ``busy``/``idle`` CPU seconds."""
     with ProcessPoolExecutor(workers) as pool:
         list(pool.map(_extract, pages[: workers * 4]))  # warm the workers (imports, lxml)
-        started = time.perf_counter()
-        list(pool.map(_extract, pages, chunksize=8))
-    return len(pages) / (time.perf_counter() - started)
+        with cpu_spent() as spent:
+            list(pool.map(_extract, pages, chunksize=8))
+    return spent
+
+
+def _cpu_ms(run: dict[str, Any], pages: int) -> float | None:
+    return 1000 * run["busy"] / pages if "busy" in run else None
+
+
+def _idle_share(run: dict[str, Any]) -> float | None:
+    return run["idle"] / (run["busy"] + run["idle"]) if "busy" in run else None
+
+
+def _median(values: list[float | None]) -> float | None:
+    known = [v for v in values if v is not None]
+    return statistics.median(known) if known else None
 
 
 def main() -> None:
@@ -59,23 +73,28 @@ def main() -> None:
     args = parser.parse_args()
     repeat = max(1, args.repeat)
     tmp = Path(tempfile.mkdtemp(prefix="nianbao-bench-"))
-    fetch_rates, fulls, full_rates, extract_rates = [], [], [], []
+    fetch_runs, full_runs, extract_runs, fetch_pages = [], [], [], []
     workers = os.cpu_count() or 1
     with fixture_portal(args.scale) as sites:
         urls = [f"{base}/" for base in sites.values()]
         for n in range(repeat):
             fetch = timed_crawl(urls, tmp / f"fetch{n}.db", "-s", "ITEM_PIPELINES={}", "-s", "NIANBAO_FRONTIER=0",
                                 "-s", "NIANBAO_CONDITIONAL_REQUESTS=0", "-s", "NIANBAO_REVISIT_KNOWN=0")
-            captures = fetch["stats"].get("item_scraped_count", 0) - fetch["stats"].get("nianbao/lists/read", 0)
-            fetch_rates.append(captures / fetch["seconds"])  # list pages' ListPage items are not pages
-            full = timed_crawl(urls, tmp / f"full{n}.db")
-            fulls.append(full)
+            fetch_runs.append(fetch)
+            # list pages' ListPage items are not pages
+            fetch_pages.append(fetch["stats"].get("item_scraped_count", 0) - fetch["stats"].get("nianbao/lists/read", 0))
+            full_runs.append(timed_crawl(urls, tmp / f"full{n}.db"))
             if n == 0:
                 stored = stored_pages(tmp / "full0.db")
                 pages = len(stored)
-            full_rates.append(pages / full["seconds"])
-            extract_rates.append(extraction_rate(stored, workers))
+            extract_runs.append(extraction_run(stored, workers))
+    fetch_rates = [count / run["seconds"] for count, run in zip(fetch_pages, fetch_runs, strict=True)]
+    full_rates = [pages / run["seconds"] for run in full_runs]
+    extract_rates = [pages / run["seconds"] for run in extract_runs]
     extract_rate = statistics.median(extract_rates)
+    # CPU per page of the whole machine (crawl, workers, readers, fixture server, kernel): the full
+    # pipeline can reach at most extraction's CPU per page ÷ its own, however well it overlaps.
+    cpu_ratios = [e["busy"] / f["busy"] for e, f in zip(extract_runs, full_runs, strict=True) if "busy" in f]
     results = {
         "scale": args.scale, "pages": pages, "cores": workers, "repeat": repeat,
         "fetch_only_pages_per_s": statistics.median(fetch_rates),
@@ -83,17 +102,31 @@ def main() -> None:
         "full_pipeline_pages_per_s": statistics.median(full_rates),
         "runs": {"fetch_only": [round(r, 1) for r in fetch_rates], "extract_only": [round(r, 1) for r in extract_rates],
                  "full": [round(r, 1) for r in full_rates],
-                 "full_vs_extract": [round(f / e, 2) for f, e in zip(full_rates, extract_rates, strict=True)]},
-        "responses_full": fulls[0]["stats"].get("response_received_count"),
-        "peak_rss_mb": max(full["peak_rss_mb"] for full in fulls),
+                 "full_vs_extract": [round(f / e, 2) for f, e in zip(full_rates, extract_rates, strict=True)],
+                 "extract_vs_full_cpu": [round(r, 2) for r in cpu_ratios]},
+        "cpu_ms_per_page": {
+            "fetch_only": _median([_cpu_ms(run, count) for run, count in zip(fetch_runs, fetch_pages, strict=True)]),
+            "extract_only": _median([_cpu_ms(run, pages) for run in extract_runs]),
+            "full": _median([_cpu_ms(run, pages) for run in full_runs])},
+        "idle_share": {"extract_only": _median([_idle_share(run) for run in extract_runs]),
+                       "full": _median([_idle_share(run) for run in full_runs])},
+        "full_vs_extract": statistics.median(f / e for f, e in zip(full_rates, extract_rates, strict=True)),
+        "extract_vs_full_cpu": _median(cpu_ratios),
+        "responses_full": full_runs[0]["stats"].get("response_received_count"),
+        "peak_rss_mb": max(full["peak_rss_mb"] for full in full_runs),
     }
-    results["full_vs_extract"] = statistics.median(f / e for f, e in zip(full_rates, extract_rates, strict=True))
     print(f"| pages | fetch-only pages/s | extraction-only pages/s ({workers} cores) | full pipeline pages/s | "
           "full ÷ extraction | peak RSS (MB) |")
     print("|---:|---:|---:|---:|---:|---:|")
     print(f"| {pages} | {results['fetch_only_pages_per_s']:.0f} | {extract_rate:.0f} | "
           f"{results['full_pipeline_pages_per_s']:.0f} | {results['full_vs_extract']:.2f} | {results['peak_rss_mb']:.0f} |")
     print(f"runs (pages/s): {results['runs']}")
+    if results["extract_vs_full_cpu"] is not None:
+        cpu = results["cpu_ms_per_page"]
+        print(f"machine CPU per page (ms): fetch-only {cpu['fetch_only']:.1f}, extraction-only {cpu['extract_only']:.1f}, "
+              f"full {cpu['full']:.1f}; idle share: extraction-only {results['idle_share']['extract_only']:.0%}, "
+              f"full {results['idle_share']['full']:.0%}; full ÷ extraction cannot pass "
+              f"{results['extract_vs_full_cpu']:.2f} (extraction's CPU per page ÷ the full pipeline's)")
     print(f"results: {write_results('crawl', results)}")
 
 
