@@ -45,9 +45,13 @@ from spiders.listing import (
 )
 from spiders.pagination import PageRequest, next_list_pages
 
-# Navigation first: homepages, hubs and list pages go ahead of details, so a night's run learns
-# what is listed (new, gone) before it revalidates known pages.
+# Navigation first: homepages, hubs and list pages go ahead of the revisits of known documents, so a
+# night's run learns what is listed (new, gone) before it revalidates known pages.
 NAVIGATION_PRIORITY = {"home": 20, "hub": 20, "list": 10}
+# A report or attachment found while crawling goes with the list pages, not behind all of them: a
+# first crawl then feeds the extraction workers from its first list page on, where they idled
+# through a column's pagination; on a night, these are the new reports.
+FOUND_PRIORITY = NAVIGATION_PRIORITY["list"]
 ATTACHMENT_MAXSIZE = 200 * 1024 * 1024
 MAX_HUB_DEPTH = 3
 
@@ -102,7 +106,7 @@ class AnnualReportsSpider(scrapy.Spider):
     # -- request building ------------------------------------------------------------------
 
     def _request(self, url: str, callback: Any, *, kind: str, site: str, page: PageRequest | None = None,
-                 **meta: Any) -> Request | None:
+                 priority: int | None = None, **meta: Any) -> Request | None:
         """A request, or None when this spider already asked for the same thing."""
         form = page.form if page else ()
         key = (page.method if page else "GET", url, form)
@@ -117,7 +121,7 @@ class AnnualReportsSpider(scrapy.Spider):
         if kind in ("home", "hub"):
             self._pending_discovery[site] += 1
         common = {"callback": callback, "errback": self.on_error, "meta": meta, "dont_filter": True,
-                  "priority": NAVIGATION_PRIORITY.get(kind, 0)}
+                  "priority": NAVIGATION_PRIORITY.get(kind, 0) if priority is None else priority}
         if page and page.method == "POST":
             return FormRequest(url, formdata=dict(form), headers=page.headers, **common)
         return Request(url, headers=page.headers if page else None, **common)
@@ -293,7 +297,7 @@ class AnnualReportsSpider(scrapy.Spider):
         if rule is None or not self.allows(item.url, site):
             return None
         kind = "attachment" if attachment_ext(item.url) else "page"
-        return self._request(item.url, self.parse_detail, kind=kind, site=site,
+        return self._request(item.url, self.parse_detail, kind=kind, site=site, priority=FOUND_PRIORITY,
                              title_hint=item.title, classify_rule=rule)
 
     # -- details and attachments ----------------------------------------------------------------
@@ -307,7 +311,7 @@ class AnnualReportsSpider(scrapy.Spider):
         for url, name in attachment_links(response.url, response.body, attachment_ext):
             if self.allows(url, meta["site"]):
                 request = self._request(url, self.parse_detail, kind="attachment", site=meta["site"],
-                                        parent_url=response.url, title_hint=name)
+                                        priority=FOUND_PRIORITY, parent_url=response.url, title_hint=name)
                 if request is not None:
                     yield request
 
