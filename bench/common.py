@@ -65,7 +65,8 @@ def machine_cpu() -> tuple[float, float] | None:
     """
     try:
         with open("/proc/stat", encoding="ascii") as stat:
-            ticks = [int(t) for t in stat.readline().split()[1:]]
+            # user nice system idle iowait irq softirq steal; guest time is already counted in user
+            ticks = [int(t) for t in stat.readline().split()[1:9]]
     except OSError:
         return None
     per_second = os.sysconf("SC_CLK_TCK")

@@ -45,13 +45,13 @@ from spiders.listing import (
 )
 from spiders.pagination import PageRequest, next_list_pages
 
-# Navigation first: homepages, hubs and list pages go ahead of the revisits of known documents, so a
-# night's run learns what is listed (new, gone) before it revalidates known pages.
-NAVIGATION_PRIORITY = {"home": 20, "hub": 20, "list": 10}
-# A report or attachment found while crawling goes with the list pages, not behind all of them: a
-# first crawl then feeds the extraction workers from its first list page on, where they idled
-# through a column's pagination; on a night, these are the new reports.
-FOUND_PRIORITY = NAVIGATION_PRIORITY["list"]
+# Scheduling order. Homepages and hubs first; then list pages together with the reports and
+# attachments found on them, so a first crawl feeds the extraction workers from its first list page
+# on (they idled through a column's pagination when reports waited behind every list page); then
+# the revisits of known documents, so a night's run learns what is listed (new, gone) before it
+# revalidates known pages.
+PRIORITY = {"home": 20, "hub": 20, "list": 10, "page": 10, "attachment": 10}
+REVISIT_PRIORITY = 0
 ATTACHMENT_MAXSIZE = 200 * 1024 * 1024
 MAX_HUB_DEPTH = 3
 
@@ -121,7 +121,7 @@ class AnnualReportsSpider(scrapy.Spider):
         if kind in ("home", "hub"):
             self._pending_discovery[site] += 1
         common = {"callback": callback, "errback": self.on_error, "meta": meta, "dont_filter": True,
-                  "priority": NAVIGATION_PRIORITY.get(kind, 0) if priority is None else priority}
+                  "priority": PRIORITY[kind] if priority is None else priority}
         if page and page.method == "POST":
             return FormRequest(url, formdata=dict(form), headers=page.headers, **common)
         return Request(url, headers=page.headers if page else None, **common)
@@ -151,7 +151,8 @@ class AnnualReportsSpider(scrapy.Spider):
         if site not in self.targets or not self.allows(document["url"], site):
             return None
         meta = {k: document[k] for k in ("title_hint", "classify_rule", "parent_url") if document.get(k)}
-        return self._request(document["url"], self.parse_detail, kind=document["kind"], site=site, **meta)
+        return self._request(document["url"], self.parse_detail, kind=document["kind"], site=site,
+                             priority=REVISIT_PRIORITY, **meta)
 
     def allows(self, url: str, site: str) -> bool:
         """Whether ``url`` is on one of the site's hosts (host:port for bare URLs, host names for registry sites)."""
@@ -297,7 +298,7 @@ class AnnualReportsSpider(scrapy.Spider):
         if rule is None or not self.allows(item.url, site):
             return None
         kind = "attachment" if attachment_ext(item.url) else "page"
-        return self._request(item.url, self.parse_detail, kind=kind, site=site, priority=FOUND_PRIORITY,
+        return self._request(item.url, self.parse_detail, kind=kind, site=site,
                              title_hint=item.title, classify_rule=rule)
 
     # -- details and attachments ----------------------------------------------------------------
@@ -311,7 +312,7 @@ class AnnualReportsSpider(scrapy.Spider):
         for url, name in attachment_links(response.url, response.body, attachment_ext):
             if self.allows(url, meta["site"]):
                 request = self._request(url, self.parse_detail, kind="attachment", site=meta["site"],
-                                        priority=FOUND_PRIORITY, parent_url=response.url, title_hint=name)
+                                        parent_url=response.url, title_hint=name)
                 if request is not None:
                     yield request
 
