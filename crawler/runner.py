@@ -10,9 +10,9 @@ from typing import Any
 from scrapy.crawler import AsyncCrawlerProcess
 from scrapy.settings import Settings
 
-from crawler import __version__
 from crawler.lock import writer_lock
 from crawler.registry import SiteEntry
+from crawler.settings import user_agent
 
 # Settings for crawling the loopback fixture portal: politeness protects real servers, not ours.
 FIXTURE_SETTINGS: dict[str, Any] = {
@@ -34,11 +34,6 @@ def crawl_settings(db_path: str | Path, overrides: Mapping[str, Any] | None = No
     if "USER_AGENT" not in (overrides or {}):  # the contact URL is a setting of its own; keep the UA honest
         settings.set("USER_AGENT", user_agent(settings.get("NIANBAO_CONTACT_URL")), priority="cmdline")
     return settings
-
-
-def user_agent(contact_url: str) -> str:
-    """nianbao's User-Agent: the tool, its version, and where an operator can reach the crawl's owner."""
-    return f"nianbao/{__version__} (+{contact_url}; archival crawler of 政府信息公开年报)"
 
 
 def registry_targets(entries: Sequence[SiteEntry]) -> list[dict[str, Any]]:

@@ -8,6 +8,7 @@ a code-executing remote-control server). Each value below says why it is set.
 from __future__ import annotations
 
 import importlib.util
+from urllib.parse import quote
 
 from scrapy.settings import default_settings
 
@@ -20,7 +21,19 @@ NEWSPIDER_MODULE = "spiders"
 # An honest User-Agent: portals' operators can see who we are and how to reach us. Set
 # NIANBAO_CONTACT_URL to your own page; crawler.runner builds USER_AGENT from it.
 NIANBAO_CONTACT_URL = "https://github.com/nianbao/nianbao"
-USER_AGENT = f"nianbao/{__version__} (+{NIANBAO_CONTACT_URL}; archival crawler of 政府信息公开年报)"
+
+
+def user_agent(contact_url: str) -> str:
+    """The tool, its version, and where an operator can reach the crawl's owner.
+
+    ASCII only: header values outside it are obsolete (RFC 9110, section 5.5), and some servers,
+    WAFs and HTTP clients refuse them; a non-ASCII contact URL is percent-encoded.
+    """
+    url = quote(contact_url, safe=":/?#[]@!$&'()*+,;=%~")
+    return f"nianbao/{__version__} (+{url}; archival crawler of government information-disclosure annual reports)"
+
+
+USER_AGENT = user_agent(NIANBAO_CONTACT_URL)
 
 # Politeness: one request at a time per host, a randomised delay, AutoThrottle on top.
 ROBOTSTXT_OBEY = True

@@ -30,6 +30,15 @@ def test_user_agent_names_the_contact_url(tmp_path):
     assert "+https://archive.example.org/contact" in settings.get("USER_AGENT")
 
 
+def test_user_agent_is_ascii_even_with_a_non_ascii_contact_url(tmp_path):
+    """Header values outside ASCII are refused by some servers and HTTP clients."""
+    settings = crawl_settings(tmp_path / "a.db", {"NIANBAO_CONTACT_URL": "https://example.org/联系"})
+    agent = settings.get("USER_AGENT")
+    assert agent.isascii() and agent.isprintable()
+    assert "+https://example.org/%E8%81%94%E7%B3%BB;" in agent
+    assert settings.get("USER_AGENT") != crawl_settings(tmp_path / "a.db").get("USER_AGENT")
+
+
 def test_fixture_settings_only_relax_politeness(tmp_path):
     settings = crawl_settings(tmp_path / "a.db", FIXTURE_SETTINGS)
     assert settings.getfloat("DOWNLOAD_DELAY") == 0
