@@ -5,9 +5,11 @@
 1. fetch-only   the spider crawls every page; no extraction, no archive (item pipelines off)
 2. extract-only the same stored pages extracted in a tight loop on every core
 3. full         fetch + extract (2 worker processes) + archive, as `nianbao crawl` runs
-Pages are captured documents (report pages and attachments), the same set in all three. Each
-measure runs ``--repeat`` times, in rounds of fetch-only, full and extraction-only, and the medians
-are reported. full ÷ extraction is the median of each round's own ratio: this machine's speed
+4. no archive   the full crawl with the archive writer off (and with it the frontier and the
+                archive lookups): what archiving every page costs the ratio
+Pages are captured documents (report pages and attachments), the same set in all of them. Each
+measure runs ``--repeat`` times, in rounds of fetch-only, full, no-archive and extraction-only, and
+the medians are reported. full ÷ extraction is the median of each round's own ratio: this machine's speed
 drifts by a third within minutes, so only measures taken side by side compare.
 """
 
@@ -25,6 +27,10 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent.parent))
 
 from bench.common import cpu_spent, fixture_portal, timed_crawl, write_results  # noqa: E402
+
+# The full crawl minus everything that writes or reads the archive.
+NO_ARCHIVE = ("-s", 'ITEM_PIPELINES={"crawler.pipelines.ExtractPipeline": 300}', "-s", "NIANBAO_FRONTIER=0",
+              "-s", "NIANBAO_CONDITIONAL_REQUESTS=0", "-s", "NIANBAO_REVISIT_KNOWN=0", "-s", "NIANBAO_KNOWN_LISTS=0")
 
 
 def stored_pages(db: Path) -> list[tuple[bytes, str, dict[str, str]]]:
@@ -73,7 +79,7 @@ def main() -> None:
     args = parser.parse_args()
     repeat = max(1, args.repeat)
     tmp = Path(tempfile.mkdtemp(prefix="nianbao-bench-"))
-    fetch_runs, full_runs, extract_runs, fetch_pages = [], [], [], []
+    fetch_runs, full_runs, bare_runs, extract_runs, fetch_pages = [], [], [], [], []
     workers = os.cpu_count() or 1
     with fixture_portal(args.scale) as sites:
         urls = [f"{base}/" for base in sites.values()]
@@ -84,12 +90,14 @@ def main() -> None:
             # list pages' ListPage items are not pages
             fetch_pages.append(fetch["stats"].get("item_scraped_count", 0) - fetch["stats"].get("nianbao/lists/read", 0))
             full_runs.append(timed_crawl(urls, tmp / f"full{n}.db"))
+            bare_runs.append(timed_crawl(urls, tmp / f"bare{n}.db", *NO_ARCHIVE))
             if n == 0:
                 stored = stored_pages(tmp / "full0.db")
                 pages = len(stored)
             extract_runs.append(extraction_run(stored, workers))
     fetch_rates = [count / run["seconds"] for count, run in zip(fetch_pages, fetch_runs, strict=True)]
     full_rates = [pages / run["seconds"] for run in full_runs]
+    bare_rates = [pages / run["seconds"] for run in bare_runs]
     extract_rates = [pages / run["seconds"] for run in extract_runs]
     extract_rate = statistics.median(extract_rates)
     # CPU per page of the whole machine (crawl, workers, readers, fixture server, kernel): the full
@@ -100,17 +108,21 @@ def main() -> None:
         "fetch_only_pages_per_s": statistics.median(fetch_rates),
         "extract_only_pages_per_s": extract_rate,
         "full_pipeline_pages_per_s": statistics.median(full_rates),
+        "no_archive_pages_per_s": statistics.median(bare_rates),
         "runs": {"fetch_only": [round(r, 1) for r in fetch_rates], "extract_only": [round(r, 1) for r in extract_rates],
-                 "full": [round(r, 1) for r in full_rates],
+                 "full": [round(r, 1) for r in full_rates], "no_archive": [round(r, 1) for r in bare_rates],
                  "full_vs_extract": [round(f / e, 2) for f, e in zip(full_rates, extract_rates, strict=True)],
+                 "no_archive_vs_extract": [round(b / e, 2) for b, e in zip(bare_rates, extract_rates, strict=True)],
                  "extract_vs_full_cpu": [round(r, 2) for r in cpu_ratios]},
         "cpu_ms_per_page": {
             "fetch_only": _median([_cpu_ms(run, count) for run, count in zip(fetch_runs, fetch_pages, strict=True)]),
             "extract_only": _median([_cpu_ms(run, pages) for run in extract_runs]),
-            "full": _median([_cpu_ms(run, pages) for run in full_runs])},
+            "full": _median([_cpu_ms(run, pages) for run in full_runs]),
+            "no_archive": _median([_cpu_ms(run, pages) for run in bare_runs])},
         "idle_share": {"extract_only": _median([_idle_share(run) for run in extract_runs]),
                        "full": _median([_idle_share(run) for run in full_runs])},
         "full_vs_extract": statistics.median(f / e for f, e in zip(full_rates, extract_rates, strict=True)),
+        "no_archive_vs_extract": statistics.median(b / e for b, e in zip(bare_rates, extract_rates, strict=True)),
         "extract_vs_full_cpu": _median(cpu_ratios),
         "responses_full": full_runs[0]["stats"].get("response_received_count"),
         "peak_rss_mb": max(full["peak_rss_mb"] for full in full_runs),
@@ -121,10 +133,12 @@ def main() -> None:
     print(f"| {pages} | {results['fetch_only_pages_per_s']:.0f} | {extract_rate:.0f} | "
           f"{results['full_pipeline_pages_per_s']:.0f} | {results['full_vs_extract']:.2f} | {results['peak_rss_mb']:.0f} |")
     print(f"runs (pages/s): {results['runs']}")
+    print(f"without the archive: {results['no_archive_pages_per_s']:.0f} pages/s, "
+          f"÷ extraction {results['no_archive_vs_extract']:.2f}")
     if results["extract_vs_full_cpu"] is not None:
         cpu = results["cpu_ms_per_page"]
         print(f"machine CPU per page (ms): fetch-only {cpu['fetch_only']:.1f}, extraction-only {cpu['extract_only']:.1f}, "
-              f"full {cpu['full']:.1f}; idle share: extraction-only {results['idle_share']['extract_only']:.0%}, "
+              f"full {cpu['full']:.1f}, without the archive {cpu['no_archive']:.1f}; idle share: extraction-only {results['idle_share']['extract_only']:.0%}, "
               f"full {results['idle_share']['full']:.0%}; full ÷ extraction cannot pass "
               f"{results['extract_vs_full_cpu']:.2f} (extraction's CPU per page ÷ the full pipeline's)")
     print(f"results: {write_results('crawl', results)}")
