@@ -28,9 +28,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent.parent))
 
 from bench.common import cpu_spent, fixture_portal, timed_crawl, write_results  # noqa: E402
 
-# The full crawl minus everything that writes or reads the archive.
-NO_ARCHIVE = ("-s", 'ITEM_PIPELINES={"crawler.pipelines.ExtractPipeline": 300}', "-s", "NIANBAO_FRONTIER=0",
-              "-s", "NIANBAO_CONDITIONAL_REQUESTS=0", "-s", "NIANBAO_REVISIT_KNOWN=0", "-s", "NIANBAO_KNOWN_LISTS=0")
+# Everything besides the archive writer that reads or writes the archive during a crawl.
+ARCHIVE_READERS_OFF = ("-s", "NIANBAO_FRONTIER=0", "-s", "NIANBAO_CONDITIONAL_REQUESTS=0",
+                       "-s", "NIANBAO_REVISIT_KNOWN=0", "-s", "NIANBAO_KNOWN_LISTS=0")
+FETCH_ONLY = ("-s", "ITEM_PIPELINES={}", *ARCHIVE_READERS_OFF)
+NO_ARCHIVE = ("-s", 'ITEM_PIPELINES={"crawler.pipelines.ExtractPipeline": 300}', *ARCHIVE_READERS_OFF)
 
 
 def stored_pages(db: Path) -> list[tuple[bytes, str, dict[str, str]]]:
@@ -84,8 +86,7 @@ def main() -> None:
     with fixture_portal(args.scale) as sites:
         urls = [f"{base}/" for base in sites.values()]
         for n in range(repeat):
-            fetch = timed_crawl(urls, tmp / f"fetch{n}.db", "-s", "ITEM_PIPELINES={}", "-s", "NIANBAO_FRONTIER=0",
-                                "-s", "NIANBAO_CONDITIONAL_REQUESTS=0", "-s", "NIANBAO_REVISIT_KNOWN=0")
+            fetch = timed_crawl(urls, tmp / f"fetch{n}.db", *FETCH_ONLY)
             fetch_runs.append(fetch)
             # list pages' ListPage items are not pages
             fetch_pages.append(fetch["stats"].get("item_scraped_count", 0) - fetch["stats"].get("nianbao/lists/read", 0))
@@ -137,9 +138,11 @@ def main() -> None:
           f"÷ extraction {results['no_archive_vs_extract']:.2f}")
     if results["extract_vs_full_cpu"] is not None:
         cpu = results["cpu_ms_per_page"]
-        print(f"machine CPU per page (ms): fetch-only {cpu['fetch_only']:.1f}, extraction-only {cpu['extract_only']:.1f}, "
-              f"full {cpu['full']:.1f}, without the archive {cpu['no_archive']:.1f}; idle share: extraction-only {results['idle_share']['extract_only']:.0%}, "
-              f"full {results['idle_share']['full']:.0%}; full ÷ extraction cannot pass "
+        idle = results["idle_share"]
+        print(f"machine CPU per page (ms): fetch-only {cpu['fetch_only']:.1f}, "
+              f"extraction-only {cpu['extract_only']:.1f}, full {cpu['full']:.1f}, "
+              f"without the archive {cpu['no_archive']:.1f}; idle share: extraction-only "
+              f"{idle['extract_only']:.0%}, full {idle['full']:.0%}; full ÷ extraction cannot pass "
               f"{results['extract_vs_full_cpu']:.2f} (extraction's CPU per page ÷ the full pipeline's)")
     print(f"results: {write_results('crawl', results)}")
 
