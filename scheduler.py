@@ -173,7 +173,7 @@ def last_success(db: str, label: str) -> datetime | None:
     if not Path(db).exists():
         return None
     import archive
-    from crawler.errors import ArchiveError
+    from nianbao.errors import ArchiveError
 
     try:
         with archive.open_archive(db, readonly=True) as store:

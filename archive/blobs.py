@@ -25,7 +25,7 @@ import zstandard
 from sqlite_utils import Database
 
 from archive import times
-from crawler.errors import ArchiveError
+from nianbao.errors import ArchiveError
 
 logger = logging.getLogger(__name__)
 

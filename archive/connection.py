@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from crawler.errors import ArchiveError
+from nianbao.errors import ArchiveError
 
 BUSY_TIMEOUT_MS = 5000
 

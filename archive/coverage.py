@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from archive import rows
+from archive import row_dicts
 
 _YEARS_SQL = """
 SELECT site, issuer, report_year FROM current_reports
@@ -32,12 +32,12 @@ def missing_years(years: set[int]) -> list[int]:
 def coverage(db: Database, *, by_issuer: bool = False) -> list[dict[str, Any]]:
     """One row per site (or per site and issuer): years found, missing years, failures of its last run."""
     years: dict[tuple[str, str | None], set[int]] = defaultdict(set)
-    for row in rows.iterate(db, _YEARS_SQL):
+    for row in row_dicts.iterate(db, _YEARS_SQL):
         years[(row["site"], row["issuer"] if by_issuer else None)].add(int(row["report_year"]))
     failures: dict[str, dict[str, int]] = defaultdict(dict)
-    for row in rows.iterate(db, _FAILURES_SQL):
+    for row in row_dicts.iterate(db, _FAILURES_SQL):
         failures[row["site"]][row["error_class"]] = row["n"]
-    sites = {site for site, _ in years} | set(failures) | {r["name"] for r in rows.iterate(db, "SELECT name FROM sites")}
+    sites = {site for site, _ in years} | set(failures) | {r["name"] for r in row_dicts.iterate(db, "SELECT name FROM sites")}
     out = []
     for site in sorted(sites):
         keys = sorted((k for k in years if k[0] == site), key=lambda k: k[1] or "") or [(site, None)]

@@ -23,12 +23,12 @@ from typing import IO, Any
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from archive import blobs, rows
+from archive import blobs, row_dicts
 from archive.connection import read_snapshot
 from archive.history import decode_version
 from archive.schema import SCHEMA_VERSION
 from archive.store import Archive
-from crawler.errors import ArchiveError
+from nianbao.errors import ArchiveError
 
 # The keys of every exported version, in order: a stable contract (docs/archive.md, "Exports").
 EXPORT_KEYS = (
@@ -111,7 +111,7 @@ def export_rows(archive: Archive, *, all_versions: bool = False,
                 with_text_chars: bool = False) -> Iterator[dict[str, Any]]:
     """Export rows (EXPORT_KEYS, JSON decoded) by document and version number, fetched lazily."""
     sql = _VERSIONS_SQL + ("" if all_versions else _CURRENT) + _ORDER
-    for row in rows.iterate(archive.db, sql):
+    for row in row_dicts.iterate(archive.db, sql):
         text_chars = row.pop("text_chars")
         if with_text_chars:
             row["text_chars"] = text_chars
@@ -120,7 +120,7 @@ def export_rows(archive: Archive, *, all_versions: bool = False,
 
 def version_row(archive: Archive, version_id: int) -> dict[str, Any]:
     """The export row of one version."""
-    row = rows.one(archive.db, _VERSIONS_SQL + " WHERE v.id = ?", [version_id])
+    row = row_dicts.one(archive.db, _VERSIONS_SQL + " WHERE v.id = ?", [version_id])
     if row is None:
         raise ArchiveError(f"no version {version_id}")
     row.pop("text_chars")
@@ -180,7 +180,7 @@ def export_warc(archive: Archive, path: str | Path) -> int:
 
 def _warc_records(archive: Archive, writer: WARCWriter) -> Iterator[Any]:
     """Records in recording order: each capture, then the metadata of the version it created."""
-    for capture in rows.iterate(archive.db, _WARC_CAPTURES_SQL):
+    for capture in row_dicts.iterate(archive.db, _WARC_CAPTURES_SQL):
         yield capture_record(archive, writer, capture)
         if capture["made_version"] is not None:
             yield metadata_record(archive, writer, capture["made_version"], record_id("capture", capture))
@@ -213,10 +213,10 @@ def warcinfo_record(writer: WARCWriter, filename: str) -> Any:
 def capture_record(archive: Archive, writer: WARCWriter, capture: dict[str, Any]) -> Any:
     """The record of one capture: response in full, or a revisit of identical bytes or of a 304."""
     if capture["status"] == 304 and capture["sha256"] is None:
-        earlier = rows.one(archive.db, _EARLIER_BODY_SQL, [capture["url"], capture["id"]])
+        earlier = row_dicts.one(archive.db, _EARLIER_BODY_SQL, [capture["url"], capture["id"]])
         return revisit_record(writer, capture, earlier, REVISIT_NOT_MODIFIED)
     if capture["first_id"] != capture["id"]:
-        first = rows.one(archive.db, _CAPTURE_SQL, [capture["first_id"]])
+        first = row_dicts.one(archive.db, _CAPTURE_SQL, [capture["first_id"]])
         return revisit_record(writer, capture, first, REVISIT_IDENTICAL)
     return response_record(writer, capture, archive.blob(capture["sha256"]))
 
@@ -302,7 +302,7 @@ def metadata_record(archive: Archive, writer: WARCWriter, version_id: int,
     """A metadata record: the version's export row as JSON, tied to the response of its bytes."""
     row = version_row(archive, version_id)
     payload = json.dumps(row, ensure_ascii=False).encode("utf-8")
-    first = rows.one(archive.db, _FIRST_WITH_BLOB_SQL, [row["sha256"]])
+    first = row_dicts.one(archive.db, _FIRST_WITH_BLOB_SQL, [row["sha256"]])
     headers = {"WARC-Record-ID": record_id("version", {"id": version_id, "url": row["url"]}),
                "WARC-Date": row["created_at"], "WARC-Block-Digest": labelled_sha256(payload),
                "WARC-Payload-Digest": labelled_sha256(payload)}

@@ -15,8 +15,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from archive import rows, times
-from crawler.capture import request_key
+from archive import row_dicts, times
+from nianbao.capture import request_key
 
 __all__ = ["clear", "done_keys", "known_documents", "mark_done", "pending", "queue", "request_key"]
 
@@ -46,7 +46,7 @@ def mark_done(db: Database, key: str, run_id: int | None) -> None:
 def pending(db: Database, sites: Sequence[str]) -> list[dict[str, Any]]:
     """Queued requests of ``sites``, oldest first, with JSON fields decoded."""
     out = []
-    for row in rows.iterate(db, f"SELECT * FROM frontier WHERE state = 'queued' AND site IN ({_marks(sites)})"
+    for row in row_dicts.iterate(db, f"SELECT * FROM frontier WHERE state = 'queued' AND site IN ({_marks(sites)})"
                                 " ORDER BY queued_at, rowid", list(sites)):
         for name in ("form", "headers", "meta"):
             row[name] = json.loads(row[name])
@@ -77,7 +77,7 @@ def known_documents(db: Database, sites: Sequence[str]) -> list[dict[str, Any]]:
         LEFT JOIN captures c ON c.id = (SELECT max(id) FROM captures WHERE document_id = d.id)
         WHERE d.status = 'live' AND d.site IN ({_marks(sites)})
         ORDER BY d.kind DESC, d.id"""
-    return list(rows.iterate(db, sql, list(sites)))
+    return list(row_dicts.iterate(db, sql, list(sites)))
 
 
 def _marks(values: Sequence[Any]) -> str:

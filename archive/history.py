@@ -9,9 +9,9 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from archive import rows, times
+from archive import row_dicts, times
 from archive.schema import EXTRACTION_COLUMNS, JSON_COLUMNS
-from crawler.errors import ArchiveError
+from nianbao.errors import ArchiveError
 
 DOCUMENT_FILTERS = {"kind": ("page", "attachment"), "status": ("live", "removed")}
 DIFF_FIELDS = tuple(name for name in EXTRACTION_COLUMNS if name != "text")
@@ -49,7 +49,7 @@ def history(db: Database, url_or_id: str | int) -> list[dict[str, Any]]:
     doc_id = document_id(db, url_or_id)
     if doc_id is None:
         return []
-    return rows.all_rows(db, _TIMELINE_SQL, [doc_id])
+    return row_dicts.all_rows(db, _TIMELINE_SQL, [doc_id])
 
 
 def get_version(db: Database, url_or_id: str | int, as_of: str | None = None,
@@ -66,7 +66,7 @@ def get_version(db: Database, url_or_id: str | int, as_of: str | None = None,
         where, params = "v.document_id = ? AND v.created_at <= ?", [doc_id, times.as_of_bound(as_of)]
     else:
         where, params = "v.id = d.current_version_id AND d.id = ?", [doc_id]
-    version = rows.one(db, f"{_VERSION_SQL} WHERE {where} ORDER BY v.number DESC LIMIT 1", params)
+    version = row_dicts.one(db, f"{_VERSION_SQL} WHERE {where} ORDER BY v.number DESC LIMIT 1", params)
     return decode_version(version) if version else None
 
 
@@ -108,11 +108,11 @@ def documents(db: Database, kind: str | None = None, status: str | None = None) 
         clauses.append(f"{column} = ?")
         params.append(value)
     where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
-    return rows.iterate(db, f"SELECT * FROM documents{where} ORDER BY id", params)
+    return row_dicts.iterate(db, f"SELECT * FROM documents{where} ORDER BY id", params)
 
 
 def versions(db: Database, current_only: bool = True) -> Iterator[dict]:
     """Versions with their document's URL; only current ones by default."""
     where = " WHERE v.id = d.current_version_id" if current_only else ""
-    for version in rows.iterate(db, f"{_VERSION_SQL}{where} ORDER BY v.document_id, v.number"):
+    for version in row_dicts.iterate(db, f"{_VERSION_SQL}{where} ORDER BY v.document_id, v.number"):
         yield decode_version(version)

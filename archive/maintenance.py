@@ -13,7 +13,7 @@ from sqlite_utils import Database
 from archive import blobs, fts
 from archive.connection import read_snapshot, write_transaction
 from archive.schema import SCHEMA_VERSION, stored_schema_version
-from crawler.errors import ArchiveError
+from nianbao.errors import ArchiveError
 
 # Invariants the schema cannot express: (what is wrong, SQL returning one id per offending row).
 INVARIANTS = (

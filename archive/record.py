@@ -10,8 +10,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from archive import blobs, fts, rows, text_deltas, times
-from archive.rules import (
+from archive import blobs, fts, row_dicts, text_deltas, times
+from archive.verdicts import (
     DOCUMENT_KINDS,
     Facts,
     Verdict,
@@ -23,8 +23,8 @@ from archive.rules import (
     row_error,
 )
 from archive.schema import EXTRACTION_COLUMNS, JSON_COLUMNS
-from crawler.capture import Capture
-from crawler.errors import ArchiveError
+from nianbao.capture import Capture
+from nianbao.errors import ArchiveError
 
 
 @dataclass(frozen=True)
@@ -120,7 +120,7 @@ def _record_listing(db: Database, capture: Capture, facts: Facts, sha256: str | 
 
 def document_row(db: Database, url: str) -> dict[str, Any] | None:
     """The document of ``url`` with its current version's content digest, raw digest and extractor, or None."""
-    return rows.one(
+    return row_dicts.one(
         db,
         "SELECT d.*, v.content_digest AS current_digest, v.sha256 AS current_sha256, "
         "v.extractor_version AS current_extractor_version FROM documents d "

@@ -15,10 +15,10 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from archive import blobs, fts, record, rows, text_deltas
+from archive import blobs, fts, record, row_dicts, text_deltas
 from archive.connection import write_transaction
-from archive.rules import Facts, content_digest, decide_document, row_error
-from crawler.errors import NianbaoError
+from archive.verdicts import Facts, content_digest, decide_document, row_error
+from nianbao.errors import NianbaoError
 
 COUNTS = ("urls", "versions_before", "versions_after", "documents_created", "documents_deleted",
           "extraction_failures")
@@ -91,7 +91,7 @@ def reextract(db: Database, extract_fn: ExtractFn, extractor_version: str, force
 
 def _warm(db: Database, url: str, extractor: Extractor) -> None:
     """Fill the extractor's cache for every body of ``url``."""
-    for capture in rows.iterate(db, _CAPTURES_SQL, [url]):
+    for capture in row_dicts.iterate(db, _CAPTURES_SQL, [url]):
         if capture["sha256"] is not None:
             extractor(capture)
 
@@ -140,7 +140,7 @@ def _advance_status(state: Replay, doc_status: str | None, seen_at: str) -> None
 
 def rebuild_url(db: Database, url: str, extractor: Extractor) -> Counter[str]:
     """Replace the derived data of ``url`` by a fresh replay; the caller holds the write lock."""
-    state = replay(rows.all_rows(db, _CAPTURES_SQL, [url]), extractor)
+    state = replay(row_dicts.all_rows(db, _CAPTURES_SQL, [url]), extractor)
     doc = record.document_row(db, url)
     before = _detach(db, doc["id"]) if doc else []
     counts = Counter(urls=1, versions_before=len(before), versions_after=len(state.chain))

@@ -7,8 +7,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from archive import rows, times
-from crawler.errors import ArchiveError
+from archive import row_dicts, times
+from nianbao.errors import ArchiveError
 
 FINAL_STATUSES = ("ok", "failed", "interrupted")
 
@@ -36,7 +36,7 @@ def finish(db: Database, run_id: int, status: str, error: str | None) -> dict[st
     """Close a running run with ``status`` and its capture counts; return the row."""
     if status not in FINAL_STATUSES:
         raise ArchiveError(f"run status must be one of {FINAL_STATUSES}, not {status!r}")
-    run = rows.one(db, "SELECT status FROM runs WHERE id = ?", [run_id])
+    run = row_dicts.one(db, "SELECT status FROM runs WHERE id = ?", [run_id])
     if run is None:
         raise ArchiveError(f"no run {run_id}")
     if run["status"] != "running":
@@ -67,7 +67,7 @@ def count_outcomes(db: Database, run_id: int) -> dict[str, int]:
 
 def get(db: Database, run_id: int) -> dict[str, Any]:
     """One run row, with ``sites`` decoded."""
-    run = rows.one(db, "SELECT * FROM runs WHERE id = ?", [run_id])
+    run = row_dicts.one(db, "SELECT * FROM runs WHERE id = ?", [run_id])
     if run is None:
         raise ArchiveError(f"no run {run_id}")
     run["sites"] = json.loads(run["sites"])
@@ -76,7 +76,7 @@ def get(db: Database, run_id: int) -> dict[str, Any]:
 
 def last_success(db: Database, command: str) -> str | None:
     """finished_at of the newest run of ``command`` that ended "ok", or None."""
-    row = rows.one(db, "SELECT max(finished_at) AS finished FROM runs WHERE command = ? AND status = 'ok'", [command])
+    row = row_dicts.one(db, "SELECT max(finished_at) AS finished FROM runs WHERE command = ? AND status = 'ok'", [command])
     return row["finished"] if row else None
 
 

@@ -272,7 +272,7 @@ def _blob_deltas(db: Database) -> None:
     db.execute("UPDATE schema_meta SET value = '7' WHERE key = 'schema_version'")
 
 
-# What each list page led to when last read (archive/lists.py): a night served the same bytes
+# What each list page led to when last read (archive/list_pages.py): a night served the same bytes
 # follows the same links without parsing the page again.
 _LIST_PAGES = (
     """CREATE TABLE list_pages (

@@ -16,8 +16,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from archive import rows
-from crawler.errors import NianbaoError
+from archive import row_dicts
+from nianbao.errors import NianbaoError
 
 MAX_QUERY_CHARS = 200
 MAX_LIMIT = 1000
@@ -113,7 +113,7 @@ def _run_fts(db: Database, expression: str, terms: list[str], limit: int, order:
     extra, params = _contains_filter(terms)
     sql = _FTS_SQL.format(extra=f"AND {extra}" if extra else "", order=ORDERS[order])
     try:
-        return _with_snippets(rows.all_rows(db, sql, [expression, *params, limit]), terms)
+        return _with_snippets(row_dicts.all_rows(db, sql, [expression, *params, limit]), terms)
     except sqlite3.OperationalError as exc:
         raise QueryError(f"invalid full-text query {expression!r}: {exc}") from exc
 
@@ -121,7 +121,7 @@ def _run_fts(db: Database, expression: str, terms: list[str], limit: int, order:
 def _run_scan(db: Database, terms: list[str], limit: int) -> list[dict]:
     """A scan of current versions for queries made only of 1-2 character terms."""
     extra, params = _contains_filter(terms)
-    return _with_snippets(rows.all_rows(db, _SCAN_SQL.format(extra=extra), [*params, limit]), terms)
+    return _with_snippets(row_dicts.all_rows(db, _SCAN_SQL.format(extra=extra), [*params, limit]), terms)
 
 
 def _with_snippets(results: list[dict], terms: list[str]) -> list[dict]:

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from archive import rows
+from archive import row_dicts
 
 _LATEST_SQL = """
 SELECT rs.* FROM run_sites rs
@@ -27,9 +27,9 @@ def _hours_since(stamp: str | None, now: datetime) -> float | None:
 def site_status(db: Database, *, now: datetime | None = None) -> list[dict[str, Any]]:
     """One row per site: its latest run's outcome and counts, and hours since its last good run."""
     now = now or datetime.now(UTC)
-    last_ok = {r["site"]: r["last_ok"] for r in rows.iterate(db, _LAST_OK_SQL)}
+    last_ok = {r["site"]: r["last_ok"] for r in row_dicts.iterate(db, _LAST_OK_SQL)}
     out = []
-    for row in rows.iterate(db, _LATEST_SQL):
+    for row in row_dicts.iterate(db, _LATEST_SQL):
         row["error_classes"] = sorted(filter(None, (row["error_classes"] or "").split(",")))
         row["last_ok"] = last_ok.get(row["site"])
         row["stale_hours"] = _hours_since(row["last_ok"], now)
@@ -39,4 +39,4 @@ def site_status(db: Database, *, now: datetime | None = None) -> list[dict[str, 
 
 def last_run(db: Database) -> dict[str, Any] | None:
     """The newest run, whatever its command."""
-    return rows.one(db, "SELECT * FROM runs ORDER BY id DESC LIMIT 1")
+    return row_dicts.one(db, "SELECT * FROM runs ORDER BY id DESC LIMIT 1")

@@ -16,7 +16,7 @@ from archive import (
     coverage,
     frontier,
     history,
-    lists,
+    list_pages,
     maintenance,
     record,
     reextract,
@@ -27,8 +27,8 @@ from archive import (
 from archive.connection import connect, read_snapshot, write_transaction
 from archive.record import Recorded
 from archive.schema import MIGRATIONS, SCHEMA_VERSION, stored_schema_version
-from crawler.capture import Capture
-from crawler.errors import ArchiveError
+from nianbao.capture import Capture
+from nianbao.errors import ArchiveError
 
 
 def open_archive(path: str | Path, *, readonly: bool = False) -> Archive:
@@ -179,13 +179,13 @@ class Archive:
         return frontier.known_documents(self.db, sites)
 
     def record_list_page(self, page: dict[str, Any]) -> None:
-        """Remember what a list page led to (see ``archive.lists``), in its own transaction."""
+        """Remember what a list page led to (see ``archive.list_pages``), in its own transaction."""
         with self._writing(f"remember list page {page['url']}"):
-            lists.record(self.db, page)
+            list_pages.record(self.db, page)
 
     def known_list_pages(self, sites: list[str]) -> dict[str, dict[str, Any]]:
         """The list pages of ``sites`` as last read, by request key."""
-        return lists.known(self.db, sites)
+        return list_pages.known(self.db, sites)
 
     def frontier_clear(self, sites: list[str]) -> int:
         """Forget the frontier of ``sites`` once their crawl completed."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
-from crawler.errors import ArchiveError
+from nianbao.errors import ArchiveError
 
 _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 

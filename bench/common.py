@@ -23,7 +23,7 @@ FAST = ["--delay", "0", "--concurrency", "16", "-s", "CONCURRENT_REQUESTS=32", "
 @contextmanager
 def fixture_portal(scale: int, *extra: str) -> Iterator[dict[str, str]]:
     """Serve the fixture portal in a child process (so it does not share our CPU accounting); yield its sites."""
-    child = subprocess.Popen([sys.executable, "-m", "crawler.fixture_portal", "--scale", str(scale), *extra],
+    child = subprocess.Popen([sys.executable, "-m", "fixture_portal", "--scale", str(scale), *extra],
                              cwd=ROOT, stdout=subprocess.PIPE, text=True)
     try:
         assert child.stdout is not None

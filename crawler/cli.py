@@ -13,7 +13,7 @@ import click
 
 import archive
 from crawler.cli_archive import ARCHIVE_COMMANDS
-from crawler.errors import NianbaoError
+from nianbao.errors import NianbaoError
 from crawler.registry import Registry, RegistryError, SiteEntry, load_registry
 
 DB_OPTION = click.option("--db", "db_path", default="nianbao.db", show_default=True,
@@ -36,7 +36,7 @@ def _open_existing(db_path: str) -> archive.Archive:
 @DB_OPTION
 def demo(db_path: str) -> None:
     """Serve the offline fixture portal, crawl it into the archive, print a summary."""
-    from crawler.fixture_portal import FixturePortal
+    from fixture_portal import FixturePortal
     from crawler.runner import FIXTURE_SETTINGS, run_crawl
 
     with FixturePortal() as portal:
@@ -226,7 +226,7 @@ def coverage(db_path: str, by_issuer: bool, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, default=True, help="Print one JSON object (the default).")
 def extract(file_or_url: str, url: str | None, as_json: bool) -> None:
     """Extract one saved page or URL and print the result as JSON."""
-    from crawler.extract import extract_document
+    from extract import extract_document
 
     body, headers, page_url = _read_input(file_or_url, url)
     try:

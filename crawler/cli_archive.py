@@ -16,7 +16,7 @@ import click
 
 import archive
 from archive import export
-from crawler.errors import NianbaoError
+from nianbao.errors import NianbaoError
 
 DB_OPTION = click.option("--db", "db_path", default="nianbao.db", show_default=True,
                          type=click.Path(dir_okay=False), help="Archive file (SQLite).")
@@ -211,7 +211,7 @@ def check(db_path: str) -> None:
 @DB_OPTION
 def compact(vacuum: bool, db_path: str) -> None:
     """Merge the search index (a complete crawl that changed versions already does); --vacuum shrinks the file."""
-    from crawler.lock import writer_lock
+    from archive.lock import writer_lock
 
     with opened(db_path, readonly=False) as db, writer_lock(db_path):  # never while a crawl writes
         sizes = db.compact(vacuum=vacuum)
@@ -233,7 +233,7 @@ def _report(problems: list[str]) -> None:
 @DB_OPTION
 def reextract(force: bool, db_path: str) -> None:
     """Re-extract stored bodies with the current extractor and rebuild versions; no HTTP."""
-    from crawler.extract import EXTRACTOR_VERSION, extract_document
+    from extract import EXTRACTOR_VERSION, extract_document
 
     with opened(db_path, readonly=False) as db:
         counts = db.reextract(extract_document, extractor_version=EXTRACTOR_VERSION, force=force)

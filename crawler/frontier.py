@@ -22,7 +22,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 
 import archive
-from crawler.capture import Capture
+from nianbao.capture import Capture
 from crawler.pipelines import ArchivePipeline
 
 logger = logging.getLogger(__name__)

@@ -1,6 +1,6 @@
 """Item pipelines: extract off the reactor thread, then write each capture to the archive.
 
-``ExtractPipeline`` runs :func:`crawler.extract.extract_document` in a pool of worker
+``ExtractPipeline`` runs :func:`extract.extract_document` in a pool of worker
 processes (trafilatura costs tens of milliseconds a page and has crashed under threads), so
 fetching goes on while pages are extracted on every core. ``ArchivePipeline`` is the single
 writer: one transaction per capture.
@@ -23,10 +23,10 @@ from scrapy.crawler import Crawler
 from twisted.internet import task
 
 import archive
-from crawler.capture import Capture, ListPage
-from crawler.errors import ArchiveError
-from crawler.extract import EXTRACTOR_VERSION, extract_in_worker
-from crawler.workers import prepare_worker
+from nianbao.capture import Capture, ListPage
+from nianbao.errors import ArchiveError
+from extract import EXTRACTOR_VERSION, extract_in_worker
+from extract.processes import prepare_worker
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +46,7 @@ class ExtractPipeline:
 
     def __init__(self, workers: int, max_tasks_per_child: int, *, timeout: float = 120.0,
                  memory_bytes: int = 2 << 30, extract: Callable[..., dict[str, Any]] | None = None):
-        """``extract`` defaults to :func:`crawler.extract.extract_document`, through a trampoline so the
+        """``extract`` defaults to :func:`extract.extract_document`, through a trampoline so the
         crawl process never loads the extraction stack; workers get it by name, so it must be a
         module-level function."""
         self.extract = extract or extract_in_worker

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from crawler.errors import NianbaoError
+from nianbao.errors import NianbaoError
 
 __all__ = [
     "FAMILIES", "LEVELS", "NATIONAL_CODE", "Registry", "RegistryError", "SiteEntry", "UnknownSiteError",

@@ -10,7 +10,7 @@ from typing import Any
 from scrapy.crawler import AsyncCrawlerProcess
 from scrapy.settings import Settings
 
-from crawler.lock import writer_lock
+from archive.lock import writer_lock
 from crawler.registry import SiteEntry
 from crawler.settings import user_agent
 

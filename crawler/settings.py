@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 from scrapy.settings import default_settings
 
-from crawler import __version__
+from nianbao import __version__
 
 BOT_NAME = "nianbao"
 SPIDER_MODULES = ["spiders"]

@@ -24,11 +24,11 @@ import scrapy
 from scrapy.http import FormRequest, Request, Response
 from twisted.python.failure import Failure
 
-from crawler.capture import Capture, ListPage, request_key
-from crawler.extract import decode as decode_module
-from crawler.extract.decode import decode_html
-from crawler.extract.links import attachment_ext
-from crawler.extract.quality import is_soft_404
+from nianbao.capture import Capture, ListPage, request_key
+from nianbao import pages as pages_module
+from nianbao.pages import decode_html
+from nianbao.pages import attachment_ext
+from nianbao.pages import is_soft_404
 from spiders import apis, discovery, listing, pagination
 from spiders import fingerprint as fingerprint_module
 from spiders.discovery import Link, find_columns, find_hubs, find_subcolumns
@@ -375,7 +375,7 @@ def _list_code_digest() -> str:
     """A digest of the source of every module that reads list pages: changing any of them re-reads every
     list page once, so a remembered reading is never one older code would have made."""
     digest = hashlib.sha256()
-    for module in (sys.modules[__name__], listing, pagination, discovery, apis, fingerprint_module, decode_module):
+    for module in (sys.modules[__name__], listing, pagination, discovery, apis, fingerprint_module, pages_module):
         try:
             digest.update(Path(module.__file__ or "").read_bytes())
         except OSError:  # no source to hash (a frozen install): never trust an earlier reading

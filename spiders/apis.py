@@ -13,7 +13,7 @@ import re
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
-from crawler.errors import NianbaoError
+from nianbao.errors import NianbaoError
 from spiders.discovery import COLUMN_TEXTS
 from spiders.listing import ListItem, list_items, parse_tree
 from spiders.pagination import PageRequest

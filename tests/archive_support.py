@@ -12,8 +12,8 @@ import pytest
 
 import archive
 from archive import schema
-from crawler.capture import Capture
-from crawler.errors import ExtractionError
+from nianbao.capture import Capture
+from nianbao.errors import ExtractionError
 
 EXTRACTION_KEYS = (
     "title", "text", "index_no", "topic", "issuer", "written_date", "publish_date", "doc_no", "validity",
@@ -32,7 +32,7 @@ REPORT_TEXT = (
 
 
 def extraction(**fields: Any) -> dict[str, Any]:
-    """A complete extraction dict as crawler.extract produces it; ``fields`` override the defaults."""
+    """A complete extraction dict as extract produces it; ``fields`` override the defaults."""
     result: dict[str, Any] = dict.fromkeys(EXTRACTION_KEYS)
     result.update(
         title="青岚市2022年政府信息公开工作年度报告", text=REPORT_TEXT, issuer="青岚市人民政府办公室",

@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.fixture(scope="session")
 def portal() -> Iterator[object]:
     """The offline fixture portal (every family), served on free ports of 127.0.0.1."""
-    from crawler.fixture_portal import FixturePortal
+    from fixture_portal import FixturePortal
 
     with FixturePortal(seed=7) as served:
         yield served

@@ -9,7 +9,7 @@ import pytest
 
 import archive
 from archive import Archive
-from crawler.lock import writer_lock
+from archive.lock import writer_lock
 from tests.archive_support import db, page, report_body  # noqa: F401
 from tests.conftest import run_nianbao
 
@@ -82,7 +82,7 @@ def test_cli_compact_reports_sizes_and_waits_for_no_crawl(tmp_path: Path) -> Non
 
 
 def test_a_compaction_that_fails_says_so_as_an_archive_error(tmp_path: Path) -> None:
-    from crawler.errors import ArchiveError
+    from nianbao.errors import ArchiveError
 
     with archive.open_archive(tmp_path / "a.db") as store:
         edited_reports(store, documents=3, edits=1)

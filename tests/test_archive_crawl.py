@@ -8,8 +8,8 @@ from urllib.parse import urlsplit
 import pytest
 
 import archive
-from crawler.capture import Capture
-from crawler.extract import EXTRACTOR_VERSION, extract_document
+from nianbao.capture import Capture
+from extract import EXTRACTOR_VERSION, extract_document
 from tests.conftest import crawl, run_nianbao
 from tests.test_end_to_end import rows
 
@@ -19,7 +19,7 @@ NO_CONDITIONAL = ("-s", "NIANBAO_CONDITIONAL_REQUESTS=0")
 @pytest.fixture(scope="module")
 def own_portal():
     """A portal of its own: these tests change, remove and restore reports."""
-    from crawler.fixture_portal import FixturePortal
+    from fixture_portal import FixturePortal
 
     with FixturePortal(seed=11, families=("trs", "hanweb")) as served:
         yield served
@@ -194,7 +194,7 @@ def test_a_known_document_no_list_links_is_still_revisited(own_portal, db):
 
 
 def test_a_run_that_changes_versions_leaves_the_search_index_merged(tmp_path):
-    from crawler.fixture_portal import FixturePortal
+    from fixture_portal import FixturePortal
 
     path = tmp_path / "nianbao.db"
     one_per_commit = ("-s", "NIANBAO_ARCHIVE_BATCH=1")

@@ -8,7 +8,7 @@ from pathlib import Path
 import zstandard
 
 from archive import Archive, blobs, open_archive
-from crawler.capture import Capture
+from nianbao.capture import Capture
 from tests.archive_support import db, page, report_body, undo_text_deltas  # noqa: F401
 from tests.test_archive_dictionaries import CHROME
 

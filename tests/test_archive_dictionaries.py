@@ -10,8 +10,8 @@ import pytest
 import zstandard
 
 from archive import Archive, blobs, open_archive
-from crawler.capture import Capture
-from crawler.errors import ArchiveError
+from nianbao.capture import Capture
+from nianbao.errors import ArchiveError
 from tests.archive_support import db, extraction, page  # noqa: F401
 
 _RNG = random.Random(7)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from archive import Archive
-from crawler.errors import ArchiveError
+from nianbao.errors import ArchiveError
 from tests.archive_support import db, error, not_modified, page, report_body  # noqa: F401
 
 URL = "http://qinglan.example/xxgk/2023/t1.html"

@@ -10,10 +10,10 @@ from hypothesis import settings as hyp_settings
 from hypothesis import strategies as st
 
 from archive import Archive
-from archive.rules import CONTENT_FIELDS, canonical_json, content_digest
+from archive.verdicts import CONTENT_FIELDS, canonical_json, content_digest
 from archive.schema import JSON_COLUMNS
-from crawler.capture import Capture
-from crawler.errors import ArchiveError
+from nianbao.capture import Capture
+from nianbao.errors import ArchiveError
 from tests.archive_support import db, error, not_modified, page, report_body  # noqa: F401
 
 URL = "http://qinglan.example/xxgk/2023/t1.html"

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from archive import Archive
-from crawler.capture import Capture
-from crawler.errors import ExtractionError
+from nianbao.capture import Capture
+from nianbao.errors import ExtractionError
 from tests.archive_support import db, error, page, report_body, toy_extract, toy_extract_v2  # noqa: F401
 
 URL = "http://qinglan.example/xxgk/2023/t1.html"

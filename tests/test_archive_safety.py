@@ -18,7 +18,7 @@ import zstandard
 
 import archive
 from archive import Archive
-from crawler.errors import ArchiveError
+from nianbao.errors import ArchiveError
 from tests.archive_support import db, page, report_body, undo_text_deltas  # noqa: F401
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -167,7 +167,7 @@ WRITER = textwrap.dedent("""
     import sys
     sys.path.insert(0, sys.argv[2])
     import archive
-    from crawler.capture import Capture
+    from nianbao.capture import Capture
 
     FIELDS = ("title text index_no topic issuer written_date publish_date doc_no validity keywords site_name "
               "site_id_code report_year report_year_rule region encoding encoding_rule content_type stage "

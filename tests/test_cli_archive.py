@@ -11,9 +11,9 @@ import pytest
 from click.testing import CliRunner, Result
 
 import archive
-from crawler.capture import Capture
+from nianbao.capture import Capture
 from crawler.cli_archive import ARCHIVE_COMMANDS
-from crawler.extract import EXTRACTOR_VERSION, extract_document
+from extract import EXTRACTOR_VERSION, extract_document
 from tests.archive_support import error, not_modified, page, report_body
 
 URL = "http://qinglan.example/xxgk/2023/t1.html"

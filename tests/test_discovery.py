@@ -99,7 +99,7 @@ def test_subcolumns_year_folders_and_township_columns():
 
 
 def test_attachment_links_from_raw_bytes_in_any_encoding():
-    from crawler.extract.links import attachment_ext
+    from nianbao.pages import attachment_ext
     from spiders.listing import attachment_links
 
     body = ('<p>附件：<a href="./P020240329.pdf">青岚市2023年年报.pdf</a> '

@@ -307,7 +307,7 @@ def test_attachments_are_archived_with_their_text(portal, first_crawl):
 
 
 def test_long_lists_paged_one_page_at_a_time_are_walked_to_the_end(tmp_path):
-    from crawler.fixture_portal import FixturePortal
+    from fixture_portal import FixturePortal
 
     with FixturePortal(seed=7, scale=6, families=("asp",)) as big:  # 18 list pages, each linking only the next
         db = tmp_path / "nianbao.db"

@@ -16,8 +16,8 @@ from warcio.archiveiterator import ArchiveIterator
 
 from archive import Archive
 from archive.export import CSV_COLUMNS, EXPORT_KEYS, export_csv, export_jsonl, export_warc
-from crawler.capture import Capture
-from crawler.errors import ArchiveError
+from nianbao.capture import Capture
+from nianbao.errors import ArchiveError
 from tests.archive_support import db, error, extraction, page, report_body  # noqa: F401
 
 A = "http://qinglan.example/xxgk/2023/t1.html"

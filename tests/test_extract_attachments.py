@@ -17,10 +17,10 @@ import pytest
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
-from crawler.extract import KEYS, extract_document
-from crawler.extract.reading import MAX_TITLE_CHARS
-from crawler.fixture_portal import FixturePortal
-from crawler.fixture_portal.files import pdf_font
+from extract import KEYS, extract_document
+from extract.reading import MAX_TITLE_CHARS
+from fixture_portal import FixturePortal
+from fixture_portal.files import pdf_font
 
 DATA = Path(__file__).parent / "data" / "extract"
 FAMILIES = ("attachments", "hanweb_get", "gkmlpt")

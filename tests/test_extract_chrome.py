@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from crawler.extract import extract_document
-from crawler.extract.body import find_body, mark_containers
-from crawler.extract.chrome import is_chrome_line, prune_chrome, strip_junk
-from crawler.extract.decode import decode_html
-from crawler.extract.parse import parse_html
+from extract import extract_document
+from extract.body import find_body, mark_containers
+from extract.chrome import is_chrome_line, prune_chrome, strip_junk
+from nianbao.pages import decode_html
+from extract.parse import parse_html
 
 DATA = Path(__file__).parent / "data" / "extract"
 PAGES = (
@@ -111,7 +111,7 @@ def test_no_chrome_when_trafilatura_or_baseline_finds_the_body(name):
 @pytest.mark.parametrize("name", PAGES)
 def test_no_chrome_in_the_baseline_stage(name):
     """Run the baseline stage alone on the pruned page."""
-    from crawler.extract.body import _baseline  # the stage itself, on a real pruned tree
+    from extract.body import _baseline  # the stage itself, on a real pruned tree
 
     text, _, _ = decode_html(sample(name, hide=True), None)
     tree, _ = parse_html(text)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.extract.dates import parse_date
+from extract.dates import parse_date
 
 
 @pytest.mark.parametrize(

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from crawler.extract import extract_document
-from crawler.extract.decode import decode_html, normalize_codec, rule_flags
+from extract import extract_document
+from nianbao.pages import decode_html, normalize_codec, rule_flags
 
 DATA = Path(__file__).parent / "data" / "extract"
 # 喆 and 堃 are in GBK but not in GB2312: a gb2312 decoder would lose them.
@@ -128,7 +128,7 @@ def test_unknown_label_is_skipped_not_fatal():
 
 
 def test_utf8_page_with_a_few_broken_bytes_stays_utf8_and_is_flagged():
-    from crawler.extract import extract_document
+    from extract import extract_document
 
     ascii_part = ("<p>Annual report on government information disclosure, statistics section.</p>" * 60).encode()
     # Mostly ASCII, a little Chinese, a few stray bytes: GB18030 would read this with fewer U+FFFD, as mojibake.

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-import crawler.extract
-from crawler.errors import NianbaoError
-from crawler.extract import EXTRACTOR_VERSION, KEYS, extract_document
-from crawler.extract.parse import MAX_BODY_BYTES
-from crawler.extract.quality import is_soft_404
+import extract as extract_package
+from nianbao.errors import NianbaoError
+from extract import EXTRACTOR_VERSION, KEYS, extract_document
+from extract.parse import MAX_BODY_BYTES
+from nianbao.pages import is_soft_404
 
 DATA = Path(__file__).parent / "data" / "extract"
 SAMPLES = sorted(p.name for p in DATA.glob("*.html"))
@@ -62,7 +62,7 @@ def all_values(value):
 
 
 def test_public_api():
-    assert crawler.extract.__all__ == sorted(crawler.extract.__all__)
+    assert extract_package.__all__ == sorted(extract_package.__all__)
     assert isinstance(EXTRACTOR_VERSION, str) and EXTRACTOR_VERSION
     assert set(KEYS) == CONTRACT_KEYS
 

@@ -1,4 +1,4 @@
-"""Hostile input: extract_document never raises anything but crawler.errors, and always answers every key.
+"""Hostile input: extract_document never raises anything but nianbao.errors, and always answers every key.
 
 Random bytes, mutated gold pages (byte flips, truncation, tag soup), wrong charset labels, and
 fixed monsters: 5,000 levels of nesting, a 20 MB body, absurd spans, NUL bytes, broken
@@ -13,9 +13,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from crawler.errors import NianbaoError
-from crawler.extract import KEYS, extract_document
-from crawler.extract.parse import MAX_BODY_BYTES
+from nianbao.errors import NianbaoError
+from extract import KEYS, extract_document
+from extract.parse import MAX_BODY_BYTES
 from tests.gold import scoring
 
 
@@ -38,7 +38,7 @@ CHARSETS = ("utf-8", "gbk", "gb2312", "big5", "utf-16", "utf-16-be", "utf-32", "
 
 
 def extracted(body: bytes, headers: dict[str, str] | None = None) -> dict[str, Any] | None:
-    """The result, checked against the contract; None when a crawler.errors exception was raised."""
+    """The result, checked against the contract; None when a nianbao.errors exception was raised."""
     try:
         result = extract_document(body, "http://www.qinglan.gov.cn/zwgk/a.html", headers)
     except NianbaoError:

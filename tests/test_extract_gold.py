@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from crawler.extract import extract_document
+from extract import extract_document
 from tests.gold import gate, scoring
 
 REQUIRED_SHAPES = {"layout:pre2019", "layout:2019", "layout:2021", "attachment-only", "attachment:pdf",

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from crawler.extract import extract_document
-from crawler.extract.year import report_year
+from extract import extract_document
+from extract.year import report_year
 
 DATA = Path(__file__).parent / "data" / "extract"
 FIELDS = (

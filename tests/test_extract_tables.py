@@ -7,9 +7,9 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from crawler.extract import extract_document
-from crawler.extract.reports import check_table3, parse_number, table_kind
-from crawler.extract.tables import MAX_SPAN, is_data_table, table_grid
+from extract import extract_document
+from extract.reports import check_table3, parse_number, table_kind
+from extract.tables import MAX_SPAN, is_data_table, table_grid
 
 DATA = Path(__file__).parent / "data" / "extract"
 REPORT_URL = "http://www.qinglan.gov.cn/zwgk/zfxxgknb/202201/t20220125_1.html"

@@ -16,7 +16,7 @@ import httpx
 import lxml.html
 import pytest
 
-from crawler.fixture_portal import FixturePortal
+from fixture_portal import FixturePortal
 
 ROOT = Path(__file__).resolve().parents[1]
 # The two original families; the other families have their own test modules.
@@ -531,7 +531,7 @@ def test_stop_closes_servers_and_connections() -> None:
 
 
 def test_module_entry_point_prints_sites_and_serves(portal: FixturePortal, client: httpx.Client) -> None:
-    command = [sys.executable, "-m", "crawler.fixture_portal", "--seed", "7", "--families", *LEGACY]
+    command = [sys.executable, "-m", "fixture_portal", "--seed", "7", "--families", *LEGACY]
     env = {"PYTHONHASHSEED": "123", "PATH": ""}
     with subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True, env=env) as child:
         try:
@@ -551,8 +551,8 @@ def test_module_entry_point_prints_sites_and_serves(portal: FixturePortal, clien
 
 def test_a_table_rendered_again_is_the_same_markup():
     """The server keeps rendered tables (immutable) by identity; equal tables render equal markup."""
-    from crawler.fixture_portal.markup import BodyStyle, render_table
-    from crawler.fixture_portal.model import Cell, Table
+    from fixture_portal.markup import BodyStyle, render_table
+    from fixture_portal.model import Cell, Table
 
     table = Table(rows=((Cell("项目"), Cell("数量", colspan=2)), (Cell("", nbsp=True), Cell("1"), Cell("2"))))
     plain, word = BodyStyle(image_src=str), BodyStyle(image_src=str, word_cells=True)

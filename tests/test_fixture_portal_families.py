@@ -13,7 +13,7 @@ import httpx
 import lxml.html
 import pytest
 
-from crawler.fixture_portal import FixturePortal
+from fixture_portal import FixturePortal
 
 BEIJING = timezone(timedelta(hours=8))
 # Where each family keeps the report body.

@@ -17,7 +17,7 @@ from pdfminer.high_level import extract_text
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
-from crawler.fixture_portal import FixturePortal
+from fixture_portal import FixturePortal
 
 MIME = {
     "pdf": "application/pdf",

@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from crawler.fixture_portal import FixturePortal
+from fixture_portal import FixturePortal
 
 ROOT = Path(__file__).resolve().parents[1]
 SLOW = 0.5
@@ -138,7 +138,7 @@ def test_module_entry_point_accepts_families_and_misbehaving_hosts(client: httpx
     command = [
         sys.executable,
         "-m",
-        "crawler.fixture_portal",
+        "fixture_portal",
         "--families",
         "ucap",
         "--misbehaving",

@@ -8,7 +8,7 @@ from scrapy import Request
 from scrapy.http import HtmlResponse
 
 import archive
-from crawler.capture import Capture
+from nianbao.capture import Capture
 from crawler.frontier import FrontierMiddleware
 
 ENTRY = {"key": "home-key", "site": "h", "url": "http://h/", "callback": "parse_discovery"}

@@ -14,7 +14,7 @@ from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
 
 import archive
-from crawler.capture import ListPage
+from nianbao.capture import ListPage
 from crawler.middlewares import KnownListMiddleware
 from spiders.annual_reports import AnnualReportsSpider, list_rules
 from tests.archive_support import undo_text_deltas
@@ -27,7 +27,7 @@ FAMILIES = ("hanweb", "gkmlpt", "jpaas")
 
 @pytest.fixture(scope="module")
 def lists_portal():
-    from crawler.fixture_portal import FixturePortal
+    from fixture_portal import FixturePortal
 
     with FixturePortal(seed=5, families=FAMILIES) as served:
         yield served
@@ -185,7 +185,7 @@ def test_no_etag_is_sent_when_the_list_code_has_changed(tmp_path):
 
 def test_static_list_pages_answer_304_and_are_followed_from_the_archive(tmp_path):
     """TRS columns are static files with ETags: an unchanged night gets 304s, even on a new day."""
-    from crawler.fixture_portal import FixturePortal
+    from fixture_portal import FixturePortal
 
     with FixturePortal(seed=3, families=("trs",)) as portal:
         db = tmp_path / "a.db"

@@ -10,7 +10,7 @@ from tests.test_end_to_end import rows
 
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory):
-    from crawler.fixture_portal import FixturePortal
+    from fixture_portal import FixturePortal
 
     with FixturePortal(seed=3, families=("trs",), misbehaving=True, slow_seconds=3.0) as portal:
         db = tmp_path_factory.mktemp("hostile") / "nianbao.db"
@@ -78,7 +78,7 @@ def test_requests_carry_an_honest_user_agent_with_the_contact_url(hostile):
 
 
 def test_redirects_to_other_hosts_are_not_followed(tmp_path):
-    from crawler.fixture_portal import FixturePortal
+    from fixture_portal import FixturePortal
 
     with FixturePortal(seed=3, families=("trs", "hanweb")) as portal:
         trs, hanweb = (next(s for s in portal.sites.values() if s.family == f) for f in ("trs", "hanweb"))

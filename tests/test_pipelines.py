@@ -7,7 +7,7 @@ import asyncio
 
 import pytest
 
-from crawler.capture import Capture
+from nianbao.capture import Capture
 from crawler.pipelines import ExtractPipeline
 
 PAGE = ("<html><head><title>青岚市2023年政府信息公开工作年度报告</title></head><body><div id='zoom'>"
@@ -150,7 +150,7 @@ def test_the_crawl_process_hands_extraction_to_workers_without_loading_it():
 
     probe = ("import pickle, sys; from crawler.pipelines import ExtractPipeline; "
              "pickle.dumps(ExtractPipeline(2, 10).extract); "
-             "print(sorted(m for m in ('trafilatura', 'crawler.extract.document') if m in sys.modules))")
+             "print(sorted(m for m in ('trafilatura', 'extract.document') if m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
 

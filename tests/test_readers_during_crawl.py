@@ -12,13 +12,13 @@ import time
 import pytest
 
 import archive
-from crawler.errors import ArchiveError
+from nianbao.errors import ArchiveError
 from tests.conftest import ROOT, run_nianbao
 
 
 @pytest.fixture(scope="module")
 def small_portal():
-    from crawler.fixture_portal import FixturePortal
+    from fixture_portal import FixturePortal
 
     with FixturePortal(seed=13, families=("hanweb",)) as served:
         yield served

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.errors import NianbaoError
+from nianbao.errors import NianbaoError
 from crawler.registry import (
     FAMILIES,
     LEVELS,

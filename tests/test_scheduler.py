@@ -20,7 +20,7 @@ SLOW = ["--delay", "0.15", "--concurrency", "1"]
 
 @pytest.fixture(scope="module")
 def hanweb_portal():
-    from crawler.fixture_portal import FixturePortal
+    from fixture_portal import FixturePortal
 
     with FixturePortal(seed=5, families=("trs", "hanweb")) as served:
         yield served

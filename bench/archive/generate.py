@@ -27,7 +27,7 @@ from archive import record
 from archive.connection import write_transaction
 from bench.archive.corpus import Body, Vocabulary, edit, new_body
 from bench.archive.site import Site, make_site, render_page
-from crawler.capture import Capture
+from nianbao.capture import Capture
 
 ROUNDS = 6
 FIRST_ROUND = date(2023, 1, 5)

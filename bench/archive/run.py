@@ -23,7 +23,7 @@ import archive
 from bench.archive import generate
 from bench.archive.corpus import Vocabulary
 from bench.archive.site import make_site, render_page
-from crawler.capture import Capture
+from nianbao.capture import Capture
 
 # Common four-character terms of 年报; the rest of the 4-character queries are cut from texts.
 COMMON_TERMS = ("政府信息", "依申请公", "行政复议", "公开工作", "政务服务", "年度报告", "信息公开", "主动公开")

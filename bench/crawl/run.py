@@ -47,7 +47,7 @@ def stored_pages(db: Path) -> list[tuple[bytes, str, dict[str, str]]]:
 
 
 def _extract(args: tuple[bytes, str, dict[str, str]]) -> int:
-    from crawler.extract import extract_document
+    from extract import extract_document
 
     return len(extract_document(*args)["text"] or "")
 

@@ -24,8 +24,8 @@ from typing import Any
 
 import trafilatura
 
-from crawler.extract import extract_document
-from crawler.extract.decode import decode_html
+from extract import extract_document
+from nianbao.pages import decode_html
 from tests.gold import scoring
 
 HERE = Path(__file__).parent

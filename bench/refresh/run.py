@@ -51,7 +51,7 @@ def row(label: str, crawl: dict, new_versions: int) -> dict:
 
 
 def main() -> None:
-    from crawler.fixture_portal import FixturePortal
+    from fixture_portal import FixturePortal
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=int, default=6)

@@ -20,9 +20,9 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from crawler.fixture_portal import FixturePortal, files, gkmlpt
-from crawler.fixture_portal.catalogue import SiteSpec
-from crawler.fixture_portal.model import CHROME_PHRASES, Block, Document, Para, Table
+from fixture_portal import FixturePortal, files, gkmlpt
+from fixture_portal.catalogue import SiteSpec
+from fixture_portal.model import CHROME_PHRASES, Block, Document, Para, Table
 
 from . import hand
 

@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from crawler.extract import extract_document
+from extract import extract_document
 
 from . import scoring
 

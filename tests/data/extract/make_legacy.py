@@ -18,10 +18,10 @@ from pathlib import Path
 
 import xlwt
 
-from crawler.fixture_portal import FixturePortal
-from crawler.fixture_portal import files
-from crawler.fixture_portal.markup import grids_of, paragraphs_of
-from crawler.fixture_portal.model import Table
+from fixture_portal import FixturePortal
+from fixture_portal import files
+from fixture_portal.markup import grids_of, paragraphs_of
+from fixture_portal.model import Table
 
 HERE = Path(__file__).parent
 SITE, YEAR = "beihu", 2020  # a 2019-template report with 表二/表三/表四

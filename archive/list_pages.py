@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from archive import rows
+from archive import row_dicts
 
 COLUMNS = ("key", "site", "url", "final_url", "sha256", "rules", "family", "items", "pages", "read_at", "etag")
 
@@ -31,7 +31,7 @@ def known(db: Database, sites: Sequence[str]) -> dict[str, dict[str, Any]]:
     """The list pages of ``sites`` as last read, by request key, with JSON fields decoded."""
     marks = ", ".join("?" * len(sites))
     out = {}
-    for row in rows.iterate(db, f"SELECT * FROM list_pages WHERE site IN ({marks})", list(sites)):
+    for row in row_dicts.iterate(db, f"SELECT * FROM list_pages WHERE site IN ({marks})", list(sites)):
         row["items"], row["pages"] = json.loads(row["items"]), json.loads(row["pages"])
         out[row["key"]] = row
     return out

@@ -1,7 +1,7 @@
 """Attachments (PDF, DOCX, XLSX, DOC, XLS) → the same result keys an HTML page fills.
 
 The reader for each sniffed type is data (``READERS``). It runs in a bounded child process
-(:mod:`.sandbox`); zipped formats are first checked by their central directory
+(:mod:`.bounded_reader`); zipped formats are first checked by their central directory
 (:mod:`.zipguard`). The reader's paragraphs become ``text`` (tables as ``a | b`` rows, as for
 HTML), its grids become ``tables`` with the 年报 template tables recognised, and its title and
 flags are kept. HTML never comes here, so pages pay nothing for it.
@@ -13,16 +13,16 @@ from typing import Any
 
 from .render import CELL_SEPARATOR
 from .reports import describe_table, failed_checks
-from .sandbox import LIMITS, Limits, run_bounded
+from .bounded_reader import LIMITS, Limits, run_bounded
 from .zipguard import zip_verdict
 
 # Sniffed content type → the reader that runs in the bounded child.
 READERS: dict[str, str] = {
-    "pdf": "crawler.extract.pdf:read_pdf",
-    "docx": "crawler.extract.office:read_docx",
-    "xlsx": "crawler.extract.office:read_xlsx",
-    "doc": "crawler.extract.legacy:read_doc",
-    "xls": "crawler.extract.legacy:read_xls",
+    "pdf": "extract.pdf:read_pdf",
+    "docx": "extract.office:read_docx",
+    "xlsx": "extract.office:read_xlsx",
+    "doc": "extract.old_office:read_doc",
+    "xls": "extract.old_office:read_xls",
 }
 ZIPPED = frozenset({"docx", "xlsx"})
 # Types that are pictures: whatever text they show needs OCR.

@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 from . import attachments
 from .catalogue import SiteSpec
-from .chrome import AFTER_BODY, CHANNELS
+from .page_furniture import AFTER_BODY, CHANNELS
 from .context import BaseFamily, Route, SiteContext
 from .hanweb import EMPTY_PROXY, XML, cdata_records, crumbs, record
 from .markup import BodyStyle, esc, render_blocks

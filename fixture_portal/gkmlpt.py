@@ -14,7 +14,7 @@ import json
 from functools import partial
 
 from . import attachments
-from .chrome import AFTER_BODY, CHANNELS
+from .page_furniture import AFTER_BODY, CHANNELS
 from .context import BaseFamily, Route, SiteContext
 from .markup import BodyStyle, esc, render_blocks
 from .model import Attachment, Document, Image

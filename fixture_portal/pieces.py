@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
-from .chrome import CHANNELS
+from .page_furniture import CHANNELS
 from .context import BaseFamily, Family, Route, SiteContext, not_modified
 from .endpoints import image
 from .markup import esc, images_of

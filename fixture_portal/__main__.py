@@ -1,4 +1,4 @@
-"""``python -m crawler.fixture_portal``: serve until SIGINT/SIGTERM; first stdout line is JSON."""
+"""``python -m fixture_portal``: serve until SIGINT/SIGTERM; first stdout line is JSON."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from .portal import FixturePortal
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     """Command-line options."""
-    parser = argparse.ArgumentParser(prog="python -m crawler.fixture_portal", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m fixture_portal", description=__doc__)
     parser.add_argument("--seed", type=int, default=7, help="content seed (default 7)")
     parser.add_argument("--scale", type=int, default=1, help="multiply the number of items (default 1)")
     parser.add_argument("--families", nargs="+", metavar="FAMILY",

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import partial
 
 from . import attachments, trs
-from .chrome import AFTER_BODY, CHANNELS
+from .page_furniture import AFTER_BODY, CHANNELS
 from .context import BaseFamily, Route, SiteContext
 from .markup import BodyStyle, esc, render_blocks
 from .model import Attachment, Document, Image

@@ -30,8 +30,8 @@ class Capture:
 
     ``url`` is the URL the spider asked for (the document's identity); ``final_url`` is where
     redirects ended. ``error_class`` is ``None`` for a fetch that produced a response; otherwise
-    one of :data:`crawler.errors.ERROR_CLASSES`. ``extraction`` is filled by the extract pipeline
-    (a dict as returned by :func:`crawler.extract.extract_document`), never by a spider.
+    one of :data:`nianbao.errors.ERROR_CLASSES`. ``extraction`` is filled by the extract pipeline
+    (a dict as returned by :func:`extract.extract_document`), never by a spider.
     ``frontier_key`` names the request in the archive's frontier; recording the capture marks it done.
     ``site_family`` is the CMS family the spider recognised for the site (see ``spiders.fingerprint``).
     ``known_body`` is set by the extract pipeline when it skipped extraction because these exact

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from .chrome import CHANNELS
+from .page_furniture import CHANNELS
 from .context import BaseFamily, Route, SiteContext
 from .markup import BodyStyle, esc, render_blocks
 from .model import Document, Image

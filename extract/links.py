@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from urllib.parse import parse_qsl, urljoin, urlsplit
+from urllib.parse import urljoin
 
 from lxml import etree
 
+from nianbao.pages import attachment_ext
+
 from .parse import squash
 
-ATTACHMENT_EXTS = frozenset({"pdf", "doc", "docx", "xls", "xlsx", "wps", "et", "rtf", "ofd", "zip", "rar",
-                             "7z", "ppt", "pptx"})
-# Query parameters that carry the real file name of a download script.
-FILENAME_PARAMS = ("filename", "fileName", "file", "name", "path", "filepath", "fn")
 # Elements, anywhere on the page, that hold a document's attachments.
 ATTACHMENT_BLOCKS = (
     "//*[contains(@class, 'attach') or contains(@id, 'attach') or contains(@class, 'Attach')]",
@@ -21,27 +19,12 @@ ATTACHMENT_BLOCKS = (
     "//*[text()[contains(., '附件')]]",  # 附件：<a>…</a>, 相关附件 headings
 )
 LINK_TAGS = ("a", "ref")  # HTML links, and links in trafilatura's output
-_SKIP_SCHEMES = ("javascript:", "mailto:", "tel:", "#", "data:")
 
 
 def link_href(link: etree._Element) -> str | None:
     """The target of an HTML ``<a href>`` or of trafilatura's ``<ref target>``."""
     value = link.get("href") if link.tag == "a" else link.get("target")
     return str(value) if value is not None else None
-
-
-def attachment_ext(href: str | None) -> str | None:
-    """The attachment extension a link points to, from its path or its file-name parameter."""
-    if not href or href.strip().lower().startswith(_SKIP_SCHEMES):
-        return None
-    parts = urlsplit(href.strip())
-    ext = _ext(parts.path)
-    if ext:
-        return ext
-    for key, value in parse_qsl(parts.query):
-        if key in FILENAME_PARAMS and _ext(value):
-            return _ext(value)
-    return None
 
 
 def is_attachment_href(href: str | None) -> bool:
@@ -79,10 +62,3 @@ def _attachment(link: etree._Element, base: str) -> dict[str, str | None] | None
         return None
     name = squash("".join(link.itertext())) or squash(link.get("title")) or None
     return {"url": urljoin(base, href.strip()), "name": name, "ext": ext}
-
-
-def _ext(path: str) -> str | None:
-    """The known attachment extension ending ``path``, lower-cased."""
-    stem, dot, ext = path.rpartition(".")
-    ext = ext.lower()
-    return ext if dot and stem and ext in ATTACHMENT_EXTS else None

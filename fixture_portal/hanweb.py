@@ -6,7 +6,7 @@ from functools import partial
 from urllib.parse import parse_qsl
 
 from .catalogue import SiteSpec
-from .chrome import AFTER_BODY, CHANNELS, Chrome
+from .page_furniture import AFTER_BODY, CHANNELS, Chrome
 from .context import BaseFamily, Route, SiteContext
 from .endpoints import image
 from .markup import BodyStyle, esc, images_of, render_blocks

@@ -1,7 +1,7 @@
 """The bounded child: CPU, wall-clock and memory limits, crashes and reader errors become flags.
 
-The targets below run in a child forked by the reader server (``python -m crawler.extract.worker``),
-which imports ``tests.test_extract_sandbox`` to find them.
+The targets below run in a child forked by the reader server (``python -m extract.reader_server``),
+which imports ``tests.test_extract_bounded_reader`` to find them.
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ import textwrap
 import time
 from pathlib import Path
 
-from crawler.extract import sandbox
-from crawler.extract.sandbox import Limits, run_bounded
+from extract import bounded_reader as sandbox
+from extract.bounded_reader import Limits, run_bounded
 
-TARGET = "tests.test_extract_sandbox"
+TARGET = "tests.test_extract_bounded_reader"
 
 
 def echo(body: bytes) -> dict:
@@ -147,7 +147,7 @@ def test_a_caller_killed_mid_file_takes_its_server_and_child_with_it(tmp_path):
     """SIGKILL gives the caller no chance to clean up: the kernel ends the server, then the child."""
     pid_file = tmp_path / "child.pid"
     script = textwrap.dedent(f"""
-        from crawler.extract.sandbox import Limits, run_bounded
+        from extract.bounded_reader import Limits, run_bounded
         run_bounded("{TARGET}:sleep_after_saying_pid", {str(pid_file).encode()!r}, Limits(wall_seconds=600))
     """)
     caller = subprocess.Popen([sys.executable, "-c", script], cwd=Path(__file__).resolve().parent.parent)
@@ -178,7 +178,7 @@ def test_the_server_warms_a_reader_module_up_once_and_its_children_inherit_it():
 def test_the_pdf_reader_warms_up_the_chinese_cmaps():
     from pdfminer.cmapdb import CMapDB
 
-    from crawler.extract.pdf import CHINESE_CMAPS, warm_up
+    from extract.pdf import CHINESE_CMAPS, warm_up
 
     warm_up()
     assert set(CHINESE_CMAPS) <= set(CMapDB._cmap_cache) and "Adobe-GB1" in CMapDB._umap_cache

@@ -4,7 +4,7 @@ PDF and Office parsers have a long record of denial-of-service bugs (endless loo
 exhaustion; reliability.md §5.5). A reader therefore never runs in the caller's process: every
 file is read in a child process of its own, which sets ``RLIMIT_AS`` and ``RLIMIT_CPU`` on itself
 before it reads a byte and answers one JSON object. The children are forked by a reader server
-(:mod:`.worker`), a fresh interpreter started once per calling process that keeps the parsers
+(:mod:`.reader_server`), a fresh interpreter started once per calling process that keeps the parsers
 imported: starting an interpreter and importing them for every file cost about 0.2 CPU s, most of
 an attachment's reading. Whatever happens to a child becomes a flag, never an exception:
 
@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 LOG = logging.getLogger(__name__)
-WORKER = "crawler.extract.worker"
+WORKER = "extract.reader_server"
 # The directory holding the ``crawler`` package, so the server imports the same code.
 PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
 # Signals that mean the child ran out of time: SIGXCPU from RLIMIT_CPU, SIGKILL from the

@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 from functools import partial
 
-from .chrome import AFTER_BODY
+from .page_furniture import AFTER_BODY
 from .context import BaseFamily, Route, SiteContext
 from .markup import BodyStyle, esc, render_blocks
 from .model import Document, Image

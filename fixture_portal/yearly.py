@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from .chrome import AFTER_BODY
+from .page_furniture import AFTER_BODY
 from .context import BaseFamily, Route, SiteContext
 from .markup import BodyStyle, esc, render_blocks
 from .model import REPORT, Document, Image

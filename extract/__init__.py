@@ -4,7 +4,7 @@ No Scrapy, no database: any archived version can be re-extracted from its stored
 The contract (keys and meaning) is documented in ``docs/extraction.md``.
 
 Names are imported on first use, so the attachment worker (``python -m
-crawler.extract.worker``) starts without loading the HTML stack it does not need.
+extract.reader_server``) starts without loading the HTML stack it does not need.
 """
 
 from __future__ import annotations
@@ -13,9 +13,8 @@ import importlib
 from typing import Any
 
 # Public name → the module that defines it.
-_EXPORTS = {"EXTRACTOR_VERSION": "version", "KEYS": "document", "extract_document": "document",
-            "decode_html": "decode"}
-__all__ = ["EXTRACTOR_VERSION", "KEYS", "decode_html", "extract_document"]
+_EXPORTS = {"EXTRACTOR_VERSION": "version", "KEYS": "document", "extract_document": "document"}
+__all__ = ["EXTRACTOR_VERSION", "KEYS", "extract_document"]
 
 
 def extract_in_worker(body: bytes, url: str, headers: Any) -> dict[str, Any]:

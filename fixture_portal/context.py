@@ -12,7 +12,7 @@ from typing import Protocol
 
 from . import attachments
 from .catalogue import SiteSpec
-from .chrome import TODAY, Chrome, article_meta, page
+from .page_furniture import TODAY, Chrome, article_meta, page
 from .model import Attachment, Document
 from .server import Request, Response
 from .state import PortalState

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from .chrome import AFTER_BODY, CHANNELS
+from .page_furniture import AFTER_BODY, CHANNELS
 from .context import BaseFamily, Route, SiteContext
 from .endpoints import image
 from .markup import BodyStyle, esc, images_of, render_blocks

@@ -1,6 +1,6 @@
 """What every attachment reader collects: paragraphs and tables in document order, within budgets.
 
-Readers run in the bounded child (:mod:`.worker`) and answer a JSON-ready dict::
+Readers run in the bounded child (:mod:`.reader_server`) and answer a JSON-ready dict::
 
     {"blocks": [{"p": "…"} | {"grid": [[…]], "rows": [[…]]}, …],
      "title": "…" | None, "flags": [...], "stage": "docx"}

@@ -19,11 +19,11 @@ from typing import Any
 
 from lxml import etree
 
-from ..errors import ExtractionError, NianbaoError
+from nianbao.errors import ExtractionError, NianbaoError
 from .attachment import extract_attachment
 from .body import Body, find_body, mark_containers
 from .chrome import KEEP_MARK, prune_chrome, strip_junk
-from .decode import decode_html, rule_flags
+from nianbao.pages import decode_html, rule_flags
 from .links import attachment_blocks, base_url, find_attachments
 from .metadata import (
     BLOCK_MARK,
@@ -35,7 +35,9 @@ from .metadata import (
     site_fields,
 )
 from .parse import MAX_BODY_BYTES, drop, parse_html, text_of
-from .quality import is_damaged, is_soft_404
+from nianbao.pages import is_soft_404
+
+from .quality import is_damaged
 from .reports import describe_table, failed_checks
 from .sniff import sniff_content_type
 from .tables import cell_text, cells_of, is_data_table, rows_of, table_grid
@@ -55,8 +57,8 @@ TABLE_OVERLAP = 0.5
 def extract_document(body: bytes, url: str, headers: Mapping[str, str] | None = None) -> dict[str, Any]:
     """Extract one fetched document; every key of ``KEYS`` is present, missing values are None.
 
-    Bad input becomes flags. Only :mod:`crawler.errors` exceptions escape: an unexpected failure
-    is raised as :class:`~crawler.errors.ExtractionError` naming the URL, for the caller to record.
+    Bad input becomes flags. Only :mod:`nianbao.errors` exceptions escape: an unexpected failure
+    is raised as :class:`~nianbao.errors.ExtractionError` naming the URL, for the caller to record.
     """
     try:
         return _extract(body, url, headers)

@@ -1,4 +1,10 @@
-"""Bytes → text with a recorded decision: BOM > HTTP header > <meta> > detection.
+"""What the spider and extraction must judge the same way about a fetched page.
+
+- its text: bytes → text with a recorded decision (:func:`decode_html`);
+- whether it is an error page served with 200 (:func:`is_soft_404`);
+- whether a link points to an attachment (:func:`attachment_ext`).
+
+Decoding: BOM > HTTP header > <meta> > detection.
 
 Every candidate is tried with *strict* decoding, so a wrong label cannot garble text silently:
 it is skipped and named in the rule (``"http-header-wrong:meta"``). Single-byte codecs decode
@@ -12,6 +18,7 @@ from __future__ import annotations
 import codecs
 import re
 from collections.abc import Mapping
+from urllib.parse import parse_qsl, urlsplit
 
 import charset_normalizer
 
@@ -169,3 +176,58 @@ def _least_lossy(body: bytes) -> tuple[str, str]:
 def _rule(wrong: list[str], winner: str) -> str:
     """``"meta"``, or ``"http-header-wrong:meta"`` when earlier sources had to be skipped."""
     return ":".join([*(f"{source}-wrong" for source in wrong), winner])
+
+
+# -- error pages --------------------------------------------------------------------------
+
+# An HTTP-200 error page is short; real report pages are far longer than this.
+SOFT_404_MAX_CHARS = 2000
+# Phrases that only error pages use.
+SOFT_404_PHRASES = ("页面不存在", "访问的页面不存在", "错误页面", "页面未找到", "页面已删除", "Not Found",
+                    "not found")
+# Words ordinary pages use too (找不到您要的信息？请搜索): believed in the title, or in a very short page.
+SOFT_404_WEAK = ("找不到", "无法找到")
+SOFT_404_WEAK_MAX_CHARS = 600
+# "404" standing alone, not inside a phone number or an id.
+SOFT_404_CODE = re.compile(r"(?<![\w\-./])404(?![\w\-./])")
+
+
+def is_soft_404(page_text: str, title: str | None) -> bool:
+    """True for a short page that says it is an error page."""
+    if len(page_text) >= SOFT_404_MAX_CHARS:
+        return False
+    title = title or ""
+    if any(p in page_text or p in title for p in SOFT_404_PHRASES):
+        return True
+    weak_place = f"{title}\n{page_text}" if len(page_text) < SOFT_404_WEAK_MAX_CHARS else title
+    return any(w in weak_place for w in SOFT_404_WEAK) or SOFT_404_CODE.search(weak_place) is not None
+
+
+# -- attachment links --------------------------------------------------------------------
+
+ATTACHMENT_EXTS = frozenset({"pdf", "doc", "docx", "xls", "xlsx", "wps", "et", "rtf", "ofd", "zip", "rar",
+                             "7z", "ppt", "pptx"})
+# Query parameters that carry the real file name of a download script.
+FILENAME_PARAMS = ("filename", "fileName", "file", "name", "path", "filepath", "fn")
+_SKIP_SCHEMES = ("javascript:", "mailto:", "tel:", "#", "data:")
+
+
+def attachment_ext(href: str | None) -> str | None:
+    """The attachment extension a link points to, from its path or its file-name parameter."""
+    if not href or href.strip().lower().startswith(_SKIP_SCHEMES):
+        return None
+    parts = urlsplit(href.strip())
+    ext = _ext(parts.path)
+    if ext:
+        return ext
+    for key, value in parse_qsl(parts.query):
+        if key in FILENAME_PARAMS and _ext(value):
+            return _ext(value)
+    return None
+
+
+def _ext(path: str) -> str | None:
+    """The known attachment extension ending ``path``, lower-cased."""
+    stem, dot, ext = path.rpartition(".")
+    ext = ext.lower()
+    return ext if dot and stem and ext in ATTACHMENT_EXTS else None

@@ -1,6 +1,6 @@
-"""The bounded children of :mod:`.sandbox`, and the reader server that forks them.
+"""The bounded children of :mod:`.bounded_reader`, and the reader server that forks them.
 
-``python -m crawler.extract.worker PARENT_PID`` is the reader server: a fresh interpreter, one per
+``python -m extract.reader_server PARENT_PID`` is the reader server: a fresh interpreter, one per
 extracting process, that keeps the reader modules imported (and warmed up: a module's ``warm_up()``,
 such as the PDF reader's CMaps, runs once) and forks one child per attachment.
 Only that child touches the file: it limits itself (``RLIMIT_AS``, ``RLIMIT_CPU``) before it
@@ -31,7 +31,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any, BinaryIO
 
-from crawler.workers import die_with_parent
+from extract.processes import die_with_parent
 
 STDERR_TAIL = 4000  # bytes of a child's stderr passed on to the caller's log
 _PRELOADED: set[str] = set()  # reader modules this server has imported and warmed up

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from crawler.errors import NianbaoError
+from nianbao.errors import NianbaoError
 
 
 class ArchiveBusyError(NianbaoError):
