@@ -14,6 +14,10 @@ from archive.lock import writer_lock
 from crawler.registry import SiteEntry
 from crawler.settings import user_agent
 
+# The spider, by name: Scrapy loads it from SPIDER_MODULES, so the crawl layer never imports the
+# spiders package (spiders sit above crawler; see nianbao/__init__.py).
+SPIDER = "annual_reports"
+
 # Settings for crawling the loopback fixture portal: politeness protects real servers, not ours.
 FIXTURE_SETTINGS: dict[str, Any] = {
     "DOWNLOAD_DELAY": 0,
@@ -50,11 +54,9 @@ def run_crawl(start_urls: Sequence[str] = (), *, db_path: str | Path, settings: 
     Twisted's reactor cannot be restarted, so this can run once per process; a scheduler runs
     each crawl in a subprocess. ``stats_out`` receives Scrapy's stats (bytes, responses, timings).
     """
-    from spiders.annual_reports import AnnualReportsSpider
-
     with writer_lock(db_path):
         process = AsyncCrawlerProcess(crawl_settings(db_path, settings))
-        crawler = process.create_crawler(AnnualReportsSpider)
+        crawler = process.create_crawler(SPIDER)
         process.crawl(crawler, start_urls=list(start_urls), sites=[*registry_targets(sites), *targets])
         process.start()
     if stats_out is not None and crawler.stats:
