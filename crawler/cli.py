@@ -36,8 +36,13 @@ def _open_existing(db_path: str) -> archive.Archive:
 @DB_OPTION
 def demo(db_path: str) -> None:
     """Serve the offline fixture portal, crawl it into the archive, print a summary."""
-    from fixture_portal import FixturePortal
     from crawler.runner import FIXTURE_SETTINGS, run_crawl
+
+    try:
+        from fixture_portal import FixturePortal
+    except ImportError as exc:  # the portal's generators are an extra: the crawler itself does not need them
+        raise click.ClickException(f"the demo serves the bundled fixture portal, which needs {exc.name}: "
+                                   "pip install -e '.[portal]'") from exc
 
     with FixturePortal() as portal:
         click.echo(f"fixture portal: {len(portal.sites)} sites on 127.0.0.1")
