@@ -1,11 +1,16 @@
-"""Downloader middlewares: one concern each."""
+"""Downloader middlewares: one concern each.
+
+The two that read the archive (conditional requests, known list pages) get it from the crawl's
+:class:`~crawler.crawl_archive.CrawlArchive`; in a crawl that writes no archive they are off, and
+say so at start-up.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
@@ -13,7 +18,8 @@ from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Request, Response
 
 from archive import Archive
-from crawler.pipelines import crawl_archive
+from crawler.crawl_archive import CrawlArchive, archive_or_off
+from crawler.portal_spider import crawled_sites, portal_spider
 
 logger = logging.getLogger(__name__)
 
@@ -21,11 +27,12 @@ CONDITIONAL_KINDS = ("page", "attachment")
 IN_FULL = "nianbao_list_in_full"  # a list request that must go out without If-None-Match
 
 
-def _read_for_crawled_sites(crawler: Crawler,
-                            read: Callable[[Archive, list[str]], dict[str, Any]]) -> dict[str, Any]:
-    """``read(archive, sites)`` on the crawl's own archive for the spider's sites; {} without one."""
-    store = crawl_archive(crawler)
-    return read(store, sorted(getattr(crawler.spider, "targets", {}))) if store is not None else {}
+Read = TypeVar("Read")
+
+
+def _read_for_crawled_sites(crawler: Crawler, owner: CrawlArchive, read: Callable[[Archive, list[str]], Read]) -> Read:
+    """``read(archive, sites)`` on the crawl's own archive for the spider's sites."""
+    return read(owner.archive, crawled_sites(crawler))
 
 
 class ConditionalRequestMiddleware:
@@ -37,19 +44,20 @@ class ConditionalRequestMiddleware:
     the run itself records never matters here.
     """
 
-    def __init__(self, crawler: Crawler):
+    def __init__(self, crawler: Crawler, owner: CrawlArchive):
         self.crawler = crawler
+        self.owner = owner
         self._validators: dict[str, dict[str, str | None]] | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ConditionalRequestMiddleware:
         if not crawler.settings.getbool("NIANBAO_CONDITIONAL_REQUESTS", True):
             raise NotConfigured
-        return cls(crawler)
+        return cls(crawler, archive_or_off(crawler, "conditional requests (NIANBAO_CONDITIONAL_REQUESTS)"))
 
     def _known(self) -> dict[str, dict[str, str | None]]:
         if self._validators is None:
-            self._validators = _read_for_crawled_sites(self.crawler, Archive.site_validators)
+            self._validators = _read_for_crawled_sites(self.crawler, self.owner, Archive.site_validators)
         return self._validators
 
     def process_request(self, request: Request) -> Any:
@@ -76,19 +84,20 @@ class KnownListMiddleware:
     report, a date line) means the page is read again.
     """
 
-    def __init__(self, crawler: Crawler):
+    def __init__(self, crawler: Crawler, owner: CrawlArchive):
         self.crawler = crawler
+        self.owner = owner
         self._known: dict[str, dict[str, Any]] | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> KnownListMiddleware:
         if not crawler.settings.getbool("NIANBAO_KNOWN_LISTS", True):
             raise NotConfigured
-        return cls(crawler)
+        return cls(crawler, archive_or_off(crawler, "known list pages (NIANBAO_KNOWN_LISTS)"))
 
     def _pages(self) -> dict[str, dict[str, Any]]:
         if self._known is None:
-            self._known = _read_for_crawled_sites(self.crawler, Archive.known_list_pages)
+            self._known = _read_for_crawled_sites(self.crawler, self.owner, Archive.known_list_pages)
         return self._known
 
     def _usable(self, request: Request) -> dict[str, Any] | None:
@@ -96,8 +105,7 @@ class KnownListMiddleware:
         if request.meta.get("nianbao_kind") != "list":
             return None
         known = self._pages().get(request.meta.get("frontier_key", ""))
-        rules_for = getattr(self.crawler.spider, "list_rules_for", None)
-        if known is None or rules_for is None or known["rules"] != rules_for(request.meta["site"]):
+        if known is None or known["rules"] != portal_spider(self.crawler).list_rules_for(request.meta["site"]):
             return None
         return known
 
@@ -162,10 +170,9 @@ class SiteBoundaryMiddleware:
 
     def process_request(self, request: Request) -> Any:
         site = request.meta.get("site")
-        spider = self.crawler.spider
-        if site is None or not hasattr(spider, "allows"):
+        if site is None:  # not a request of a nianbao site (robots.txt is asked for by Scrapy itself)
             return None
-        if not spider.allows(request.url, site):
+        if not portal_spider(self.crawler).allows(request.url, site):
             origin = request.meta.get("redirect_urls", [request.url])[0]
             raise IgnoreRequest(f"offsite: {request.url} is not on a host of site {site} (from {origin})")
         return None

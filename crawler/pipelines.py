@@ -3,7 +3,8 @@
 ``ExtractPipeline`` runs :func:`extract.extract_document` in a pool of worker
 processes (trafilatura costs tens of milliseconds a page and has crashed under threads), so
 fetching goes on while pages are extracted on every core. ``ArchivePipeline`` is the single
-writer: one transaction per capture.
+writer: captures in groups, each whole or not at all. Both reach the archive through the crawl's
+:class:`~crawler.crawl_archive.CrawlArchive`.
 """
 
 from __future__ import annotations
@@ -23,22 +24,13 @@ from scrapy.crawler import Crawler
 from twisted.internet import task
 
 import archive
-from nianbao.capture import Capture, ListPage
-from nianbao.errors import ArchiveError
+from crawler.crawl_archive import CrawlArchive, archive_or_off
 from extract import EXTRACTOR_VERSION, extract_in_worker
 from extract.processes import prepare_worker
+from nianbao.capture import Capture, ListPage
+from nianbao.errors import ArchiveError, ExtractionTimeout
 
 logger = logging.getLogger(__name__)
-
-
-def crawl_archive(crawler: Crawler | None) -> archive.Archive | None:
-    """The archive this crawl writes (held by its ArchivePipeline), or None when there is none yet."""
-    writer = crawler.get_item_pipeline(ArchivePipeline) if crawler else None
-    return writer.archive if writer is not None else None
-
-
-class ExtractionTimeout(Exception):
-    """One page's extraction ran past ``NIANBAO_EXTRACT_TIMEOUT``."""
 
 
 class ExtractPipeline:
@@ -74,8 +66,8 @@ class ExtractPipeline:
         Portals without ETag/Last-Modified resend unchanged reports in full every night; extracting
         them again would cost as much as the first crawl and can only find the same content.
         """
-        store = crawl_archive(self.crawler)
-        current = store.current_body(capture.url) if store is not None else None
+        owner = CrawlArchive.of(self.crawler)
+        current = owner.archive.current_body(capture.url) if owner is not None else None
         if current is None or current[1] != EXTRACTOR_VERSION:
             return False  # a new URL (the whole first crawl) is never hashed here
         return current[0] == hashlib.sha256(capture.body).hexdigest()
@@ -144,49 +136,41 @@ class ExtractPipeline:
 
 
 class ArchivePipeline:
-    """The single archive writer: opens a run, records every capture, closes the run.
+    """The single archive writer: records every capture of the crawl's run.
 
     Captures are committed in groups of up to ``NIANBAO_ARCHIVE_BATCH``, and at least every
     ``NIANBAO_ARCHIVE_FLUSH_SECONDS``: one commit and one search-index flush per group instead of
     per page was a fifth of the crawl process's work. Each capture still goes in whole or not at
     all, with its frontier mark; a crash loses at most the unflushed group, whose requests are
-    still queued in the frontier and fetched again on resume.
+    still queued in the frontier and fetched again on resume. The last group is written in
+    ``close_spider``, which Scrapy calls before the archive's owner closes the run.
     """
 
-    def __init__(self, db_path: str, command: str, *, batch: int = 1, flush_seconds: float = 1.0,
-                 compact_after_run: bool = True):
-        self.db_path = db_path
-        self.compact_after_run = compact_after_run
-        self.command = command
+    def __init__(self, owner: CrawlArchive, *, batch: int = 1, flush_seconds: float = 1.0):
+        self.owner = owner
         self.batch = max(1, batch)
         self.flush_seconds = flush_seconds
         self.archive: archive.Archive | None = None
-        self.run_id: int | None = None
-        self.sites: list[str] = []
         self._pending: list[Capture] = []
         self._flusher: task.LoopingCall | None = None
         self.refused = 0
+        self.crawler: Crawler | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArchivePipeline:
         settings = crawler.settings
-        pipeline = cls(settings.get("NIANBAO_DB"), settings.get("NIANBAO_COMMAND"),
-                       batch=settings.getint("NIANBAO_ARCHIVE_BATCH"),
-                       flush_seconds=settings.getfloat("NIANBAO_ARCHIVE_FLUSH_SECONDS"),
-                       compact_after_run=settings.getbool("NIANBAO_COMPACT_AFTER_RUN"))
+        pipeline = cls(archive_or_off(crawler, "the archive writer"), batch=settings.getint("NIANBAO_ARCHIVE_BATCH"),
+                       flush_seconds=settings.getfloat("NIANBAO_ARCHIVE_FLUSH_SECONDS"))
         pipeline.crawler = crawler
-        crawler.signals.connect(pipeline.open, signal=signals.spider_opened)
-        crawler.signals.connect(pipeline.close, signal=signals.spider_closed)
         return pipeline
 
-    def open(self, spider: Any) -> None:
-        self.archive = archive.open_archive(self.db_path)
-        stale = self.archive.close_stale_runs()  # we hold the writer lock: any "running" run died
-        if stale:
-            logger.warning("runs %s ended without closing; marked interrupted", stale)
-        self.sites = sorted(getattr(spider, "targets", {}))
-        self.run_id = self.archive.start_run(command=self.command, sites=self.sites)
-        self.crawler.stats.set_value("nianbao/run_id", self.run_id)
+    @property
+    def run_id(self) -> int | None:
+        """The run the captures are recorded in (the owner's)."""
+        return self.owner.run_id
+
+    def open_spider(self) -> None:
+        self.archive = self.owner.archive
         if self.batch > 1:
             self._flusher = task.LoopingCall(self.flush)
             self._flusher.start(self.flush_seconds, now=False)
@@ -207,61 +191,40 @@ class ArchivePipeline:
 
         A capture the archive refuses (or a whole group, when the transaction itself fails: disk
         full, a lock held too long) is logged and counted, and its request stays queued in the
-        frontier; ``close`` then ends the run as failed and keeps the frontier, so the next run
-        fetches exactly those again.
+        frontier; the run then ends as failed and keeps the frontier, so the next run fetches
+        exactly those again.
         """
         if not self._pending or self.archive is None:
             return
         captures, self._pending = self._pending, []
         try:
-            results: list[Any] = self.archive.record_captures(captures, run_id=self.run_id)
+            results: list[Any] = self.archive.record_captures(captures, run_id=self.owner.run_id)
         except ArchiveError as exc:
             results = [exc] * len(captures)
         for capture, result in zip(captures, results, strict=True):
             if isinstance(result, Exception):
                 logger.error("capture of %s not recorded: %s", capture.url, result)
                 self.refused += 1
-                self.crawler.stats.inc_value("nianbao/archive/refused")
+                self.owner.note_refused()
+                self._count("nianbao/archive/refused")
             else:
-                self.crawler.stats.inc_value(f"nianbao/outcome/{result.outcome}")
+                self._count(f"nianbao/outcome/{result.outcome}")
             capture.body = b""  # recorded, or to be fetched again; don't keep it alive in Scrapy's item chain
+
+    def _count(self, stat: str) -> None:
+        if self.crawler is not None and self.crawler.stats is not None:
+            self.crawler.stats.inc_value(stat)
 
     def _remember_list(self, page: ListPage) -> None:
         """Keep what a list page led to. Failing loses nothing but a shortcut: the page is read again next time."""
+        assert self.archive is not None
         try:
             self.archive.record_list_page(page.to_dict())
         except ArchiveError as exc:
             logger.warning("list page %s not remembered: %s", page.url, exc)
 
-    def _compact(self) -> None:
-        """Merge the search index after a run that changed it (see ``archive.maintenance.compact``).
-
-        A failure here loses nothing (every capture is already committed); it is logged, and the
-        next run or ``nianbao compact`` tries again.
-        """
-        try:
-            sizes = self.archive.compact()
-        except ArchiveError as exc:
-            logger.error("search index not compacted: %s", exc)
-            return
-        logger.info("search index compacted: %s → %s bytes", f"{sizes['index_before']:,}", f"{sizes['index_after']:,}")
-
-    def close(self, spider: Any, reason: str) -> None:
-        if self.archive is None or self.run_id is None:
-            return
+    def close_spider(self) -> None:
+        """Write the last group; the owner then finishes the run (``spider_closed``)."""
         if self._flusher is not None and self._flusher.running:
             self._flusher.stop()
         self.flush()
-        status = {"finished": "ok", "shutdown": "interrupted"}.get(reason, "failed")
-        error = None if status == "ok" else reason
-        if self.refused:
-            status, error = "failed", f"{self.refused} captures could not be recorded; their requests stay queued"
-        if status == "ok":
-            self.archive.frontier_clear(self.sites)  # complete: the next run walks the portals afresh
-        counts = self.archive.finish_run(self.run_id, status=status, error=error)
-        logger.info("run %s %s: %s", self.run_id, status, counts)
-        # only after a complete run: a crawl stopped by SIGTERM should end quickly, and the next run merges
-        if self.compact_after_run and status == "ok" and any(counts.get(k) for k in ("new", "changed", "removed")):
-            self._compact()
-        self.archive.close()
-        self.archive = None

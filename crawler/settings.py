@@ -96,6 +96,7 @@ ITEM_PIPELINES = {
     "crawler.pipelines.ArchivePipeline": 800,
 }
 EXTENSIONS = {
+    "crawler.crawl_archive.CrawlArchive": 100,  # owns the archive handle and the run (see its docstring)
     "crawler.progress.Progress": 600,
 }
 # Extensions nianbao never runs are left out of the base list, not merely disabled: Scrapy imports
@@ -105,8 +106,8 @@ EXTENSIONS_BASE = {k: v for k, v in default_settings.EXTENSIONS_BASE.items()
                    if k.rsplit(".", 1)[1] not in ("RemoteControl", "TelnetConsole", "MemoryDebugger", "FeedExporter")}
 LOGSTATS_INTERVAL = 0  # nianbao's Progress replaces Scrapy's per-minute log line
 SPIDER_MIDDLEWARES = {
-    "crawler.frontier.FrontierMiddleware": 50,  # outermost: sees exactly what the spider yields
-    "crawler.revisit.RevisitKnownMiddleware": 60,  # known documents after the spider's start requests
+    "crawler.spider_middlewares.FrontierMiddleware": 50,  # outermost: sees exactly what the spider yields
+    "crawler.spider_middlewares.RevisitKnownMiddleware": 60,  # known documents after the spider's start requests
     # Depth is unlimited (see DEPTH_LIMIT) and not used for priorities: the middleware would only
     # wrap every output of every response in one more async generator.
     "scrapy.spidermiddlewares.depth.DepthMiddleware": None,

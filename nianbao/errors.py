@@ -51,3 +51,7 @@ class TooLargeError(ExtractionError):
 
 class ArchiveError(NianbaoError):
     """The archive cannot be opened, migrated or written."""
+
+
+class ExtractionTimeout(ExtractionError):
+    """One page's extraction ran past ``NIANBAO_EXTRACT_TIMEOUT``; its worker was killed."""

@@ -136,7 +136,7 @@ class AnnualReportsSpider(scrapy.Spider):
         return False
 
     def request_from_frontier(self, entry: dict[str, Any]) -> Request | None:
-        """Rebuild a request an interrupted crawl had queued (see ``crawler.frontier``)."""
+        """Rebuild a request an interrupted crawl had queued (see ``crawler.spider_middlewares``)."""
         meta = dict(entry["meta"])
         kind, site = meta.pop("nianbao_kind"), meta.pop("site")
         if site not in self.targets:
@@ -146,7 +146,7 @@ class AnnualReportsSpider(scrapy.Spider):
         return self._request(entry["url"], getattr(self, entry["callback"]), kind=kind, site=site, page=page, **meta)
 
     def revisit_request(self, document: dict[str, Any]) -> Request | None:
-        """A request for a document the archive already holds (see ``crawler.revisit``)."""
+        """A request for a document the archive already holds (see ``crawler.spider_middlewares``)."""
         site = document["site"]
         if site not in self.targets or not self.allows(document["url"], site):
             return None

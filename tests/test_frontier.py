@@ -9,26 +9,20 @@ from scrapy.http import HtmlResponse
 
 import archive
 from nianbao.capture import Capture
-from crawler.frontier import FrontierMiddleware
+from crawler.spider_middlewares import FrontierMiddleware
 
 ENTRY = {"key": "home-key", "site": "h", "url": "http://h/", "callback": "parse_discovery"}
 
 
-class _Pipeline:
+class _Owner:
+    """Stands in for the crawl's CrawlArchive: an open archive and no run."""
+
     def __init__(self, store):
         self.archive, self.run_id = store, None
 
 
-class _Crawler:
-    def __init__(self, store):
-        self._pipeline = _Pipeline(store)
-
-    def get_item_pipeline(self, _cls):
-        return self._pipeline
-
-
 def run_output(store, outputs):
-    middleware = FrontierMiddleware(_Crawler(store))
+    middleware = FrontierMiddleware(None, _Owner(store))
     request = Request("http://h/", meta={"frontier_key": "home-key", "site": "h", "nianbao_kind": "home"})
     response = HtmlResponse("http://h/", body=b"<html></html>", request=request)
 

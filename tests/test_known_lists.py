@@ -123,7 +123,7 @@ def middleware_with(tmp_path, etag: str | None) -> KnownListMiddleware:
         store.record_list_page(ListPage(key="k1", site="127.0.0.1:9", url=url, final_url=url, family=None,
                                         rules=list_rules(), sha256=hashlib.sha256(PAGE).hexdigest(),
                                         items=[], pages=[], etag=etag).to_dict())
-        middleware = KnownListMiddleware(crawler)
+        middleware = KnownListMiddleware(crawler, owner=None)  # the remembered pages are given below
         middleware._known = store.known_list_pages(["127.0.0.1:9"])
     return middleware
 

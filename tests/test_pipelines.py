@@ -75,14 +75,23 @@ def archive_pipeline(db_path, batch: int):
     from scrapy.spiders import Spider
     from scrapy.utils.test import get_crawler
 
+    from crawler.crawl_archive import CrawlArchive
     from crawler.pipelines import ArchivePipeline
 
-    pipeline = ArchivePipeline(str(db_path), "test", batch=batch)
-    pipeline.crawler = get_crawler(Spider)
+    owner = CrawlArchive(str(db_path), "test")
+    pipeline = ArchivePipeline(owner, batch=batch)
+    pipeline.crawler = owner.crawler = get_crawler(Spider)
     spider = Spider("t")
     spider.targets = {"h": {}}
-    pipeline.open(spider)
+    owner.open(spider)
+    pipeline.open_spider()
     return pipeline, spider
+
+
+def finish(pipeline, spider, reason: str = "finished") -> None:
+    """Close the crawl as Scrapy does: the writer's last group, then the run."""
+    pipeline.close_spider()
+    pipeline.owner.spider_closed(spider, reason)
 
 
 def test_a_capture_the_archive_refuses_fails_the_run_and_stays_queued(tmp_path):
@@ -99,7 +108,7 @@ def test_a_capture_the_archive_refuses_fails_the_run_and_stays_queued(tmp_path):
     items[1].fetched_at = "yesterday"  # the archive refuses this one
     for item in items:
         pipeline.process_item(item)
-    pipeline.close(spider, "finished")
+    finish(pipeline, spider)
     assert pipeline.refused == 1
     with archive.open_archive(db) as store:
         run = store.last_run()
@@ -121,7 +130,7 @@ def test_a_group_whose_transaction_fails_is_counted_not_raised(tmp_path):
     pipeline.flush()
     pipeline.archive.close()
     pipeline.archive = writer
-    pipeline.close(spider, "finished")
+    finish(pipeline, spider)
     assert pipeline.refused == 3
     with archive.open_archive(db) as store:
         assert store.last_run()["status"] == "failed"
@@ -137,7 +146,7 @@ def test_only_a_complete_run_that_changed_versions_merges_the_search_index(tmp_p
     pipeline, spider = archive_pipeline(db, batch=1)  # a commit each: an index of many segments
     for n in range(30):
         pipeline.process_item(page(f"http://h/t{n}.html", site="h", body=report_body(f"第{n}号报告正文。")))
-    pipeline.close(spider, reason)
+    finish(pipeline, spider, reason)
     with archive.open_archive(db) as store:
         sizes = store.compact()
     assert (sizes["index_after"] == sizes["index_before"]) is merged

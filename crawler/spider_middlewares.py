@@ -1,5 +1,9 @@
-"""Spider middleware that keeps the crawl frontier in the archive, so a killed crawl resumes exactly.
+"""Spider middlewares that read the archive: the crawl frontier, and revisits of known documents.
 
+Both get the archive from the crawl's :class:`~crawler.crawl_archive.CrawlArchive`; in a crawl that
+writes no archive they are off, and say so at start-up.
+
+**FrontierMiddleware** keeps the crawl frontier in the archive, so a killed crawl resumes exactly.
 Every request a spider yields is queued in the archive before Scrapy schedules it; a list page
 that yields no capture is marked done in the same transaction as the requests it led to, and
 every capture is marked done by the archive pipeline when it is recorded. On start, requests
@@ -7,7 +11,13 @@ left queued by an unfinished crawl of the same sites are scheduled again and req
 done are skipped. Scrapy's JOBDIR alone is not enough: after SIGKILL it can skip
 scheduled-but-unfetched requests as already seen.
 
-Under scrapy-redis the redis queue is the frontier: set ``NIANBAO_FRONTIER = False``.
+**RevisitKnownMiddleware** requests every live document the archive holds for the crawled sites.
+A nightly run must notice a report edited or removed even when no list links it any more (a
+column redesigned, a report quietly delisted). So after the spider's own start requests, each
+known page and attachment is requested directly, conditionally where validators are stored.
+This also lets revalidation run at full concurrency from the first second, instead of waiting
+for the list pages to lead to each report again. The spider skips a URL it already asked for,
+so a list that links a known report later adds no second request.
 """
 
 from __future__ import annotations
@@ -21,9 +31,10 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 
-import archive
+from crawler.crawl_archive import CrawlArchive, archive_or_off
+from crawler.portal_spider import crawled_sites, portal_spider
 from nianbao.capture import Capture
-from crawler.pipelines import ArchivePipeline
+from nianbao.crawl_types import FrontierEntry
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +47,7 @@ FRONTIER_META = ("nianbao_kind", "site", "column", "hub_depth", "title_hint", "c
 START_BATCH = 256
 
 
-def frontier_entry(request: Request) -> dict[str, Any]:
+def frontier_entry(request: Request) -> FrontierEntry:
     """A request as a frontier row (see ``archive.frontier``)."""
     form = [list(pair) for pair in request.meta.get("nianbao_form", ())]
     headers = {k.decode(): v[-1].decode() for k, v in request.headers.items()
@@ -48,26 +59,21 @@ def frontier_entry(request: Request) -> dict[str, Any]:
 
 
 class FrontierMiddleware:
-    def __init__(self, crawler: Crawler):
+    def __init__(self, crawler: Crawler, owner: CrawlArchive):
         self.crawler = crawler
+        self.owner = owner
         self._done: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> FrontierMiddleware:
         if not crawler.settings.getbool("NIANBAO_FRONTIER", True):
             raise NotConfigured
-        return cls(crawler)
-
-    def _archive(self) -> tuple[archive.Archive, int | None]:
-        pipeline = self.crawler.get_item_pipeline(ArchivePipeline)
-        if pipeline is None or pipeline.archive is None:
-            raise NotConfigured("the frontier needs crawler.pipelines.ArchivePipeline")
-        return pipeline.archive, pipeline.run_id
+        return cls(crawler, archive_or_off(crawler, "the resumable frontier (NIANBAO_FRONTIER)"))
 
     async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:
-        store, run_id = self._archive()
-        spider = self.crawler.spider
-        sites = sorted(getattr(spider, "targets", {}))
+        store, run_id = self.owner.archive, self.owner.run_id
+        spider = portal_spider(self.crawler)
+        sites = crawled_sites(self.crawler)
         self._done = store.frontier_done_keys(sites)
         pending = store.frontier_pending(sites)
         if pending or self._done:
@@ -108,10 +114,34 @@ class FrontierMiddleware:
         captured = any(isinstance(obj, Capture) and obj.frontier_key == key for obj in fresh)
         done_key = None if captured else key
         if requests or done_key:
-            store, run_id = self._archive()
-            store.frontier_queue([frontier_entry(r) for r in requests], run_id=run_id, done_key=done_key)
+            self.owner.archive.frontier_queue([frontier_entry(r) for r in requests], run_id=self.owner.run_id,
+                                              done_key=done_key)
         for obj in fresh:
             yield obj
 
     def process_spider_output(self, response: Response, result: Any) -> Any:
         raise NotImplementedError("FrontierMiddleware works on the async output path only")
+
+
+class RevisitKnownMiddleware:
+    def __init__(self, crawler: Crawler, owner: CrawlArchive):
+        self.crawler = crawler
+        self.owner = owner
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RevisitKnownMiddleware:
+        if not crawler.settings.getbool("NIANBAO_REVISIT_KNOWN", True):
+            raise NotConfigured
+        return cls(crawler, archive_or_off(crawler, "revisits of known documents (NIANBAO_REVISIT_KNOWN)"))
+
+    async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:
+        async for obj in start:
+            yield obj
+        spider = portal_spider(self.crawler)
+        known = self.owner.archive.known_documents(crawled_sites(self.crawler))
+        if known:
+            logger.info("revisiting %d known documents", len(known))
+        for document in known:
+            request = spider.revisit_request(document)
+            if request is not None:
+                yield request

@@ -1,0 +1,132 @@
+"""The one owner of a crawl's archive handle and of its run row (a Scrapy extension).
+
+Every component that reads or writes the archive during a crawl gets the handle from here
+(:meth:`CrawlArchive.of`): the archive writer (``ArchivePipeline``), the frontier and revisit
+spider middlewares, the conditional-request and known-list downloader middlewares, and the extract
+pipeline's known-body check. The archive is opened when the first of them asks (item pipelines open
+before the ``spider_opened`` signal), the run starts then, and both end at ``spider_closed``, which
+Scrapy sends after the pipelines have written their last capture.
+
+A crawl with no archive (``NIANBAO_DB`` empty: a scrapy-redis worker) has no ``CrawlArchive``, and
+each feature that needs one says at start-up that it is off (:func:`archive_or_off`).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+
+import archive
+from nianbao.errors import ArchiveError
+
+logger = logging.getLogger(__name__)
+
+
+class CrawlArchive:
+    """Opens the crawl's archive and run, and closes them with the run's status.
+
+    A run is ``ok`` only when the crawl finished and lost nothing: a capture the archive refused
+    makes it ``failed`` (its request stays queued in the frontier for the next run).
+    """
+
+    def __init__(self, db_path: str, command: str, *, compact_after_run: bool = True):
+        self.db_path = db_path
+        self.command = command
+        self.compact_after_run = compact_after_run
+        self.crawler: Crawler | None = None
+        self.run_id: int | None = None
+        self.sites: list[str] = []
+        self.refused = 0
+        self._archive: archive.Archive | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> CrawlArchive:
+        settings = crawler.settings
+        if not settings.get("NIANBAO_DB"):
+            raise NotConfigured("NIANBAO_DB is empty: this crawl writes no archive")
+        owner = cls(settings.get("NIANBAO_DB"), settings.get("NIANBAO_COMMAND"),
+                    compact_after_run=settings.getbool("NIANBAO_COMPACT_AFTER_RUN"))
+        owner.crawler = crawler
+        crawler.signals.connect(owner.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(owner.spider_closed, signal=signals.spider_closed)
+        return owner
+
+    @staticmethod
+    def of(crawler: Crawler | None) -> CrawlArchive | None:
+        """The crawl's archive owner, or None when this crawl writes no archive."""
+        if crawler is None or getattr(crawler, "extensions", None) is None:
+            return None
+        return crawler.get_extension(CrawlArchive)
+
+    @property
+    def archive(self) -> archive.Archive:
+        """The open archive (opened, and the run started, on first use)."""
+        if self._archive is None:
+            self.open(self.crawler.spider if self.crawler else None)
+        assert self._archive is not None
+        return self._archive
+
+    def open(self, spider: Any) -> None:
+        """Open the archive, mark runs that died while running as interrupted, start this run."""
+        if self._archive is not None:
+            return
+        self._archive = archive.open_archive(self.db_path)
+        stale = self._archive.close_stale_runs()  # we hold the writer lock: any "running" run died
+        if stale:
+            logger.warning("runs %s ended without closing; marked interrupted", stale)
+        self.sites = sorted(getattr(spider, "targets", {}))
+        self.run_id = self._archive.start_run(command=self.command, sites=self.sites)
+        if self.crawler is not None and self.crawler.stats is not None:
+            self.crawler.stats.set_value("nianbao/run_id", self.run_id)
+
+    def spider_opened(self, spider: Any) -> None:
+        self.open(spider)
+
+    def note_refused(self, count: int = 1) -> None:
+        """Captures the archive would not record: the run cannot end ``ok``."""
+        self.refused += count
+
+    def spider_closed(self, spider: Any, reason: str) -> None:
+        """Finish the run with its status, merge the search index after a complete run, close."""
+        if self._archive is None or self.run_id is None:
+            return
+        status = {"finished": "ok", "shutdown": "interrupted"}.get(reason, "failed")
+        error = None if status == "ok" else reason
+        if self.refused:
+            status, error = "failed", f"{self.refused} captures could not be recorded; their requests stay queued"
+        if status == "ok":
+            self._archive.frontier_clear(self.sites)  # complete: the next run walks the portals afresh
+        counts = self._archive.finish_run(self.run_id, status=status, error=error)
+        logger.info("run %s %s: %s", self.run_id, status, counts)
+        # only after a complete run: a crawl stopped by SIGTERM should end quickly, and the next run merges
+        if self.compact_after_run and status == "ok" and any(counts.get(k) for k in ("new", "changed", "removed")):
+            self._compact()
+        self._archive.close()
+        self._archive = None
+
+    def _compact(self) -> None:
+        """Merge the search index after a run that changed it (see ``archive.maintenance.compact``).
+
+        A failure here loses nothing (every capture is already committed); it is logged, and the
+        next run or ``nianbao compact`` tries again.
+        """
+        assert self._archive is not None
+        try:
+            sizes = self._archive.compact()
+        except ArchiveError as exc:
+            logger.error("search index not compacted: %s", exc)
+            return
+        logger.info("search index compacted: %s → %s bytes", f"{sizes['index_before']:,}", f"{sizes['index_after']:,}")
+
+
+def archive_or_off(crawler: Crawler, feature: str) -> CrawlArchive:
+    """The crawl's archive owner for a component that needs it; without one, say the feature is off."""
+    owner = CrawlArchive.of(crawler)
+    if owner is None:
+        logger.warning("%s: off (this crawl writes no archive)", feature)
+        raise NotConfigured(f"{feature} needs the crawl's archive (crawler.crawl_archive.CrawlArchive)")
+    return owner

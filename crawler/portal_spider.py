@@ -1,0 +1,46 @@
+"""What nianbao's middlewares need of the spider they serve, as a typed contract.
+
+``spiders.annual_reports.AnnualReportsSpider`` implements it; the middlewares never import the
+spider (spiders sit above the crawl layer) and reach it as ``crawler.spider``.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol, cast
+
+from scrapy import Request
+from scrapy.crawler import Crawler
+
+from nianbao.crawl_types import CrawlTarget, FrontierEntry, KnownDocument
+
+
+class PortalSpider(Protocol):
+    """A spider that crawls named sites and can rebuild its requests from archived rows."""
+
+    targets: dict[str, CrawlTarget]
+
+    def allows(self, url: str, site: str) -> bool:
+        """Whether ``url`` is on one of the hosts of ``site``."""
+        ...
+
+    def list_rules_for(self, site: str) -> str:
+        """The digest of the rules that read ``site``'s list pages (see ``archive.list_pages``)."""
+        ...
+
+    def request_from_frontier(self, entry: FrontierEntry) -> Request | None:
+        """A request an interrupted crawl had queued, rebuilt; None when it is not for this crawl."""
+        ...
+
+    def revisit_request(self, document: KnownDocument) -> Request | None:
+        """A request for a document the archive holds; None when it is not for this crawl."""
+        ...
+
+
+def portal_spider(crawler: Crawler) -> PortalSpider:
+    """The crawl's spider, as the contract the middlewares rely on."""
+    return cast(PortalSpider, crawler.spider)
+
+
+def crawled_sites(crawler: Crawler) -> list[str]:
+    """The names of the sites this crawl covers, sorted."""
+    return sorted(getattr(crawler.spider, "targets", {}))

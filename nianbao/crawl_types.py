@@ -1,0 +1,44 @@
+"""Plain-dict shapes that travel between the spider, the crawl layer and the archive.
+
+They stay dicts (not dataclasses) because they cross process and storage boundaries as JSON: the
+frontier table, Scrapy's request meta, a scrapy-redis queue.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NotRequired, TypedDict
+
+
+class CrawlTarget(TypedDict):
+    """One site to crawl: a registry entry or a bare homepage, confined to its hosts."""
+
+    name: str
+    start_urls: list[str]
+    hosts: list[str]
+    column: NotRequired[str | None]  # the 年报 column's URL when known; else found from the homepage
+    column_selectors: NotRequired[list[str]]  # XPath of the column's list items, when the generic rules miss them
+    family: NotRequired[str]  # the CMS family the registry names (see nianbao.families)
+
+
+class FrontierEntry(TypedDict):
+    """A request as the archive's frontier keeps it: enough to rebuild it in another process."""
+
+    key: str
+    site: str
+    url: str
+    callback: str
+    method: NotRequired[str]
+    form: NotRequired[list[list[str]]]
+    headers: NotRequired[dict[str, str]]
+    meta: NotRequired[dict[str, Any]]
+
+
+class KnownDocument(TypedDict):
+    """A live archived document to revisit, with what its newest capture's request carried."""
+
+    url: str
+    site: str
+    kind: str
+    parent_url: str | None
+    title_hint: str | None
+    classify_rule: str | None
