@@ -14,6 +14,7 @@ Logs are JSON lines on stdout.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import signal
@@ -227,10 +228,8 @@ def emit(event: str, *, level: str = "info", **fields: Any) -> None:
 
 def shut_down(scheduler: BlockingScheduler) -> None:
     """Stop the scheduler; a second signal finds it stopped already."""
-    try:
+    with contextlib.suppress(SchedulerNotRunningError):
         scheduler.shutdown(wait=False)
-    except SchedulerNotRunningError:
-        pass
 
 
 def main(argv: list[str] | None = None) -> int:

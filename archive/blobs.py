@@ -24,7 +24,7 @@ from typing import Any
 import zstandard
 from sqlite_utils import Database
 
-from archive import times
+from archive import row_dicts, times
 from nianbao.errors import ArchiveError
 
 logger = logging.getLogger(__name__)
@@ -104,7 +104,7 @@ def _delta(db: Database, base_sha256: str, body: bytes) -> bytes | None:
     """``body`` compressed against its base; None when the base cannot be read (``check()`` reports
     it), so a damaged old body never stops a new one from being stored."""
     try:
-        return _base_codec(db, "compress", base_sha256).compress(body)
+        return bytes(_base_codec(db, "compress", base_sha256).compress(body))
     except ArchiveError as exc:
         logger.warning("stored without a base: %s", exc)
         return None
@@ -148,7 +148,8 @@ def train(samples: list[bytes]) -> tuple[str, bytes]:
     are still a valid raw-content dictionary then, and the row's ``kind`` says which it is.
     """
     try:
-        trained = zstandard.train_dictionary(DICTIONARY_SIZE, samples, level=ZSTD_LEVEL, **TRAINING)
+        trained = zstandard.train_dictionary(DICTIONARY_SIZE, list[bytes | bytearray | memoryview](samples),
+                                             level=ZSTD_LEVEL, **TRAINING)
     except zstandard.ZstdError:
         return "raw", b"".join(samples)[-DICTIONARY_SIZE:]
     return "trained", trained.as_bytes()
@@ -163,7 +164,7 @@ def _add_dictionary(db: Database, site: str, samples: list[bytes]) -> Dictionary
         "VALUES (?, ?, ?, ?, ?, ?, ?)",
         [site, kind, times.now(), len(samples), len(data), sha256, data],
     )
-    return Dictionary(cursor.lastrowid, sha256, kind)
+    return Dictionary(row_dicts.inserted_id(cursor), sha256, kind)
 
 
 def load(db: Database, sha256: str) -> bytes:
@@ -187,7 +188,7 @@ def decode(db: Database, size: int, codec: str, data: bytes, dictionary: Diction
     decompressor = (_base_codec(db, "decompress", base_sha256) if base_sha256 is not None
                     else _codec(db, "decompress", dictionary))
     try:
-        return decompressor.decompress(data, max_output_size=size)
+        return bytes(decompressor.decompress(data, max_output_size=size))
     except zstandard.ZstdError as exc:
         raise ArchiveError(f"blob cannot be decompressed: {exc}") from exc
 

@@ -23,7 +23,7 @@ from typing import IO, Any
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from archive import blobs, row_dicts
+from archive import row_dicts
 from archive.connection import read_snapshot
 from archive.history import decode_version
 from archive.schema import SCHEMA_VERSION
@@ -44,7 +44,7 @@ _KEY_SOURCES = {
     "status": "d.status", "version": "v.number", "version_id": "v.id",
 }
 # CSV is for spreadsheets: metadata only, the text replaced by its length.
-CSV_COLUMNS = tuple(key for key in EXPORT_KEYS if key not in ("text", "tables")) + ("text_chars",)
+CSV_COLUMNS = (*tuple(key for key in EXPORT_KEYS if key not in ("text", "tables")), "text_chars")
 _CSV_JSON = ("attachments", "flags")
 
 _VERSIONS_SQL = (
@@ -231,7 +231,7 @@ def _warc_headers(capture: dict[str, Any], kind: str) -> dict[str, str]:
 
 def target_uri(capture: dict[str, Any]) -> str:
     """The URI the stored response came from."""
-    return capture["final_url"] or capture["url"]
+    return str(capture["final_url"] or capture["url"])
 
 
 def response_record(writer: WARCWriter, capture: dict[str, Any], body: bytes) -> Any:

@@ -11,17 +11,18 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, cast
 
 from sqlite_utils import Database
 
 from archive import row_dicts, times
 from nianbao.capture import request_key
+from nianbao.crawl_types import FrontierEntry, KnownDocument
 
 __all__ = ["clear", "done_keys", "known_documents", "mark_done", "pending", "queue", "request_key"]
 
 
-def queue(db: Database, entries: Iterable[dict[str, Any]], run_id: int | None) -> int:
+def queue(db: Database, entries: Iterable[FrontierEntry], run_id: int | None) -> int:
     """Add requests as queued unless already known; returns how many were new."""
     now = times.now()
     added = 0
@@ -43,14 +44,14 @@ def mark_done(db: Database, key: str, run_id: int | None) -> None:
                [times.now(), run_id, key])
 
 
-def pending(db: Database, sites: Sequence[str]) -> list[dict[str, Any]]:
+def pending(db: Database, sites: Sequence[str]) -> list[FrontierEntry]:
     """Queued requests of ``sites``, oldest first, with JSON fields decoded."""
     out = []
     for row in row_dicts.iterate(db, f"SELECT * FROM frontier WHERE state = 'queued' AND site IN ({_marks(sites)})"
                                 " ORDER BY queued_at, rowid", list(sites)):
         for name in ("form", "headers", "meta"):
             row[name] = json.loads(row[name])
-        out.append(row)
+        out.append(cast(FrontierEntry, row))
     return out
 
 
@@ -65,7 +66,7 @@ def clear(db: Database, sites: Sequence[str]) -> int:
     return db.execute(f"DELETE FROM frontier WHERE site IN ({_marks(sites)})", list(sites)).rowcount
 
 
-def known_documents(db: Database, sites: Sequence[str]) -> list[dict[str, Any]]:
+def known_documents(db: Database, sites: Sequence[str]) -> list[KnownDocument]:
     """Live documents of ``sites``, with what their newest capture's request carried, to revisit them.
 
     Keys: url, site, kind, parent_url, title_hint, classify_rule; pages before attachments.
@@ -77,7 +78,7 @@ def known_documents(db: Database, sites: Sequence[str]) -> list[dict[str, Any]]:
         LEFT JOIN captures c ON c.id = (SELECT max(id) FROM captures WHERE document_id = d.id)
         WHERE d.status = 'live' AND d.site IN ({_marks(sites)})
         ORDER BY d.kind DESC, d.id"""
-    return list(row_dicts.iterate(db, sql, list(sites)))
+    return [cast(KnownDocument, row) for row in row_dicts.iterate(db, sql, list(sites))]
 
 
 def _marks(values: Sequence[Any]) -> str:

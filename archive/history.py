@@ -60,6 +60,7 @@ def get_version(db: Database, url_or_id: str | int, as_of: str | None = None,
     doc_id = document_id(db, url_or_id)
     if doc_id is None:
         return None
+    params: list[Any]
     if number is not None:
         where, params = "v.document_id = ? AND v.number = ?", [doc_id, number]
     elif as_of is not None:
@@ -70,7 +71,7 @@ def get_version(db: Database, url_or_id: str | int, as_of: str | None = None,
     return decode_version(version) if version else None
 
 
-def diff(db: Database, url_or_id: str | int, v1: int | None = None, v2: int | None = None) -> dict:
+def diff(db: Database, url_or_id: str | int, v1: int | None = None, v2: int | None = None) -> dict[str, Any]:
     """Unified text diff and changed fields from version ``v1`` to ``v2`` (default: previous to current)."""
     newer = get_version(db, url_or_id, number=v2)
     if newer is None:
@@ -97,7 +98,7 @@ def changed_fields(older: dict[str, Any], newer: dict[str, Any]) -> dict[str, li
     return {name: [older[name], newer[name]] for name in DIFF_FIELDS if older[name] != newer[name]}
 
 
-def documents(db: Database, kind: str | None = None, status: str | None = None) -> Iterator[dict]:
+def documents(db: Database, kind: str | None = None, status: str | None = None) -> Iterator[dict[str, Any]]:
     """Documents, optionally of one kind and/or status, by id."""
     clauses, params = [], []
     for column, value in (("kind", kind), ("status", status)):
@@ -111,7 +112,7 @@ def documents(db: Database, kind: str | None = None, status: str | None = None) 
     return row_dicts.iterate(db, f"SELECT * FROM documents{where} ORDER BY id", params)
 
 
-def versions(db: Database, current_only: bool = True) -> Iterator[dict]:
+def versions(db: Database, current_only: bool = True) -> Iterator[dict[str, Any]]:
     """Versions with their document's URL; only current ones by default."""
     where = " WHERE v.id = d.current_version_id" if current_only else ""
     for version in row_dicts.iterate(db, f"{_VERSION_SQL}{where} ORDER BY v.document_id, v.number"):

@@ -11,6 +11,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from archive import blobs, fts, row_dicts, text_deltas, times
+from archive.schema import EXTRACTION_COLUMNS, JSON_COLUMNS
 from archive.verdicts import (
     DOCUMENT_KINDS,
     Facts,
@@ -22,7 +23,6 @@ from archive.verdicts import (
     has_body,
     row_error,
 )
-from archive.schema import EXTRACTION_COLUMNS, JSON_COLUMNS
 from nianbao.capture import Capture
 from nianbao.errors import ArchiveError
 
@@ -95,7 +95,7 @@ def _record_document(db: Database, capture: Capture, facts: Facts, sha256: str |
     row = capture_row(capture, fetched_at, run_id, sha256)
     row.update(document_id=doc_id, version_id=version_id, outcome=verdict.outcome,
                error_class=error_class, error_message=message)
-    if known_body:
+    if known_body and doc is not None:
         row["extractor_version"] = doc["current_extractor_version"]
     capture_id = insert_capture(db, row)
     if doc_id is not None:
@@ -136,7 +136,7 @@ def create_document(db: Database, capture: Capture, fetched_at: str) -> int:
         "VALUES (?, ?, ?, ?, ?, 'live')",
         [capture.url, capture.site, capture.kind, fetched_at, fetched_at],
     )
-    return cursor.lastrowid
+    return row_dicts.inserted_id(cursor)
 
 
 def version_values(extraction: dict[str, Any]) -> dict[str, Any]:
@@ -169,10 +169,10 @@ def insert_version(db: Database, document_id: int, number: int, created_at: str,
            "content_digest": content_digest(extraction, encoded), **values}
     columns = ", ".join(row)
     marks = ", ".join("?" for _ in row)
-    return db.execute(f"INSERT INTO version_rows({columns}) VALUES ({marks})", list(row.values())).lastrowid
+    return row_dicts.inserted_id(db.execute(f"INSERT INTO version_rows({columns}) VALUES ({marks})", list(row.values())))
 
 
-def capture_row(capture: Capture, fetched_at: str, run_id: int | None, sha256: str | None) -> dict:
+def capture_row(capture: Capture, fetched_at: str, run_id: int | None, sha256: str | None) -> dict[str, Any]:
     """The captures-table columns that come straight from the capture."""
     headers = {key.lower(): value for key, value in capture.headers.items()}
     return {
@@ -190,7 +190,7 @@ def insert_capture(db: Database, row: dict[str, Any]) -> int:
     """Insert one captures row."""
     columns = ", ".join(row)
     marks = ", ".join("?" for _ in row)
-    return db.execute(f"INSERT INTO captures({columns}) VALUES ({marks})", list(row.values())).lastrowid
+    return row_dicts.inserted_id(db.execute(f"INSERT INTO captures({columns}) VALUES ({marks})", list(row.values())))
 
 
 def update_document(db: Database, document_id: int, verdict: Verdict, seen_at: str) -> None:

@@ -77,7 +77,7 @@ def stale_urls(db: Database, extractor_version: str, force: bool) -> list[str]:
     return [row[0] for row in db.execute(_STALE_URLS_SQL, [force, extractor_version])]
 
 
-def reextract(db: Database, extract_fn: ExtractFn, extractor_version: str, force: bool = False) -> dict:
+def reextract(db: Database, extract_fn: ExtractFn, extractor_version: str, force: bool = False) -> dict[str, Any]:
     """Re-extract and replay every stale URL, one transaction per URL; return counts."""
     extractor = Extractor(db, extract_fn, extractor_version)
     counts: Counter[str] = Counter(dict.fromkeys(COUNTS, 0))
@@ -115,7 +115,7 @@ def replay(captures: list[dict[str, Any]], extractor: Extractor) -> Replay:
         if verdict.creates_version:
             state.chain.append({"extraction": facts.extraction, "sha256": capture["sha256"],
                                 "created_at": capture["fetched_at"]})
-            digest = content_digest(facts.extraction)
+            digest = content_digest(facts.extraction or {})
             state.first = state.first or capture
         shown = len(state.chain) - 1 if verdict.creates_version or verdict.shows_current else None
         error_class, message = row_error(verdict, facts, detail)
@@ -150,6 +150,7 @@ def rebuild_url(db: Database, url: str, extractor: Extractor) -> Counter[str]:
             _delete_document(db, doc["id"], before)
             counts["documents_deleted"] += 1
         return counts
+    assert state.first is not None  # the replay set it with the first version
     doc_id = doc["id"] if doc else _create_document(db, state.first)
     counts["documents_created"] += doc is None
     version_ids = _write_versions(db, doc_id, state.chain, before)
@@ -178,11 +179,12 @@ def _create_document(db: Database, first: dict[str, Any]) -> int:
         "VALUES (?, ?, ?, ?, ?, 'live')",
         [first["url"], first["site"], first["kind"], first["fetched_at"], first["fetched_at"]],
     )
-    record.link_parent(db, cursor.lastrowid, first["parent_url"])
-    return cursor.lastrowid
+    doc_id = row_dicts.inserted_id(cursor)
+    record.link_parent(db, doc_id, first["parent_url"])
+    return doc_id
 
 
-def _write_versions(db: Database, doc_id: int, chain: list[dict], before: list[int]) -> list[int]:
+def _write_versions(db: Database, doc_id: int, chain: list[dict[str, Any]], before: list[int]) -> list[int]:
     """Overwrite the old version rows in order, append or delete the difference; return the ids."""
     ids = []
     for number, version in enumerate(chain, start=1):

@@ -29,7 +29,7 @@ def start(db: Database, command: str, sites: list[str]) -> int:
         "INSERT INTO runs(command, sites, started_at, status) VALUES (?, ?, ?, 'running')",
         [command, json.dumps(list(sites), ensure_ascii=False), times.now()],
     )
-    return cursor.lastrowid
+    return row_dicts.inserted_id(cursor)
 
 
 def finish(db: Database, run_id: int, status: str, error: str | None) -> dict[str, Any]:

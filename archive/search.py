@@ -108,7 +108,7 @@ def _contains_filter(terms: list[str]) -> tuple[str, list[str]]:
     return sql, params
 
 
-def _run_fts(db: Database, expression: str, terms: list[str], limit: int, order: str) -> list[dict]:
+def _run_fts(db: Database, expression: str, terms: list[str], limit: int, order: str) -> list[dict[str, Any]]:
     """Candidates from the trigram index, confirmed by instr() for every term."""
     extra, params = _contains_filter(terms)
     sql = _FTS_SQL.format(extra=f"AND {extra}" if extra else "", order=ORDERS[order])
@@ -118,13 +118,13 @@ def _run_fts(db: Database, expression: str, terms: list[str], limit: int, order:
         raise QueryError(f"invalid full-text query {expression!r}: {exc}") from exc
 
 
-def _run_scan(db: Database, terms: list[str], limit: int) -> list[dict]:
+def _run_scan(db: Database, terms: list[str], limit: int) -> list[dict[str, Any]]:
     """A scan of current versions for queries made only of 1-2 character terms."""
     extra, params = _contains_filter(terms)
     return _with_snippets(row_dicts.all_rows(db, _SCAN_SQL.format(extra=extra), [*params, limit]), terms)
 
 
-def _with_snippets(results: list[dict], terms: list[str]) -> list[dict]:
+def _with_snippets(results: list[dict[str, Any]], terms: list[str]) -> list[dict[str, Any]]:
     for result in results:
         result["snippet"] = window_snippet(result.pop("_text") or "", result["title"] or "", terms)
     return results

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
@@ -28,6 +28,7 @@ from archive.connection import connect, read_snapshot, write_transaction
 from archive.record import Recorded
 from archive.schema import MIGRATIONS, SCHEMA_VERSION, stored_schema_version
 from nianbao.capture import Capture
+from nianbao.crawl_types import FrontierEntry, KnownDocument
 from nianbao.errors import ArchiveError
 
 
@@ -157,7 +158,7 @@ class Archive:
                 results.append(recorded)
         return results
 
-    def frontier_queue(self, entries: list[dict[str, Any]], *, run_id: int | None = None,
+    def frontier_queue(self, entries: Sequence[FrontierEntry], *, run_id: int | None = None,
                        done_key: str | None = None) -> int:
         """Queue requests and (optionally) mark the request that led to them done, in one transaction."""
         with self._writing("update the frontier"):
@@ -166,7 +167,7 @@ class Archive:
                 frontier.mark_done(self.db, done_key, run_id)
             return added
 
-    def frontier_pending(self, sites: list[str]) -> list[dict[str, Any]]:
+    def frontier_pending(self, sites: list[str]) -> list[FrontierEntry]:
         """Requests queued by an unfinished crawl of ``sites``, to resume it."""
         return frontier.pending(self.db, sites)
 
@@ -174,7 +175,7 @@ class Archive:
         """Requests an unfinished crawl of ``sites`` already recorded."""
         return frontier.done_keys(self.db, sites)
 
-    def known_documents(self, sites: list[str]) -> list[dict[str, Any]]:
+    def known_documents(self, sites: list[str]) -> list[KnownDocument]:
         """Live documents of ``sites`` to revisit, whether or not a list still links them."""
         return frontier.known_documents(self.db, sites)
 

@@ -13,8 +13,8 @@ import click
 
 import archive
 from crawler.cli_archive import ARCHIVE_COMMANDS
-from nianbao.errors import NianbaoError
 from crawler.registry import Registry, RegistryError, SiteEntry, load_registry
+from nianbao.errors import NianbaoError
 
 DB_OPTION = click.option("--db", "db_path", default="nianbao.db", show_default=True,
                          type=click.Path(dir_okay=False), help="Archive file (SQLite).")

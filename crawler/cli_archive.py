@@ -7,10 +7,11 @@ The commands are collected in ``ARCHIVE_COMMANDS`` for ``main.add_command``.
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import click
 
@@ -157,7 +158,7 @@ ALL_VERSIONS = click.option("--all-versions", is_flag=True, help="Every version,
 def export_jsonl(path: str, all_versions: bool, db_path: str) -> None:
     """One JSON object per version, text included (PATH "-" writes to standard output)."""
     with opened(db_path) as db:
-        target = click.get_text_stream("stdout") if path == "-" else path
+        target: str | IO[str] = sys.stdout if path == "-" else path
         count = export.export_jsonl(db, target, all_versions=all_versions)
     click.echo(f"{count} versions written to {path}", err=True)
 

@@ -115,7 +115,8 @@ class ExtractPipeline:
             return item
         if self._known_body(item):
             item.known_body = True  # the archive records it as a revisit of the current version
-            self.crawler.stats.inc_value("nianbao/extract/known_body")
+            if self.crawler is not None and self.crawler.stats is not None:
+                self.crawler.stats.inc_value("nianbao/extract/known_body")
             return item
         try:
             item.extraction = await self._extract(item)
@@ -124,7 +125,7 @@ class ExtractPipeline:
             self._pool = None
             item.error_message = f"extraction worker crashed: {exc}"
             logger.error("extraction worker crashed on %s", item.url)
-        except Exception as exc:  # noqa: BLE001 - any extractor failure is recorded in the archive, never fatal
+        except Exception as exc:
             item.error_message = f"extraction failed: {type(exc).__name__}: {exc}"
             logger.error("extraction failed on %s: %s", item.url, item.error_message)
         return item

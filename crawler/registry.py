@@ -213,10 +213,9 @@ def _entry(table: Mapping[str, Any], source: str, index: int) -> SiteEntry:
     """One validated :class:`SiteEntry` from one ``[[site]]`` table."""
     label = _label(table, source, index)
     _raise_first(TABLE_CHECKS, table, label)
-    entry = SiteEntry(
-        **{key: table[key] for key in TEXT_FIELDS if key in table},
-        **{key: tuple(table[key]) for key in LIST_FIELDS if key in table},
-    )
+    fields: dict[str, Any] = {key: table[key] for key in TEXT_FIELDS if key in table}
+    fields.update({key: tuple(table[key]) for key in LIST_FIELDS if key in table})
+    entry = SiteEntry(**fields)
     _raise_first(ENTRY_CHECKS, entry, label)
     return entry
 

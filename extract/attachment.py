@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from .bounded_reader import LIMITS, Limits, run_bounded
 from .render import CELL_SEPARATOR
 from .reports import describe_table, failed_checks
-from .bounded_reader import LIMITS, Limits, run_bounded
 from .zipguard import zip_verdict
 
 # Sniffed content type → the reader that runs in the bounded child.

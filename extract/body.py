@@ -8,8 +8,8 @@
 
 Each stage engages only if the previous one under-delivered: less than ``MIN_BODY_CHARS`` of
 text and no table or attachment link. A known container with any text delivers on a page that
-links attachments: "现将《…》全文发布，详见附件。" is the whole body of such a page. If no stage delivers, the longest non-empty candidate is
-kept. The winner is recorded as ``stage`` (``"container:#zoom"``, ``"trafilatura"``,
+links attachments: "现将《…》全文发布，详见附件。" is the whole body of such a page. If no stage
+delivers, the longest non-empty candidate is kept. The winner is recorded as ``stage`` (``"container:#zoom"``, ``"trafilatura"``,
 ``"baseline"``).
 """
 

@@ -71,7 +71,7 @@ LIST_HEADINGS = re.compile(r"^\s*(相关链接|相关稿件|相关文档|相关�
 CHROME_TOKENS = ("扫一扫在手机打开当前页", "打印本页", "打印此页", "关闭窗口", "关闭本页", "返回顶部", "首页",
                  "我要纠错", "网站地图", "联系我们", "无障碍浏览", "无障碍", "长者模式", "设为首页",
                  "加入收藏", "分享到", "打印", "关闭", "收藏", "下载", "纠错", "顶部")
-_TOKEN_FILLER = "[\\s\\[\\]【】()（）|｜/:：·•>＞\\-]*"
+_TOKEN_FILLER = "[\\s\\[\\]【】()（）|｜/:：·•>＞\\-]*"  # noqa: S105 - a regex, not a secret
 _TOKENS_ONLY = re.compile(
     f"^{_TOKEN_FILLER}(?:(?:{'|'.join(map(re.escape, CHROME_TOKENS))}){_TOKEN_FILLER})+$"
 )

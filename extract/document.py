@@ -20,10 +20,11 @@ from typing import Any
 from lxml import etree
 
 from nianbao.errors import ExtractionError, NianbaoError
+from nianbao.pages import decode_html, is_soft_404, rule_flags
+
 from .attachment import extract_attachment
 from .body import Body, find_body, mark_containers
 from .chrome import KEEP_MARK, prune_chrome, strip_junk
-from nianbao.pages import decode_html, rule_flags
 from .links import attachment_blocks, base_url, find_attachments
 from .metadata import (
     BLOCK_MARK,
@@ -35,8 +36,6 @@ from .metadata import (
     site_fields,
 )
 from .parse import MAX_BODY_BYTES, drop, parse_html, text_of
-from nianbao.pages import is_soft_404
-
 from .quality import is_damaged
 from .reports import describe_table, failed_checks
 from .sniff import sniff_content_type

@@ -56,7 +56,7 @@ def read_pdf(body: bytes) -> dict[str, Any]:
         document = PDFDocument(PDFParser(io.BytesIO(body)))
         title = _info_title(document)
         pages = _read_pages(document, out)
-    except Exception as exc:  # noqa: BLE001 - pdfminer raises many unrelated types on damaged files
+    except Exception as exc:
         out.flag("attachment_malformed")
         return out.answer(None, error=f"{type(exc).__name__}: {exc}")
     if pages and not out.blocks:

@@ -62,14 +62,14 @@ def preload(target: str) -> None:
     _PRELOADED.add(module_name)  # tried once, whatever comes of it
     try:
         module = importlib.import_module(module_name)
-    except Exception:  # noqa: BLE001 - reported by the child, which imports it again
+    except Exception:
         return
     warm_up = getattr(module, "warm_up", None)
     if callable(warm_up):
         try:
             warm_up()
-        except Exception as exc:  # noqa: BLE001 - the readers still work, only slower
-            print(f"reader server: {module_name}.warm_up failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+        except Exception as exc:
+            print(f"reader server: {module_name}.warm_up failed: {type(exc).__name__}: {exc}", file=sys.stderr)  # noqa: T201 - stdout carries the protocol; warnings go to stderr
 
 
 def run_child(request: dict[str, Any], body: bytes) -> dict[str, Any]:
@@ -108,7 +108,7 @@ def child(request: dict[str, Any], body: bytes, out: int, err: int, server: int)
         with os.fdopen(1, "wb", closefd=False) as stdout:
             stdout.write(answer)
         code = 0
-    except BaseException:  # noqa: BLE001 - the child's last act is to say why it failed
+    except BaseException:
         traceback.print_exc()
         sys.stderr.flush()
     finally:
@@ -152,7 +152,7 @@ def call(target: str, body: bytes) -> dict[str, Any]:
         return load(target)(body)
     except MemoryError:
         return {"blocks": [], "title": None, "flags": ["attachment_too_large"], "error": "MemoryError"}
-    except Exception as exc:  # noqa: BLE001 - a parser bug on hostile bytes: reported as data, logged by the parent
+    except Exception as exc:
         return {"blocks": [], "title": None, "flags": ["attachment_malformed"],
                 "error": f"{type(exc).__name__}: {exc}"}
 

@@ -101,6 +101,6 @@ def cell_value(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if hasattr(value, "isoformat"):
-        text = value.isoformat()
+        text = str(value.isoformat())
         return text.removesuffix("T00:00:00")
     return squash(str(value))

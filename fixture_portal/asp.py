@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from functools import partial
 
-from .page_furniture import CHANNELS
 from .context import BaseFamily, Route, SiteContext
 from .markup import BodyStyle, esc, render_blocks
 from .model import Document, Image
+from .page_furniture import CHANNELS
 from .pieces import add_details
 from .server import Request, Response
 
@@ -85,7 +85,7 @@ def list_asp(ctx: SiteContext, family: AspFamily, request: Request) -> Response:
         return hub_page(ctx, column, request)
     if column == COLUMN_ID:
         return list_page(ctx, family, max(page, 1), request)
-    labels = {cid: text for cid, text in MENU} | {
+    labels = dict(MENU) | {
         1700 + i: ctx.chrome.label(s, t) for i, (s, t) in enumerate(CHANNELS)
     }
     if column in labels:

@@ -12,8 +12,8 @@ from typing import Protocol
 
 from . import attachments
 from .catalogue import SiteSpec
-from .page_furniture import TODAY, Chrome, article_meta, page
 from .model import Attachment, Document
+from .page_furniture import TODAY, Chrome, article_meta, page
 from .server import Request, Response
 from .state import PortalState
 

@@ -14,10 +14,10 @@ import json
 from functools import partial
 
 from . import attachments
-from .page_furniture import AFTER_BODY, CHANNELS
 from .context import BaseFamily, Route, SiteContext
 from .markup import BodyStyle, esc, render_blocks
 from .model import Attachment, Document, Image
+from .page_furniture import AFTER_BODY, CHANNELS
 from .pieces import add_details, meta_values, serve_file, zwgk_homepage
 from .server import Request, Response
 from .state import beijing_to_utc

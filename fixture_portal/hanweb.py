@@ -6,11 +6,11 @@ from functools import partial
 from urllib.parse import parse_qsl
 
 from .catalogue import SiteSpec
-from .page_furniture import AFTER_BODY, CHANNELS, Chrome
 from .context import BaseFamily, Route, SiteContext
 from .endpoints import image
 from .markup import BodyStyle, esc, images_of, render_blocks
 from .model import MISSING, Document, Image
+from .page_furniture import AFTER_BODY, CHANNELS, Chrome
 from .server import Request, Response
 
 COLUMN_ID = 1234

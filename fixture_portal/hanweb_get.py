@@ -14,11 +14,11 @@ from urllib.parse import quote
 
 from . import attachments
 from .catalogue import SiteSpec
-from .page_furniture import AFTER_BODY, CHANNELS
 from .context import BaseFamily, Route, SiteContext
 from .hanweb import EMPTY_PROXY, XML, cdata_records, crumbs, record
 from .markup import BodyStyle, esc, render_blocks
 from .model import Attachment, Document, Image
+from .page_furniture import AFTER_BODY, CHANNELS
 from .pieces import (
     MenuLook,
     add_details,

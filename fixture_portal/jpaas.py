@@ -13,10 +13,10 @@ import hashlib
 import json
 from functools import partial
 
-from .page_furniture import AFTER_BODY, CHANNELS
 from .context import BaseFamily, Route, SiteContext
 from .markup import BodyStyle, esc, render_blocks
 from .model import Document, Image
+from .page_furniture import AFTER_BODY, CHANNELS
 from .pieces import MenuLook, add_details, add_menus, col_links, menu_page, meta_values, zwgk_homepage
 from .server import Request, Response
 

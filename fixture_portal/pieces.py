@@ -6,11 +6,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
-from .page_furniture import CHANNELS
 from .context import BaseFamily, Family, Route, SiteContext, not_modified
 from .endpoints import image
 from .markup import esc, images_of
 from .model import MISSING, Attachment, Document, Image
+from .page_furniture import CHANNELS
 from .server import Request, Response
 
 Links = tuple[tuple[str, str], ...]  # (href, label)

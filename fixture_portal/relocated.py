@@ -15,10 +15,10 @@ from __future__ import annotations
 import hashlib
 from functools import partial
 
-from .page_furniture import AFTER_BODY
 from .context import BaseFamily, Route, SiteContext
 from .markup import BodyStyle, esc, render_blocks
 from .model import Document, Image
+from .page_furniture import AFTER_BODY
 from .pieces import MenuLook, add_details, add_menus, list_chunks, menu_page, meta_values, zwgk_homepage
 from .server import Request, Response
 

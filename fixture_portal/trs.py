@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from functools import partial
 
-from .page_furniture import AFTER_BODY, CHANNELS
 from .context import BaseFamily, Route, SiteContext
 from .endpoints import image
 from .markup import BodyStyle, esc, images_of, render_blocks
 from .model import MISSING, Document, Image
+from .page_furniture import AFTER_BODY, CHANNELS
 from .server import Request, Response
 
 COLUMN = "/zwgk/zfxxgk/zfxxgknb/"

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from functools import partial
 
 from . import attachments, trs
-from .page_furniture import AFTER_BODY, CHANNELS
 from .context import BaseFamily, Route, SiteContext
 from .markup import BodyStyle, esc, render_blocks
 from .model import Attachment, Document, Image
+from .page_furniture import AFTER_BODY, CHANNELS
 from .pieces import add_details, serve_file, served
 from .server import Request, Response
 from .trs import TRS_STYLE, crumbs, metadata_table

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from functools import partial
 
-from .page_furniture import CHANNELS
 from .context import BaseFamily, Route, SiteContext
 from .markup import BodyStyle, esc, render_blocks
 from .model import Document, Image
+from .page_furniture import CHANNELS
 from .pieces import add_details, list_chunks, zwgk_homepage
 from .server import Request, Response
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from functools import partial
 
-from .page_furniture import AFTER_BODY
 from .context import BaseFamily, Route, SiteContext
 from .markup import BodyStyle, esc, render_blocks
 from .model import REPORT, Document, Image
+from .page_furniture import AFTER_BODY
 from .pieces import MenuLook, add_details, add_menus, list_chunks, menu_page, zwgk_homepage
 from .server import Request, Response
 from .trs import TRS_STYLE, crumbs, metadata_table, page_name, pager

@@ -24,11 +24,9 @@ import scrapy
 from scrapy.http import FormRequest, Request, Response
 from twisted.python.failure import Failure
 
-from nianbao.capture import Capture, ListPage, request_key
 from nianbao import pages as pages_module
-from nianbao.pages import decode_html
-from nianbao.pages import attachment_ext
-from nianbao.pages import is_soft_404
+from nianbao.capture import Capture, ListPage, request_key
+from nianbao.pages import attachment_ext, decode_html, is_soft_404
 from spiders import apis, discovery, listing, pagination
 from spiders import fingerprint as fingerprint_module
 from spiders.discovery import Link, find_columns, find_hubs, find_subcolumns
@@ -367,7 +365,7 @@ class AnnualReportsSpider(scrapy.Spider):
 
 def _asked_url(response: Response) -> str:
     """The URL the spider asked for (a document's identity), wherever redirects (downfile.jsp → /attach/…) ended."""
-    return response.meta.get("redirect_urls", [response.request.url if response.request else response.url])[0]
+    return str(response.meta.get("redirect_urls", [response.request.url if response.request else response.url])[0])
 
 
 @functools.cache

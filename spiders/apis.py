@@ -37,8 +37,8 @@ def _load_json(url: str, text: str) -> Any:
 GKMLPT_CONFIG = re.compile(r"window\._CONFIG\s*=\s*\{(?P<body>.*?)\}\s*;?\s*</script>", re.S)
 # keys come bare (SID: '1') or quoted ("id": 2405), values quoted or not
 GKMLPT_SID = re.compile(r"\bSID['\"]?\s*:\s*['\"]?(\d+)")
-GKMLPT_NODE = re.compile(r"\{[^{}]*?\bid['\"]?\s*:\s*['\"]?(?P<id>\d+)['\"]?[^{}]*?\bname['\"]?\s*:\s*['\"](?P<name>[^'\"]+)['\"]",
-                         re.S)
+GKMLPT_NODE = re.compile(r"\{[^{}]*?\bid['\"]?\s*:\s*['\"]?(?P<id>\d+)['\"]?"
+                         r"[^{}]*?\bname['\"]?\s*:\s*['\"](?P<name>[^'\"]+)['\"]", re.S)
 GKMLPT_API = "/gkmlpt/api/all/{cat}?page={page}&sid={sid}"
 
 

@@ -102,9 +102,9 @@ def find_subcolumns(list_url: str, links: list[Link]) -> list[Link]:
         if PAGER_NAME.search(link.url) or link.url.split("#")[0] == list_url or is_detail_url(link.url):
             continue
         in_folder = link.url.startswith(folder)
-        if in_folder and (YEAR_LABEL.match(link.text) or YEAR_FOLDER.search(path)):
-            out.append(link)
-        elif len(link.text.strip()) <= SUBCOLUMN_LABEL_CHARS and COLUMN_SLUGS.search(path) \
-                and not ARTICLE_TITLE.search(link.text):
+        year_folder = in_folder and (YEAR_LABEL.match(link.text) or YEAR_FOLDER.search(path))
+        short_column = (len(link.text.strip()) <= SUBCOLUMN_LABEL_CHARS and COLUMN_SLUGS.search(path)
+                        and not ARTICLE_TITLE.search(link.text))
+        if year_folder or short_column:
             out.append(link)
     return _unique(out)

@@ -4,13 +4,9 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Iterator, Mapping
-from pathlib import Path
+from collections.abc import Mapping
 from typing import Any
 
-import pytest
-
-import archive
 from archive import schema
 from nianbao.capture import Capture
 from nianbao.errors import ExtractionError
@@ -56,7 +52,7 @@ def page(url: str = "http://qinglan.example/xxgk/2023/t1.html", *, site: str = "
 def report_body(text: str = REPORT_TEXT, *, title: str = "青岚市2022年政府信息公开工作年度报告",
                 header_date: str = "2023-02-01 星期三") -> bytes:
     """A tiny 'page': a chrome date line, the title, then the text (see toy_extract)."""
-    return f"{header_date}\n{title}\n{text}".encode("utf-8")
+    return f"{header_date}\n{title}\n{text}".encode()
 
 
 _HEADER_DATE = re.compile(r"^\d{4}-\d{2}-\d{2} 星期[一二三四五六日]$")
@@ -74,7 +70,7 @@ def toy_extract(body: bytes, url: str, headers: Mapping[str, str] | None) -> dic
 def toy_extract_v2(body: bytes, url: str, headers: Mapping[str, str] | None) -> dict[str, Any]:
     """A 'newer' toy extractor that also drops 浏览次数 counter lines, which v1 kept."""
     result = toy_extract(body, url, headers)
-    result["text"] = "\n".join(l for l in result["text"].split("\n") if not l.startswith("浏览次数"))
+    result["text"] = "\n".join(line for line in result["text"].split("\n") if not line.startswith("浏览次数"))
     return result
 
 
@@ -88,17 +84,6 @@ def error(url: str, error_class: str, *, site: str = "qinglan", status: int | No
 def not_modified(url: str, *, site: str = "qinglan") -> Capture:
     """A 304 answer to a conditional request."""
     return Capture(url=url, site=site, status=304)
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Iterator[archive.Archive]:
-    """A fresh archive file; after the test it must pass every check."""
-    opened = archive.open_archive(tmp_path / "archive.db")
-    try:
-        yield opened
-        assert opened.check() == []
-    finally:
-        opened.close()
 
 
 def undo_text_deltas(conn: sqlite3.Connection) -> None:

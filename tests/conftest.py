@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+import archive
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -41,3 +43,14 @@ def closed_port_url() -> str:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     return f"http://127.0.0.1:{port}/"
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Iterator[archive.Archive]:
+    """A fresh archive file; after the test it must pass every check."""
+    opened = archive.open_archive(tmp_path / "archive.db")
+    try:
+        yield opened
+        assert opened.check() == []
+    finally:
+        opened.close()

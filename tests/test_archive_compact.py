@@ -10,7 +10,7 @@ import pytest
 import archive
 from archive import Archive
 from archive.lock import writer_lock
-from tests.archive_support import db, page, report_body  # noqa: F401
+from tests.archive_support import page, report_body
 from tests.conftest import run_nianbao
 
 PARAGRAPHS = ("依申请公开办理规范，答复及时。", "主动公开政府信息四千余条。", "行政复议与诉讼情况平稳。",

@@ -8,8 +8,8 @@ from urllib.parse import urlsplit
 import pytest
 
 import archive
-from nianbao.capture import Capture
 from extract import EXTRACTOR_VERSION, extract_document
+from nianbao.capture import Capture
 from tests.conftest import crawl, run_nianbao
 from tests.test_end_to_end import rows
 
@@ -37,7 +37,7 @@ def last_run(db):
 
 
 def count(db, table):
-    return rows(db, f"select count(*) n from {table}")[0]["n"]  # noqa: S608 - fixed table names
+    return rows(db, f"select count(*) n from {table}")[0]["n"]
 
 
 def report_count(portal):

@@ -9,7 +9,7 @@ import zstandard
 
 from archive import Archive, blobs, open_archive
 from nianbao.capture import Capture
-from tests.archive_support import db, page, report_body, undo_text_deltas  # noqa: F401
+from tests.archive_support import page, report_body, undo_text_deltas
 from tests.test_archive_dictionaries import CHROME
 
 URL = "http://qinglan.example/xxgk/2023/t1.html"

@@ -12,7 +12,7 @@ import zstandard
 from archive import Archive, blobs, open_archive
 from nianbao.capture import Capture
 from nianbao.errors import ArchiveError
-from tests.archive_support import db, extraction, page  # noqa: F401
+from tests.archive_support import extraction, page
 
 _RNG = random.Random(7)
 # Chrome shared by every page of the site, like a portal's menus and footer: varied link labels.

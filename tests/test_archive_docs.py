@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 import archive
-from tests.archive_support import db  # noqa: F401
 
 DOC = (Path(__file__).resolve().parent.parent / "docs" / "archive.md").read_text(encoding="utf-8")
 FTS_SHADOW = re.compile(r"^search_fts_(data|idx|docsize|config|content)$")

@@ -6,7 +6,7 @@ import pytest
 
 from archive import Archive
 from nianbao.errors import ArchiveError
-from tests.archive_support import db, error, not_modified, page, report_body  # noqa: F401
+from tests.archive_support import error, not_modified, page, report_body
 
 URL = "http://qinglan.example/xxgk/2023/t1.html"
 V2_TEXT = "本报告依据条例编制。\n一、总体情况\n2022年，全市依申请公开办理规范。\n四、存在的问题"
@@ -43,7 +43,7 @@ def test_get_version_by_number_and_current(three_versions: Archive) -> None:
     assert three_versions.get_version("http://nowhere.example/") is None
 
 
-@pytest.mark.parametrize("as_of, number", [
+@pytest.mark.parametrize(("as_of", "number"), [
     ("2023-01-20T02:00:00Z", 1),       # the instant version 1 was made
     ("2023-02-28", 1),                 # a date means the end of that UTC day
     ("2023-03-01", 2),

@@ -10,7 +10,7 @@ import pytest
 from archive import Archive
 from nianbao.capture import Capture
 from nianbao.errors import ExtractionError
-from tests.archive_support import db, error, page, report_body, toy_extract, toy_extract_v2  # noqa: F401
+from tests.archive_support import error, page, report_body, toy_extract, toy_extract_v2
 
 URL = "http://qinglan.example/xxgk/2023/t1.html"
 OTHER = "http://qinglan.example/xxgk/2023/t2.html"

@@ -19,7 +19,7 @@ import zstandard
 import archive
 from archive import Archive
 from nianbao.errors import ArchiveError
-from tests.archive_support import db, page, report_body, undo_text_deltas  # noqa: F401
+from tests.archive_support import page, report_body, undo_text_deltas
 
 ROOT = Path(__file__).resolve().parent.parent
 URL = "http://qinglan.example/xxgk/2023/t1.html"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from archive import Archive, QueryError
-from tests.archive_support import db, page, report_body  # noqa: F401
+from tests.archive_support import page, report_body
 
 A = "http://a.example/2023/report.html"
 B = "http://b.example/notice.html"
@@ -44,7 +44,7 @@ def test_title_matches(filled: Archive) -> None:
     assert urls(filled.search("防汛通知")) == [B]
 
 
-@pytest.mark.parametrize("query, expected", [("公开", [A]), ("报", [A]), ("通知", [B]), ("新", [C]),
+@pytest.mark.parametrize(("query", "expected"), [("公开", [A]), ("报", [A]), ("通知", [B]), ("新", [C]),
                                              ("文本 新", [C])])
 def test_one_and_two_character_queries_fall_back_to_a_scan(filled: Archive, query: str,
                                                            expected: list) -> None:

@@ -11,8 +11,7 @@ from pathlib import Path
 import pytest
 
 from archive import Archive, open_archive, text_deltas
-from tests.archive_support import (  # noqa: F401
-    db,
+from tests.archive_support import (
     error,
     page,
     report_body,

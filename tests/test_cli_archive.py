@@ -11,9 +11,9 @@ import pytest
 from click.testing import CliRunner, Result
 
 import archive
-from nianbao.capture import Capture
 from crawler.cli_archive import ARCHIVE_COMMANDS
 from extract import EXTRACTOR_VERSION, extract_document
+from nianbao.capture import Capture
 from tests.archive_support import error, not_modified, page, report_body
 
 URL = "http://qinglan.example/xxgk/2023/t1.html"
@@ -82,7 +82,7 @@ def test_history_table(path: Path) -> None:
     with library(path) as db:
         timeline = db.history(URL)
     assert len(lines) == 1 + len(timeline) == 6
-    for line, entry in zip(lines[1:], timeline):
+    for line, entry in zip(lines[1:], timeline, strict=False):
         assert line.startswith(entry["fetched_at"]) and entry["outcome"] in line
         if entry["sha256"]:
             assert entry["sha256"][:12] in line and entry["sha256"][:13] not in line
@@ -112,7 +112,7 @@ def test_show_current_version(path: Path) -> None:
     assert lines[-1] == "第三版。"
 
 
-@pytest.mark.parametrize("option, number", [(["--version", "2"], 2), (["--as-of", "2023-03-01"], 2),
+@pytest.mark.parametrize(("option", "number"), [(["--version", "2"], 2), (["--as-of", "2023-03-01"], 2),
                                             (["--as-of", "2023-02-28T23:59:59+00:00"], 1)])
 def test_show_by_number_or_date_as_json(path: Path, option: list[str], number: int) -> None:
     result = run("show", URL, *option, "--json", "--db", path)
@@ -211,7 +211,7 @@ def test_check_passes_then_reports_damage(path: Path) -> None:
 def html(title: str, paragraph: str) -> bytes:
     """A small portal page the real extractor reads."""
     return (f'<html><head><meta charset="utf-8"><title>{title}</title></head><body><div id="zoom">'
-            f"<h1>{title}</h1><p>{paragraph}</p><p>一、总体情况</p></div></body></html>").encode("utf-8")
+            f"<h1>{title}</h1><p>{paragraph}</p><p>一、总体情况</p></div></body></html>").encode()
 
 
 @pytest.fixture

@@ -330,7 +330,7 @@ def test_demo_crawls_the_fixture_portal_and_prints_a_summary(tmp_path):
     assert result.returncode == 0, result.stderr[-3000:]
     assert "fixture portal: 12 sites" in result.stdout
     assert "run 1: ok" in result.stdout
-    n = {table: rows(db, f"select count(*) n from {table}")[0]["n"] for table in ("documents", "versions", "captures")}  # noqa: S608
+    n = {table: rows(db, f"select count(*) n from {table}")[0]["n"] for table in ("documents", "versions", "captures")}
     assert (f"12 sites, {n['documents']} documents, {n['versions']} versions, {n['captures']} captures"
             in result.stdout)
     sites = {r["name"] for r in rows(db, "select name from sites")}

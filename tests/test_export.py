@@ -18,7 +18,7 @@ from archive import Archive
 from archive.export import CSV_COLUMNS, EXPORT_KEYS, export_csv, export_jsonl, export_warc
 from nianbao.capture import Capture
 from nianbao.errors import ArchiveError
-from tests.archive_support import db, error, extraction, page, report_body  # noqa: F401
+from tests.archive_support import error, extraction, page, report_body
 
 A = "http://qinglan.example/xxgk/2023/t1.html"
 B = "http://qinglan.example/xxgk/2023/t2.html"

@@ -42,8 +42,8 @@ def served() -> list[tuple[dict, dict, dict]]:
         bodies = [client.get(att["url"]).content for _, att in pairs]
     with ThreadPoolExecutor(4) as pool:  # each extraction waits on its own child process
         results = list(pool.map(lambda item: extract_document(item[1], item[0][1]["url"], None),
-                                zip(pairs, bodies)))
-    return [(report, att, result) for (report, att), result in zip(pairs, results)]
+                                zip(pairs, bodies, strict=False)))
+    return [(report, att, result) for (report, att), result in zip(pairs, results, strict=False)]
 
 
 def test_every_served_kind_is_covered(served):

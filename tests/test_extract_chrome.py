@@ -9,8 +9,8 @@ import pytest
 from extract import extract_document
 from extract.body import find_body, mark_containers
 from extract.chrome import is_chrome_line, prune_chrome, strip_junk
-from nianbao.pages import decode_html
 from extract.parse import parse_html
+from nianbao.pages import decode_html
 
 DATA = Path(__file__).parent / "data" / "extract"
 PAGES = (

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 import extract as extract_package
-from nianbao.errors import NianbaoError
 from extract import EXTRACTOR_VERSION, KEYS, extract_document
 from extract.parse import MAX_BODY_BYTES
+from nianbao.errors import NianbaoError
 from nianbao.pages import is_soft_404
 
 DATA = Path(__file__).parent / "data" / "extract"

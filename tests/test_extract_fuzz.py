@@ -13,9 +13,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from nianbao.errors import NianbaoError
 from extract import KEYS, extract_document
 from extract.parse import MAX_BODY_BYTES
+from nianbao.errors import NianbaoError
 from tests.gold import scoring
 
 

@@ -8,8 +8,8 @@ from scrapy import Request
 from scrapy.http import HtmlResponse
 
 import archive
-from nianbao.capture import Capture
 from crawler.spider_middlewares import FrontierMiddleware
+from nianbao.capture import Capture
 
 ENTRY = {"key": "home-key", "site": "h", "url": "http://h/", "callback": "parse_discovery"}
 

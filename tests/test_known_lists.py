@@ -14,8 +14,8 @@ from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
 
 import archive
-from nianbao.capture import ListPage
 from crawler.middlewares import KnownListMiddleware
+from nianbao.capture import ListPage
 from spiders.annual_reports import AnnualReportsSpider, list_rules
 from tests.archive_support import undo_text_deltas
 from tests.conftest import crawl

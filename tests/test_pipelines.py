@@ -7,8 +7,8 @@ import asyncio
 
 import pytest
 
-from nianbao.capture import Capture
 from crawler.pipelines import ExtractPipeline
+from nianbao.capture import Capture
 
 PAGE = ("<html><head><title>青岚市2023年政府信息公开工作年度报告</title></head><body><div id='zoom'>"
         "<p>本报告根据《中华人民共和国政府信息公开条例》编制，统计期限自2023年1月1日起至2023年12月31日止。</p>"

@@ -40,7 +40,7 @@ def test_readers_work_while_a_crawl_writes(small_portal, tmp_path):
                         errors.append(repr(exc))
             time.sleep(0.05)
     finally:
-        stdout, stderr = crawl.communicate(timeout=120)
+        _stdout, stderr = crawl.communicate(timeout=120)
     assert crawl.returncode == 0, stderr[-2000:]
     assert errors == []
     assert len(seen) >= 5 and seen == sorted(seen)  # counts only grow; every snapshot consistent

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from nianbao.errors import NianbaoError
 from crawler.registry import (
     FAMILIES,
     LEVELS,
@@ -18,6 +17,7 @@ from crawler.registry import (
     UnknownSiteError,
     load_registry,
 )
+from nianbao.errors import NianbaoError
 
 SEED_BODIES = {
     "巴音郭楞蒙古自治州人民政府": "652800",

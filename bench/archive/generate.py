@@ -158,7 +158,7 @@ def record_round(db: archive.Archive, stream: Iterator[Capture], batch: int) -> 
 
 def _take(stream: Iterator[Capture], count: int) -> Iterator[Capture]:
     """Up to ``count`` items from ``stream``."""
-    for _, item in zip(range(count), stream):
+    for _, item in zip(range(count), stream, strict=False):
         yield item
 
 

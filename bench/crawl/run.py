@@ -26,7 +26,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent.parent))
 
-from bench.common import cpu_spent, fixture_portal, timed_crawl, write_results  # noqa: E402
+from bench.common import cpu_spent, fixture_portal, timed_crawl, write_results
 
 # Everything besides the archive writer that reads or writes the archive during a crawl.
 ARCHIVE_READERS_OFF = ("-s", "NIANBAO_FRONTIER=0", "-s", "NIANBAO_CONDITIONAL_REQUESTS=0",

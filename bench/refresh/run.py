@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent.parent))
 
-from bench.common import timed_crawl, write_results  # noqa: E402
+from bench.common import timed_crawl, write_results
 
 
 def versions(db: Path) -> int:
