@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -13,6 +15,21 @@ import pytest
 import archive
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "requires_program(name): needs a program from scripts/system-packages.txt")
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """A test whose program is missing skips on a developer's machine and fails under CI (NIANBAO_CI=1)."""
+    for mark in item.iter_markers("requires_program"):
+        name = mark.args[0]
+        if shutil.which(name) is None:
+            message = f"{name} is not installed (a Debian package listed in scripts/system-packages.txt)"
+            if os.environ.get("NIANBAO_CI"):
+                pytest.fail(message)
+            pytest.skip(message)
 
 
 @pytest.fixture(scope="session")

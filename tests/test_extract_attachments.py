@@ -185,8 +185,8 @@ def test_a_long_first_paragraph_is_no_title():
 # --- legacy formats -----------------------------------------------------------------------
 
 LEGACY = json.loads((DATA / "legacy_truth.json").read_text(encoding="utf-8"))
-needs_antiword = pytest.mark.skipif(shutil.which("antiword") is None, reason="Debian package antiword")
-needs_catdoc = pytest.mark.skipif(shutil.which("catdoc") is None, reason="Debian package catdoc")
+needs_antiword = pytest.mark.requires_program("antiword")
+needs_catdoc = pytest.mark.requires_program("catdoc")
 
 
 @needs_antiword
