@@ -28,15 +28,13 @@ from archive.connection import read_snapshot
 from archive.history import decode_version
 from archive.schema import SCHEMA_VERSION
 from archive.store import Archive
+from nianbao import fields
 from nianbao.errors import ArchiveError
 
 # The keys of every exported version, in order: a stable contract (docs/archive.md, "Exports").
 EXPORT_KEYS = (
     "url", "document_id", "kind", "parent_url", "site", "status", "version", "version_id",
-    "created_at", "sha256", "content_digest", "title", "text", "index_no", "topic", "issuer",
-    "written_date", "publish_date", "doc_no", "validity", "keywords", "site_name", "site_id_code",
-    "report_year", "report_year_rule", "region", "encoding", "content_type", "tables", "attachments",
-    "flags", "stage", "extractor_version",
+    "created_at", "sha256", "content_digest", *fields.EXPORTED,
 )
 # Where a key comes from when it is not the versions column of the same name.
 _KEY_SOURCES = {

@@ -5,17 +5,14 @@ from __future__ import annotations
 from sqlite_utils import Database, Migrations
 
 from archive import text_deltas
+from nianbao import fields
 
 MIGRATIONS = Migrations("nianbao")
 
-# The extraction fields stored on every version, in column order.
-EXTRACTION_COLUMNS = (
-    "title", "text", "index_no", "topic", "issuer", "written_date", "publish_date", "doc_no",
-    "validity", "keywords", "site_name", "site_id_code", "report_year", "report_year_rule", "region",
-    "encoding", "encoding_rule", "content_type", "tables", "attachments", "flags", "stage",
-    "extractor_version",
-)
-JSON_COLUMNS = ("tables", "attachments", "flags")
+# The extraction fields stored on every version, in column order (for the code that reads and writes
+# versions; the migrations below never read them: each one's SQL is frozen as it was written).
+EXTRACTION_COLUMNS = fields.STORED
+JSON_COLUMNS = fields.JSON_FIELDS
 
 _TABLES = """
 CREATE TABLE schema_meta (
@@ -304,11 +301,20 @@ def _list_pages(db: Database) -> None:
 # table becomes version_rows, and a view named versions rebuilds every text, so the archive reads
 # as before in plain SQL. Renaming the table repoints foreign keys and views at version_rows; the
 # views are then recreated over the new versions view.
-_VERSION_COLUMNS = ("id", "document_id", "number", "created_at", "sha256", "content_digest",
-                    *EXTRACTION_COLUMNS)
-_VERSIONS_VIEW = "CREATE VIEW versions AS SELECT {} FROM version_rows r".format(
-    ", ".join(f"{text_deltas.TEXT_SQL} AS text" if name == "text" else f"r.{name}" for name in _VERSION_COLUMNS)
-)
+_VERSIONS_VIEW_009 = """
+CREATE VIEW versions AS SELECT r.id, r.document_id, r.number, r.created_at, r.sha256, r.content_digest, r.title,
+    CASE WHEN r.text_delta IS NULL THEN r.text ELSE (
+        SELECT group_concat(piece, '') FROM (
+            SELECT CASE j.type WHEN 'text' THEN j.value
+                   ELSE substr(b.text, json_extract(j.value, '$[0]'), json_extract(j.value, '$[1]')) END AS piece
+            FROM version_rows b, json_each(r.text_delta) j
+            WHERE b.id = r.text_base ORDER BY j.key)
+    ) END AS text,
+    r.index_no, r.topic, r.issuer, r.written_date, r.publish_date, r.doc_no, r.validity, r.keywords,
+    r.site_name, r.site_id_code, r.report_year, r.report_year_rule, r.region, r.encoding, r.encoding_rule,
+    r.content_type, r.tables, r.attachments, r.flags, r.stage, r.extractor_version
+FROM version_rows r
+"""
 _VIEWS_OVER_VERSIONS = ("search_source", "current_reports", "removed_documents", "changes")
 # A current version's text is never a delta, so the index reads the table itself (FTS5's
 # integrity-check cannot read its content through the versions view's json_each).
@@ -327,7 +333,7 @@ def _text_deltas(db: Database) -> None:
     db.execute("ALTER TABLE version_rows ADD COLUMN text_delta TEXT")
     for view in _VIEWS_OVER_VERSIONS:
         db.execute(f"DROP VIEW {view}")
-    db.execute(_VERSIONS_VIEW)
+    db.execute(_VERSIONS_VIEW_009)
     db.execute(_SEARCH_SOURCE_ROWS)
     for statement in _statements(_VIEWS):
         db.execute(statement)

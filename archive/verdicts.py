@@ -11,20 +11,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from archive.schema import EXTRACTION_COLUMNS
+from nianbao import fields
 
 DOCUMENT_KINDS = ("page", "attachment")
 OUTCOMES = ("new", "changed", "unchanged", "not_modified", "removed", "error")
 
-# The fields whose change makes a new version. Left out on purpose: how the text was obtained
-# (encoding, encoding_rule, report_year_rule, stage, extractor_version) and flags, so a new
-# extractor or a re-encoded page with the same content is not a new version.
-CONTENT_FIELDS = (
-    "title", "text", "index_no", "topic", "issuer", "written_date", "publish_date", "doc_no",
-    "validity", "keywords", "site_name", "site_id_code", "report_year", "region", "content_type",
-    "tables", "attachments",
-)
-EXTRACTION_KEYS = frozenset(EXTRACTION_COLUMNS) | {"is_soft_404"}
+# The fields whose change makes a new version (nianbao/fields.py): how the text was obtained
+# (encoding, rules, stage, extractor version) and flags are left out, so a new extractor or a
+# re-encoded page with the same content is not a new version.
+CONTENT_FIELDS = fields.CONTENT_FIELDS
+EXTRACTION_KEYS = frozenset(fields.KEYS)
 
 
 @dataclass(frozen=True)

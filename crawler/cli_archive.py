@@ -17,6 +17,7 @@ import click
 
 import archive
 from archive import export
+from nianbao import fields
 from nianbao.errors import NianbaoError
 
 DB_OPTION = click.option("--db", "db_path", default="nianbao.db", show_default=True,
@@ -29,11 +30,7 @@ HISTORY_COLUMNS = (
     ("version", "version", 7), ("sha256", "sha256", SHA_PREFIX), ("note", "note", 0),
 )
 # Metadata printed by `show`, in order; text and JSON lists are printed on their own.
-SHOW_FIELDS = (
-    "url", "document_status", "number", "created_at", "sha256", "index_no", "topic", "issuer",
-    "written_date", "publish_date", "doc_no", "validity", "keywords", "site_name", "site_id_code",
-    "report_year", "region", "content_type", "encoding", "extractor_version",
-)
+SHOW_FIELDS = ("url", "document_status", "number", "created_at", "sha256", *fields.SHOWN)
 
 
 @contextmanager

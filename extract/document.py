@@ -19,6 +19,7 @@ from typing import Any
 
 from lxml import etree
 
+from nianbao import fields
 from nianbao.errors import ExtractionError, NianbaoError
 from nianbao.pages import decode_html, is_soft_404, rule_flags
 
@@ -43,12 +44,8 @@ from .tables import cell_text, cells_of, is_data_table, rows_of, table_grid
 from .version import EXTRACTOR_VERSION
 from .year import report_year
 
-KEYS = ("title", "text", "index_no", "topic", "issuer", "written_date", "publish_date", "doc_no",
-        "validity", "keywords", "site_name", "site_id_code", "report_year", "report_year_rule", "region",
-        "encoding", "encoding_rule", "content_type", "tables", "attachments", "flags", "stage",
-        "is_soft_404", "extractor_version")
-LABELLED_FIELDS = ("index_no", "topic", "issuer", "written_date", "publish_date", "doc_no", "validity",
-                   "keywords")
+KEYS = fields.KEYS
+LABELLED_FIELDS = fields.LABELLED
 # A source table counts as part of a trafilatura body when this share of its cells is in the text.
 TABLE_OVERLAP = 0.5
 
