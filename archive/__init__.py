@@ -6,7 +6,7 @@ describes the model and every table.
 
 from archive.record import Recorded
 from archive.schema import SCHEMA_VERSION
-from archive.search import QueryError
 from archive.store import Archive, open_archive
+from nianbao.errors import QueryError
 
 __all__ = ["SCHEMA_VERSION", "Archive", "QueryError", "Recorded", "open_archive"]

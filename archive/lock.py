@@ -8,11 +8,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from nianbao.errors import NianbaoError
+from nianbao.errors import ArchiveBusyError
 
-
-class ArchiveBusyError(NianbaoError):
-    """Another crawl holds the archive's writer lock."""
+__all__ = ["ArchiveBusyError", "lock_path", "writer_lock"]
 
 
 def lock_path(db_path: str | Path) -> Path:

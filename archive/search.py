@@ -17,7 +17,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from archive import row_dicts
-from nianbao.errors import NianbaoError
+from nianbao.errors import QueryError
 
 MAX_QUERY_CHARS = 200
 MAX_LIMIT = 1000
@@ -50,10 +50,6 @@ _CONTAINS_AS_IS = "(instr(coalesce(v.title, ''), ?) > 0 OR instr(coalesce(v.text
 
 # SQLite's lower() folds ASCII only; fold terms the same way so both sides agree.
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
-
-
-class QueryError(NianbaoError):
-    """A search query that cannot be run: empty, too long, or invalid FTS5 syntax."""
 
 
 def terms_of(query: str) -> list[str]:

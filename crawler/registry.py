@@ -17,14 +17,15 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from nianbao.errors import NianbaoError
+from nianbao import families
+from nianbao.errors import RegistryError, UnknownSiteError
 
 __all__ = [
     "FAMILIES", "LEVELS", "NATIONAL_CODE", "Registry", "RegistryError", "SiteEntry", "UnknownSiteError",
     "host_of", "load_registry", "parse_registry",
 ]
 
-FAMILIES = ("trs", "hanweb", "jpaas", "gkmlpt", "ucap", "epoint", "asp", "unknown")
+FAMILIES = families.NAMES
 LEVELS = ("province", "prefecture", "county", "township", "department", "central")
 
 # GB/T 2260 has no code for the country itself; central bodies use 100000, the national code
@@ -66,18 +67,6 @@ KNOWN_FIELDS = frozenset(TEXT_FIELDS + LIST_FIELDS)
 
 # A rule's verdict on an entry: None, or the offending field and what is wrong with it.
 Problem = tuple[str, str] | None
-
-
-class RegistryError(NianbaoError):
-    """A registry file that cannot be read, or an entry that breaks a rule."""
-
-
-class UnknownSiteError(RegistryError, KeyError):
-    """No entry with the requested name."""
-
-    def __str__(self) -> str:
-        # KeyError would show the message inside quotes.
-        return str(self.args[0])
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 import trafilatura
 from lxml import etree
 
+from nianbao.families import FAMILIES
+
 from .chrome import CONTAINER_MARK, KEEP_MARK, is_chrome_line
 from .links import LINK_TAGS, is_attachment_href, link_href
 from .parse import is_element, text_of
@@ -53,40 +55,31 @@ class Container:
             return False
         return not self.within_id or any(a.get("id") == self.within_id for a in element.iterancestors())
 
+    @classmethod
+    def parse(cls, selector: str) -> Container:
+        """A container from its selector: ``#id``, ``.class``, ``tag.class``, ``#id .class`` or a bare tag name."""
+        within, _, own = selector.rpartition(" ")
+        tag, dot, cls_name = own.partition(".")
+        fields = {"id": tag[1:] if tag.startswith("#") else None,
+                  "tag": tag.lower() if tag and not tag.startswith("#") else None,
+                  "cls": cls_name if dot else None,
+                  "within_id": within[1:] if within.startswith("#") else None}
+        return cls(selector, **fields)
 
-# Priority order: inner, family-specific containers first (portals.md §2.4, §3.4, §4).
-CONTAINERS: tuple[Container, ...] = (
-    Container("#zoom .TRS_Editor", cls="TRS_Editor", within_id="zoom"),
-    Container(".TRS_Editor", cls="TRS_Editor"),
-    Container(".trs_editor_view", cls="trs_editor_view"),
-    Container(".TRS_UEDITOR", cls="TRS_UEDITOR"),
-    Container(".Custom_UnionStyle", cls="Custom_UnionStyle"),
-    Container("#UCAP-CONTENT", id="UCAP-CONTENT"),
-    Container("UCAPCONTENT", tag="ucapcontent"),
-    Container("#zoom", id="zoom"),
-    Container("#fontzoom", id="fontzoom"),
-    Container("#zoomcon", id="zoomcon"),
-    Container("#ivs_content", id="ivs_content"),
-    Container(".xxgk_content", cls="xxgk_content"),
-    Container(".article-content", cls="article-content"),
-    Container(".article_con", cls="article_con"),
-    Container(".Article_content", cls="Article_content"),
-    Container(".detail-content", cls="detail-content"),
-    Container(".article-body", cls="article-body"),
-    Container(".main-txt", cls="main-txt"),
-    Container("div.pages_content", cls="pages_content", tag="div"),
-    Container(".con_text", cls="con_text"),
-    Container(".bt-content", cls="bt-content"),
-    Container(".zc_article_con", cls="zc_article_con"),
-    Container(".Three_xilan_07", cls="Three_xilan_07"),
-    Container(".news_cont_d_wrap", cls="news_cont_d_wrap"),
-    Container("#MyContent", id="MyContent"),
+
+# Containers no single family owns, tried after the families' own (portals.md §2.4, §3.4, §4).
+GENERIC_CONTAINERS = (
+    "#zoom", "#fontzoom", "#zoomcon", "#ivs_content", ".xxgk_content", ".article-content", ".article_con",
+    ".Article_content", ".detail-content", ".article-body", ".main-txt", "div.pages_content", ".con_text",
+    ".bt-content", ".zc_article_con", ".Three_xilan_07", ".news_cont_d_wrap", "#MyContent",
 )
-# Comment pairs that bracket the body in Hanweb (and ZJEG RSS) templates.
-MARKERS: tuple[tuple[str, str], ...] = (
-    ("<$[信息内容]>begin", "<$[信息内容]>end"),
-    ("ZJEG_RSS.content.begin", "ZJEG_RSS.content.end"),
+# Priority order: the families' containers (inner first within a family) by family rank, then the generic ones.
+CONTAINERS: tuple[Container, ...] = tuple(
+    Container.parse(selector)
+    for selector in (*(s for family in FAMILIES for s in family.body_containers), *GENERIC_CONTAINERS)
 )
+# Comment pairs that bracket the body (Hanweb templates, Zhejiang's platform).
+MARKERS: tuple[tuple[str, str], ...] = tuple(pair for family in FAMILIES for pair in family.body_markers)
 MARKER_STAGE = "hanweb-markers"
 _TAGS = frozenset(c.tag for c in CONTAINERS if c.tag)
 BASELINE_XPATH = "//p[not(ancestor::p)] | //table"

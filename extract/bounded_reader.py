@@ -32,6 +32,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from nianbao.errors import ReaderServerError
+
 LOG = logging.getLogger(__name__)
 WORKER = "extract.reader_server"
 # The directory holding the ``crawler`` package, so the server imports the same code.
@@ -54,10 +56,6 @@ class Limits:
 
 
 LIMITS = Limits()
-
-
-class ReaderServerError(RuntimeError):
-    """The reader server failed twice on one file: nothing is known about the file itself."""
 
 
 def run_bounded(target: str, body: bytes, limits: Limits = LIMITS) -> dict[str, Any]:

@@ -20,6 +20,8 @@ from copy import deepcopy
 
 from lxml import etree
 
+from nianbao.families import FAMILIES
+
 from .labels import LABEL_WITH_COLON, is_label_only
 from .links import is_attachment_href
 from .parse import drop, is_element, iter_text_nodes, text_of
@@ -27,14 +29,15 @@ from .parse import drop, is_element, iter_text_nodes, text_of
 JUNK_TAGS = ("script", "style", "noscript", "template", "select", "iframe", "frame", "frameset",
              "canvas", "object", "embed", "button", "input", "textarea", "svg", "link")
 
+# Page furniture of every family, then each family's own (nianbao.families).
 CHROME_XPATHS = (
     "//header", "//footer", "//nav",
     "//*[@id='qr_container' or @id='div_div' or @id='imgConac' or @id='Canvas']",
     "//*[starts-with(@id, 'share')]",
-    "//*[contains(concat(' ', normalize-space(@class), ' '), ' CurrChnlCls ')]/..",
     "//*[contains(@class, 'info_ewm') or contains(@class, 'bdsharebuttonbox')]",
     "//*[contains(@class, 'xg-list')]",
     "//*[contains(@class, 'bot-btns-box') or contains(@class, 'xxgk_xgxx')]",
+    *(xpath for family in FAMILIES for xpath in family.chrome_xpaths),
 )
 
 # (regex matched against one text node, longest text of an element the block may have).

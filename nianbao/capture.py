@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from nianbao.errors import ERROR_CLASSES
+
 KINDS = ("page", "attachment", "list", "home")
 
 
@@ -59,6 +61,8 @@ class Capture:
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
             raise ValueError(f"unknown capture kind {self.kind!r}; expected one of {KINDS}")
+        if self.error_class is not None and self.error_class not in ERROR_CLASSES:
+            raise ValueError(f"unknown error class {self.error_class!r}; expected one of {ERROR_CLASSES}")
 
     @property
     def ok(self) -> bool:

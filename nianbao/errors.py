@@ -1,15 +1,23 @@
-"""Errors and error classes.
+"""Errors nianbao raises on purpose, and the classes of failed fetches it records.
 
-Exceptions raised by nianbao code::
+Every exception nianbao raises deliberately is one of these (modules that raise one re-export it
+where their callers look for it)::
 
     NianbaoError
-    ├── DecodeError          bytes that cannot be decoded without loss under any rule
-    ├── ExtractionError      a page or attachment that cannot be extracted (recorded, never fatal)
-    │   └── TooLargeError    input over the configured size cap
-    └── ArchiveError         the archive cannot be opened or written
+    ├── ConfigError            a site registry, settings or schedule file that is not valid; names the file and key
+    │   └── RegistryError      the site registry in particular
+    │       └── UnknownSiteError   a site name the registry does not have (also a KeyError)
+    ├── ListFormatError        a list API reply that is not the JSON its family serves (recorded, the crawl goes on)
+    ├── ExtractionError        a page or attachment that cannot be extracted (recorded, never fatal)
+    │   ├── ExtractionTimeout  one page's extraction ran past NIANBAO_EXTRACT_TIMEOUT; its worker was killed
+    │   └── ReaderServerError  the attachment reader server failed twice in a row
+    ├── ArchiveError           the archive cannot be opened, migrated or written
+    │   └── ArchiveBusyError   another process holds the archive's writer lock
+    └── QueryError             a search query that cannot be run (too long, bad syntax)
 
-Error classes recorded on failed captures (``captures.error_class``) name what went wrong in
-a fetch, so archivists can count and filter them.
+``ERROR_CLASSES`` name what went wrong in a fetch: every capture recorded as an error carries one
+(``captures.error_class``), so archivists can count and filter failures; :class:`nianbao.capture.Capture`
+refuses any other.
 """
 
 from __future__ import annotations
@@ -21,11 +29,11 @@ ERROR_CLASSES = (
     "tls",          # TLS handshake or certificate failure
     "http_4xx",     # 4xx other than the ones below
     "http_5xx",     # 5xx after retries
-    "not_found",    # 404 / 410
+    "not_found",    # 404 / 410, or a soft 404 (an error page served with 200)
     "robots",       # disallowed by robots.txt
     "blocked",      # WAF or JavaScript challenge (412/202 shells, 403 walls)
     "too_large",    # over DOWNLOAD_MAXSIZE
-    "decode",       # bytes that could not be decoded
+    "decode",       # bytes that could not be decoded, or a list API reply not in its format
     "offsite",      # redirect or link to a host the site is not allowed to reach
     "no_column",    # no 年报 column could be found from the site's homepage
     "empty_list",   # a list page that lists nothing: a broken deep-page stub or an empty API reply
@@ -37,21 +45,44 @@ class NianbaoError(Exception):
     """Base of every error nianbao raises on purpose."""
 
 
-class DecodeError(NianbaoError):
-    """Bytes that no decoding rule could turn into text without loss."""
+class ConfigError(NianbaoError):
+    """A configuration file that is not valid; the message names the file and the key."""
+
+
+class RegistryError(ConfigError):
+    """The site registry (or a user's sites file) is not valid."""
+
+
+class UnknownSiteError(RegistryError, KeyError):
+    """A site name the registry does not have."""
+
+    def __str__(self) -> str:  # KeyError would print the message in quotes
+        return str(self.args[0]) if self.args else ""
+
+
+class ListFormatError(NianbaoError):
+    """A list API reply that is not the JSON its family serves."""
 
 
 class ExtractionError(NianbaoError):
     """A document that cannot be extracted; it is recorded, the crawl goes on."""
 
 
-class TooLargeError(ExtractionError):
-    """Input larger than the configured cap."""
+class ExtractionTimeout(ExtractionError):
+    """One page's extraction ran past ``NIANBAO_EXTRACT_TIMEOUT``; its worker was killed."""
+
+
+class ReaderServerError(ExtractionError):
+    """The attachment reader server could not be started or failed twice in a row."""
 
 
 class ArchiveError(NianbaoError):
     """The archive cannot be opened, migrated or written."""
 
 
-class ExtractionTimeout(ExtractionError):
-    """One page's extraction ran past ``NIANBAO_EXTRACT_TIMEOUT``; its worker was killed."""
+class ArchiveBusyError(ArchiveError):
+    """Another process holds the archive's writer lock (a crawl, a migration, a re-extraction)."""
+
+
+class QueryError(NianbaoError):
+    """A search query that cannot be run."""

@@ -26,6 +26,7 @@ from twisted.python.failure import Failure
 
 from nianbao import pages as pages_module
 from nianbao.capture import Capture, ListPage, request_key
+from nianbao.errors import ListFormatError
 from nianbao.pages import attachment_ext, decode_html, is_soft_404
 from spiders import apis, discovery, listing, pagination
 from spiders import fingerprint as fingerprint_module
@@ -83,7 +84,10 @@ class AnnualReportsSpider(scrapy.Spider):
         self._home_failed: set[str] = set()  # already recorded as a fetch error; "no column" would repeat it
         self._list_pages: Counter[str] = Counter()
         self._requests: Counter[str] = Counter()
-        self._families: dict[str, str] = {}
+        # a family the registry names is believed; others are recognised from the pages' marks
+        self._families: dict[str, str] = {name: t["family"] for name, t in self.targets.items()
+                                          if t.get("family") not in (None, "unknown")}
+        self._declared_family = set(self._families)
         self._list_rules: dict[str, str] = {}
 
     async def start(self) -> AsyncIterator[Any]:
@@ -175,7 +179,7 @@ class AnnualReportsSpider(scrapy.Spider):
         self._note_family(site, fingerprint(text))
         links = [Link(u, t) for u, t in all_links(response.url, parse_tree(text)) if self.allows(u, site)]
         columns = [PageRequest(url=link.url, style="column-link") for link in find_columns(links)]
-        columns += apis.gkmlpt_columns(response.url, text)
+        columns += apis.api_columns(response.url, text)
         for page in columns:
             self._column_found.add(site)
             request = self._request(page.url, self.parse_list, kind="list", site=site, page=page, column=page.url)
@@ -191,7 +195,7 @@ class AnnualReportsSpider(scrapy.Spider):
 
     def _note_family(self, site: str, family: str | None) -> None:
         """Remember the site's CMS family (recorded with its captures); a more specific mark wins later."""
-        if family and more_specific(family, self._families.get(site)):
+        if family and site not in self._declared_family and more_specific(family, self._families.get(site)):
             self._families[site] = family
             self.logger.info("%s looks like a %s portal", site, family)
 
@@ -229,7 +233,7 @@ class AnnualReportsSpider(scrapy.Spider):
             self._note_family(site, family)
             try:
                 items, pages = self._list_content(response.url, text, selectors)
-            except apis.ApiFormatError as exc:
+            except ListFormatError as exc:
                 yield self._capture(response, error_class="decode", error_message=str(exc))
                 return
             if not items and not pages:
@@ -267,14 +271,13 @@ class AnnualReportsSpider(scrapy.Spider):
     def _list_content(self, url: str, text: str, selectors: tuple[str, ...] | list[str] = ()
                       ) -> tuple[list[ListItem], list[PageRequest]]:
         """(items, further list pages) of one list response, whatever its format."""
-        if apis.is_gkmlpt_api(url):
-            return apis.gkmlpt_items(url, text), apis.gkmlpt_pages(url, text)
-        if apis.is_jpaas_api(url):
-            return apis.jpaas_items(url, text), []
+        reply = apis.read_api_reply(url, text)
+        if reply is not None:
+            return reply
         tree = parse_tree(text)
         items = list_items(url, tree, selectors) + datastore_items(url, text)
         links = [Link(u, t) for u, t in all_links(url, tree)]
-        pages = next_list_pages(url, text, tree) + apis.jpaas_pages(url, text)
+        pages = next_list_pages(url, text, tree) + apis.api_pages(url, text)
         pages += [PageRequest(url=link.url, style="subcolumn") for link in find_subcolumns(url, links)]
         return items, pages
 

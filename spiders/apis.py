@@ -1,7 +1,7 @@
 """List pages served as JSON APIs: Guangdong gkmlpt and Hanweb jpaas.
 
 Pure functions over (url, text): which API requests a page calls for, and which items an API
-reply lists. A reply that is not the JSON it should be raises :class:`ApiFormatError`, which the
+reply lists. A reply that is not the JSON it should be raises :class:`ListFormatError`, which the
 spider records.
 """
 
@@ -10,10 +10,12 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
-from nianbao.errors import NianbaoError
+from nianbao.errors import ListFormatError
 from spiders.discovery import COLUMN_TEXTS
 from spiders.listing import ListItem, list_items, parse_tree
 from spiders.pagination import PageRequest
@@ -21,15 +23,13 @@ from spiders.pagination import PageRequest
 XHR_HEADERS = {"X-Requested-With": "XMLHttpRequest", "Accept": "application/json, text/javascript, */*"}
 
 
-class ApiFormatError(NianbaoError):
-    """An API reply that is not the JSON its family serves."""
 
 
 def _load_json(url: str, text: str) -> Any:
     try:
         return json.loads(text)
     except ValueError as exc:
-        raise ApiFormatError(f"{url}: not JSON ({exc})") from exc
+        raise ListFormatError(f"{url}: not JSON ({exc})") from exc
 
 
 # -- gkmlpt (Guangdong 政府信息公开目录管理平台) ------------------------------------------------
@@ -66,7 +66,7 @@ def gkmlpt_items(url: str, text: str) -> list[ListItem]:
     data = _load_json(url, text)
     articles = data.get("articles") if isinstance(data, dict) else None
     if not isinstance(articles, list):
-        raise ApiFormatError(f"{url}: gkmlpt reply has no articles list")
+        raise ListFormatError(f"{url}: gkmlpt reply has no articles list")
     items = []
     for article in articles:
         link = isinstance(article, dict) and (article.get("url") or article.get("post_url"))
@@ -130,5 +130,47 @@ def jpaas_items(url: str, text: str) -> list[ListItem]:
     data = _load_json(url, text)
     html = data.get("data", {}).get("html") if isinstance(data, dict) and isinstance(data.get("data"), dict) else None
     if not isinstance(html, str):
-        raise ApiFormatError(f"{url}: jpaas reply has no data.html")
+        raise ListFormatError(f"{url}: jpaas reply has no data.html")
     return list_items(url, parse_tree("<div>" + html + "</div>"))
+
+
+# -- the list APIs, by the name CMS families use for them (nianbao.families) --------------------
+
+@dataclass(frozen=True)
+class ListApi:
+    """A JSON list API: which pages call for it, which URLs are its replies, and how a reply reads."""
+
+    columns: Callable[[str, str], list[PageRequest]]  # 年报 columns a homepage's text points to
+    pages: Callable[[str, str], list[PageRequest]]  # API pages an HTML list page calls for
+    is_reply: Callable[[str], bool]
+    read: Callable[[str, str], tuple[list[ListItem], list[PageRequest]]]  # (items, further API pages)
+
+
+def _no_requests(url: str, text: str) -> list[PageRequest]:
+    return []
+
+
+LIST_APIS: dict[str, ListApi] = {
+    "gkmlpt": ListApi(columns=gkmlpt_columns, pages=_no_requests, is_reply=is_gkmlpt_api,
+                      read=lambda url, text: (gkmlpt_items(url, text), gkmlpt_pages(url, text))),
+    "jpaas": ListApi(columns=_no_requests, pages=jpaas_pages, is_reply=is_jpaas_api,
+                     read=lambda url, text: (jpaas_items(url, text), [])),
+}
+
+
+def api_columns(page_url: str, text: str) -> list[PageRequest]:
+    """The column requests of every list API a homepage's text calls for."""
+    return [page for api in LIST_APIS.values() for page in api.columns(page_url, text)]
+
+
+def api_pages(page_url: str, text: str) -> list[PageRequest]:
+    """The API pages every list API an HTML list page calls for."""
+    return [page for api in LIST_APIS.values() for page in api.pages(page_url, text)]
+
+
+def read_api_reply(url: str, text: str) -> tuple[list[ListItem], list[PageRequest]] | None:
+    """(items, further pages) when ``url`` is a list API's reply; None for an HTML page."""
+    for api in LIST_APIS.values():
+        if api.is_reply(url):
+            return api.read(url, text)
+    return None

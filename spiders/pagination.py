@@ -159,20 +159,22 @@ def hanweb_jpage(page_url: str, text: str, tree: html.HtmlElement | None) -> lis
     return out
 
 
-PAGINATION_STYLES: tuple[Callable[[str, str, html.HtmlElement | None], list[PageRequest]], ...] = (
+PageStyle = Callable[[str, str, html.HtmlElement | None], list[PageRequest]]
+# Every style, by the name CMS families use for it (nianbao.families), in the order they are asked.
+STYLES: dict[str, PageStyle] = {style.__name__: style for style in (
     trs_create_page_html,
     trs_count_page_var,
     jquery_pagination,
     hanweb_jpage,
     rendered_pager_links,
-)
+)}
 
 
 def next_list_pages(page_url: str, text: str, tree: html.HtmlElement | None) -> list[PageRequest]:
     """Every list page the known styles point to from this one, deduplicated, in style order."""
     seen: set[tuple[str, tuple[tuple[str, str], ...]]] = set()
     out = []
-    for style in PAGINATION_STYLES:
+    for style in STYLES.values():
         for req in style(page_url, text, tree):
             key = (req.url, req.form)
             if key not in seen:

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from nianbao.errors import ListFormatError
 from spiders import apis
 
 GKMLPT_INDEX = """<html><script>window._CONFIG = { SID: '755041', TREE: [
@@ -35,7 +36,7 @@ def test_gkmlpt_pages_skip_page_zero_duplicate():
 
 @pytest.mark.parametrize("reply", ["<html>blocked</html>", "{}", '{"articles": 3}'])
 def test_gkmlpt_wrong_reply_is_an_api_format_error(reply):
-    with pytest.raises(apis.ApiFormatError):
+    with pytest.raises(ListFormatError):
         apis.gkmlpt_items("http://h/gkmlpt/api/all/1?page=1&sid=2", reply)
 
 
