@@ -1,4 +1,4 @@
-"""Exports: versions as JSON Lines or CSV, captures as WARC 1.1; streamed from one read snapshot.
+"""Exports: versions as JSON Lines or CSV, captures as WARC 1.1 (in the layout pywb replays); from one snapshot.
 
 Every export writes to a hidden temporary name beside the destination and links it into place
 only when complete, so an interrupted export leaves nothing under the destination; an existing
@@ -52,21 +52,27 @@ _VERSIONS_SQL = (
 _CURRENT = " WHERE v.id = d.current_version_id"
 _ORDER = " ORDER BY d.id, v.number"
 
-# Captures that become WARC records: every stored body, and every 304. ``first_id`` is the first
-# capture of the same bytes (the one written in full); ``made_version`` the version it created.
+# Captures that become WARC records, in recording order: every stored body, every 304, and every
+# removal answered with an error status. ``first_id`` is the first capture of the same bytes (the one
+# written in full, which every revisit of those bytes names); ``made_version`` the version it created.
 _WARC_CAPTURES_SQL = (
     "SELECT c.id, c.url, c.final_url, c.fetched_at, c.status, c.headers, c.sha256, c.size, "
     "(SELECT min(f.id) FROM captures f WHERE f.sha256 = c.sha256) AS first_id, "
     "CASE WHEN c.outcome IN ('new', 'changed') THEN c.version_id END AS made_version "
-    "FROM captures c WHERE c.sha256 IS NOT NULL OR c.status = 304 ORDER BY c.id"
+    "FROM captures c WHERE c.sha256 IS NOT NULL OR c.status = 304 "
+    "OR (c.outcome = 'removed' AND c.status IS NOT NULL) ORDER BY c.id"
 )
 _CAPTURE_SQL = "SELECT id, url, final_url, fetched_at, sha256 FROM captures WHERE id = ?"
 _FIRST_WITH_BLOB_SQL = (
     "SELECT id, url, final_url, fetched_at, sha256 FROM captures WHERE sha256 = ? ORDER BY id LIMIT 1"
 )
-_EARLIER_BODY_SQL = (
-    "SELECT id, url, final_url, fetched_at, sha256 FROM captures "
-    "WHERE url = ? AND id < ? AND sha256 IS NOT NULL ORDER BY id DESC LIMIT 1"
+# What a 304 confirmed: the bytes of the URL's latest earlier capture that showed content (the one
+# whose validators the request carried), and of those bytes the first capture, which holds them in
+# full. The latest capture itself may be a revisit, and a revisit naming a revisit cannot be replayed.
+_CONFIRMED_BODY_SQL = (
+    "SELECT id, url, final_url, fetched_at, sha256 FROM captures WHERE sha256 = ("
+    "SELECT sha256 FROM captures WHERE url = ? AND id < ? AND sha256 IS NOT NULL "
+    "AND outcome IN ('new', 'changed', 'unchanged') ORDER BY id DESC LIMIT 1) ORDER BY id LIMIT 1"
 )
 _UNMADE_VERSIONS_SQL = (
     "SELECT v.id FROM versions v WHERE NOT EXISTS (SELECT 1 FROM captures c WHERE c.version_id = v.id "
@@ -79,6 +85,9 @@ RENAMED_HEADERS = ("content-encoding", "transfer-encoding", "content-length")
 RENAMED_PREFIX = "X-Archive-Orig-"
 REVISIT_IDENTICAL = "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"
 REVISIT_NOT_MODIFIED = "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
+# A 304's own validators, kept on its revisit under these names (its block stays empty).
+OBSERVED_HEADERS = ("etag", "last-modified", "date")
+OBSERVED_PREFIX = "WARC-Nianbao-Observed-"
 # Record ids are name-based, so exporting the same archive twice gives the same ids.
 _RECORD_NAMESPACE = uuid.UUID("7c1f6a52-3b0e-4d8e-9a51-6e2f1c0d9b47")
 
@@ -164,11 +173,17 @@ def _new_file(dest: Path, mode: str, **options: Any) -> Iterator[IO[Any]]:
         partial.unlink(missing_ok=True)
 
 
-def export_warc(archive: Archive, path: str | Path) -> int:
-    """Write every capture with a body or a 304, and every version, as gzipped WARC 1.1; return records."""
-    with _new_file(Path(path), "wb") as out, read_snapshot(archive.db):
-        writer = WARCWriter(out, gzip=True, warc_version="1.1")
-        writer.write_record(warcinfo_record(writer, Path(path).name))
+def export_warc(archive: Archive, path: str | Path, *, compress: bool | None = None) -> int:
+    """Write every capture with a body, every 304 and removal, and every version as WARC 1.1; return records.
+
+    ``compress`` None chooses by the name: a ``.warc`` file is written plain, any other name
+    (``.warc.gz``) as one gzip member per record.
+    """
+    path = Path(path)
+    gzip = compressed_by_name(path) if compress is None else compress
+    with _new_file(path, "wb") as out, read_snapshot(archive.db):
+        writer = WARCWriter(out, gzip=gzip, warc_version="1.1")
+        writer.write_record(warcinfo_record(writer, path.name))
         count = 1
         for record in _warc_records(archive, writer):
             writer.write_record(record)
@@ -176,10 +191,18 @@ def export_warc(archive: Archive, path: str | Path) -> int:
     return count
 
 
+def compressed_by_name(path: Path) -> bool:
+    """Whether a WARC file named ``path`` is gzipped: every name but a plain ``.warc``."""
+    return path.suffix.lower() != ".warc"
+
+
 def _warc_records(archive: Archive, writer: WARCWriter) -> Iterator[Any]:
     """Records in recording order: each capture, then the metadata of the version it created."""
     for capture in row_dicts.iterate(archive.db, _WARC_CAPTURES_SQL):
-        yield capture_record(archive, writer, capture)
+        record = capture_record(archive, writer, capture)
+        if record is None:
+            continue
+        yield record
         if capture["made_version"] is not None:
             yield metadata_record(archive, writer, capture["made_version"], record_id("capture", capture))
     for (version_id,) in archive.db.execute(_UNMADE_VERSIONS_SQL).fetchall():
@@ -197,6 +220,11 @@ def labelled_sha256(data: bytes) -> str:
     return f"sha256:{hashlib.sha256(data).hexdigest()}"
 
 
+def version_uri(version_id: int) -> str:
+    """The target of a version's metadata record: a name of its own, never a page's URL."""
+    return f"urn:nianbao:version:{version_id}"
+
+
 def warcinfo_record(writer: WARCWriter, filename: str) -> Any:
     """The warcinfo record that opens the file."""
     fields = {"software": "nianbao", "format": "WARC File Format 1.1",
@@ -209,13 +237,16 @@ def warcinfo_record(writer: WARCWriter, filename: str) -> Any:
 
 
 def capture_record(archive: Archive, writer: WARCWriter, capture: dict[str, Any]) -> Any:
-    """The record of one capture: response in full, or a revisit of identical bytes or of a 304."""
-    if capture["status"] == 304 and capture["sha256"] is None:
-        earlier = row_dicts.one(archive.db, _EARLIER_BODY_SQL, [capture["url"], capture["id"]])
-        return revisit_record(writer, capture, earlier, REVISIT_NOT_MODIFIED)
+    """The record of one capture (docs/archive.md, "WARC"); None for a 304 with no body to confirm."""
+    if capture["sha256"] is None and capture["status"] == 304:
+        holder = row_dicts.one(archive.db, _CONFIRMED_BODY_SQL, [capture["url"], capture["id"]])
+        return None if holder is None else not_modified_record(writer, capture, holder)
+    if capture["sha256"] is None:
+        return removal_record(writer, capture)
     if capture["first_id"] != capture["id"]:
-        first = row_dicts.one(archive.db, _CAPTURE_SQL, [capture["first_id"]])
-        return revisit_record(writer, capture, first, REVISIT_IDENTICAL)
+        holder = row_dicts.one(archive.db, _CAPTURE_SQL, [capture["first_id"]])
+        assert holder is not None  # first_id is the id of a capture
+        return revisit_record(writer, capture, holder)
     return response_record(writer, capture, archive.blob(capture["sha256"]))
 
 
@@ -225,6 +256,12 @@ def _warc_headers(capture: dict[str, Any], kind: str) -> dict[str, str]:
     if capture["final_url"] and capture["final_url"] != capture["url"]:
         headers["WARC-Nianbao-Requested-URI"] = capture["url"]  # the target is where redirects ended
     return headers
+
+
+def _refers_to(holder: dict[str, Any]) -> dict[str, str]:
+    """The revisit headers naming the record that holds the bytes, which is where pywb loads them from."""
+    return {"WARC-Refers-To": record_id("capture", holder), "WARC-Refers-To-Target-URI": target_uri(holder),
+            "WARC-Refers-To-Date": holder["fetched_at"], "WARC-Payload-Digest": f"sha256:{holder['sha256']}"}
 
 
 def target_uri(capture: dict[str, Any]) -> str:
@@ -238,10 +275,18 @@ def response_record(writer: WARCWriter, capture: dict[str, Any], body: bytes) ->
         return resource_record(writer, capture, body)
     http = http_headers(capture, len(body))
     headers = _warc_headers(capture, "capture")
-    headers.update({"WARC-Payload-Digest": f"sha256:{capture['sha256']}",
+    headers.update({"WARC-Payload-Digest": labelled_sha256(body),
                     "WARC-Block-Digest": labelled_sha256(http.headers_buff + body)})
     return writer.create_warc_record(target_uri(capture), "response", payload=BytesIO(body),
                                      length=len(body), warc_headers_dict=headers, http_headers=http)
+
+
+def removal_record(writer: WARCWriter, capture: dict[str, Any]) -> Any:
+    """A removal answered 404/410: a response with that status and headers, so replay from then on shows
+    it. The archive keeps no error page, so the body is empty and the record says it was cut."""
+    record = response_record(writer, capture, b"")
+    record.rec_headers.add_header("WARC-Truncated", "unspecified")
+    return record
 
 
 def resource_record(writer: WARCWriter, capture: dict[str, Any], body: bytes) -> Any:
@@ -250,26 +295,30 @@ def resource_record(writer: WARCWriter, capture: dict[str, Any], body: bytes) ->
     content_type = next((v for k, v in stored.items() if k.lower() == "content-type"),
                         "application/octet-stream")
     headers = _warc_headers(capture, "capture")
-    headers.update({"WARC-Payload-Digest": f"sha256:{capture['sha256']}",
-                    "WARC-Block-Digest": f"sha256:{capture['sha256']}"})
+    headers.update({"WARC-Payload-Digest": labelled_sha256(body), "WARC-Block-Digest": labelled_sha256(body)})
     return writer.create_warc_record(target_uri(capture), "resource", payload=BytesIO(body),
                                      length=len(body), warc_content_type=content_type,
                                      warc_headers_dict=headers)
 
 
-def revisit_record(writer: WARCWriter, capture: dict[str, Any], original: dict[str, Any] | None,
-                   profile: str) -> Any:
-    """A revisit: headers only, pointing at the capture that holds the bytes (when there is one)."""
+def revisit_record(writer: WARCWriter, capture: dict[str, Any], holder: dict[str, Any]) -> Any:
+    """Bytes seen before (at any URL): this capture's status and headers, and where the bytes are."""
     http = http_headers(capture, capture["size"])
-    headers = _warc_headers(capture, "capture")
-    headers.update({"WARC-Profile": profile, "WARC-Block-Digest": labelled_sha256(http.headers_buff)})
-    if original is not None:
-        headers.update({"WARC-Refers-To": record_id("capture", original),
-                        "WARC-Refers-To-Target-URI": target_uri(original),
-                        "WARC-Refers-To-Date": original["fetched_at"],
-                        "WARC-Payload-Digest": f"sha256:{original['sha256']}"})
+    headers = {**_warc_headers(capture, "capture"), **_refers_to(holder), "WARC-Profile": REVISIT_IDENTICAL,
+               "WARC-Block-Digest": labelled_sha256(http.headers_buff)}
     return writer.create_warc_record(target_uri(capture), "revisit", warc_headers_dict=headers,
                                      http_headers=http)
+
+
+def not_modified_record(writer: WARCWriter, capture: dict[str, Any], holder: dict[str, Any]) -> Any:
+    """A 304: a revisit with an empty block, so replay serves the confirmed body with its own status and
+    headers (a block holding the 304's headers replays as an empty 304). Its validators stay as fields."""
+    headers = {**_warc_headers(capture, "capture"), **_refers_to(holder), "WARC-Profile": REVISIT_NOT_MODIFIED,
+               "WARC-Block-Digest": labelled_sha256(b"")}
+    for name, value in json.loads(capture["headers"]).items():
+        if name.lower() in OBSERVED_HEADERS:
+            headers[OBSERVED_PREFIX + name.title()] = " ".join(str(value).splitlines())
+    return writer.create_warc_record(target_uri(capture), "revisit", warc_headers_dict=headers)
 
 
 def http_headers(capture: dict[str, Any], body_length: int | None) -> StatusAndHeaders:
@@ -297,16 +346,18 @@ def status_line(status: int) -> str:
 
 def metadata_record(archive: Archive, writer: WARCWriter, version_id: int,
                     concurrent_to: str | None) -> Any:
-    """A metadata record: the version's export row as JSON, tied to the response of its bytes."""
+    """A version's export row as JSON, at a URN of its own (at the page's URL, replay would serve it
+    instead of the page), tied to the capture that made it and to the record holding its bytes."""
     row = version_row(archive, version_id)
     payload = json.dumps(row, ensure_ascii=False).encode("utf-8")
-    first = row_dicts.one(archive.db, _FIRST_WITH_BLOB_SQL, [row["sha256"]])
+    holder = row_dicts.one(archive.db, _FIRST_WITH_BLOB_SQL, [row["sha256"]])
     headers = {"WARC-Record-ID": record_id("version", {"id": version_id, "url": row["url"]}),
                "WARC-Date": row["created_at"], "WARC-Block-Digest": labelled_sha256(payload),
                "WARC-Payload-Digest": labelled_sha256(payload)}
-    if first is not None:
-        headers["WARC-Refers-To"] = record_id("capture", first)
+    if holder is not None:
+        headers["WARC-Refers-To"] = record_id("capture", holder)
     if concurrent_to is not None:
         headers["WARC-Concurrent-To"] = concurrent_to
-    return writer.create_warc_record(row["url"], "metadata", payload=BytesIO(payload), length=len(payload),
-                                     warc_content_type="application/json", warc_headers_dict=headers)
+    return writer.create_warc_record(version_uri(version_id), "metadata", payload=BytesIO(payload),
+                                     length=len(payload), warc_content_type="application/json",
+                                     warc_headers_dict=headers)

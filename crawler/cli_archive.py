@@ -175,7 +175,7 @@ def export_csv(path: str, all_versions: bool, db_path: str) -> None:
 @click.argument("path", type=click.Path(dir_okay=False))
 @DB_OPTION
 def export_warc(path: str, db_path: str) -> None:
-    """Captures (responses, revisits) and versions (metadata) as gzipped WARC 1.1."""
+    """Captures (responses, revisits, removals) and versions (metadata) as WARC 1.1, gzipped unless PATH ends in .warc."""
     with opened(db_path) as db:
         count = export.export_warc(db, path)
     click.echo(f"{count} records written to {path}", err=True)

@@ -55,7 +55,8 @@ def filled(db: Archive) -> Archive:
     db.record_capture(gbk_page())
     db.record_capture(pdf_attachment())
     db.record_capture(page(A, fetched_at="2024-02-01T00:00:00Z"))                     # same bytes
-    db.record_capture(Capture(url=A, site="qinglan", status=304, fetched_at="2024-03-01T00:00:00Z"))
+    db.record_capture(Capture(url=A, site="qinglan", status=304, headers={"ETag": '"a-2"'},
+                              fetched_at="2024-03-01T00:00:00Z"))
     db.record_capture(page(A, fetched_at="2024-04-01T00:00:00Z", body=report_body("第二版正文。")))
     db.record_capture(Capture(url=LIST, site="qinglan", kind="list", status=200, body=b"<ul><li>t1</li></ul>",
                               fetched_at="2024-04-01T00:01:00Z"))
@@ -137,8 +138,16 @@ def test_warc_revisits_point_at_the_full_capture(filled: Archive, tmp_path: Path
         assert revisit["content"] == b""
     assert copy["warc"]["WARC-Target-URI"] == C and same["warc"]["WARC-Date"] == "2024-02-01T00:00:00Z"
     assert unmodified["warc"]["WARC-Profile"].endswith("/revisit/server-not-modified")
-    assert unmodified["http"].get_statuscode() == "304"
-    assert unmodified["warc"]["WARC-Refers-To-Date"] == "2024-02-01T00:00:00Z"  # A's latest body
+    # An empty block: replay takes status and headers from the response (the 304's own headers
+    # in the block would replay as an empty 304); its validators stay as WARC fields.
+    assert unmodified["http"] is None and unmodified["content"] == b""
+    assert unmodified["warc"]["Content-Length"] == "0"
+    assert unmodified["warc"]["WARC-Nianbao-Observed-Etag"] == '"a-2"'
+    # The 304 confirmed A's latest body (February's capture, itself a revisit); the revisit names the
+    # record that holds those bytes, January's response, never the intermediate revisit.
+    assert unmodified["warc"]["WARC-Refers-To"] == first_a["warc"]["WARC-Record-ID"]
+    assert unmodified["warc"]["WARC-Refers-To-Date"] == "2024-01-01T00:00:00Z"
+    assert unmodified["warc"]["WARC-Payload-Digest"] == first_a["warc"]["WARC-Payload-Digest"]
 
 
 def test_warc_metadata_carries_each_version(filled: Archive, tmp_path: Path) -> None:
@@ -153,10 +162,68 @@ def test_warc_metadata_carries_each_version(filled: Archive, tmp_path: Path) -> 
         version = filled.get_version(fields["url"], number=fields["version"])
         assert (fields["text"], fields["content_digest"]) == (version["text"], version["content_digest"])
         assert record["warc"]["Content-Type"] == "application/json"
+        assert record["warc"]["WARC-Target-URI"] == f"urn:nianbao:version:{fields['version_id']}"
         assert record["warc"]["WARC-Concurrent-To"] == capture["warc"]["WARC-Record-ID"]
         described = ids[record["warc"]["WARC-Refers-To"]]
         assert described["type"] == "response"
         assert described["warc"]["WARC-Payload-Digest"] == f"sha256:{fields['sha256']}"
+
+
+def removals(db: Archive) -> Archive:
+    """A page and an attachment removed (404 with its headers, soft 404 page), beside failures of other kinds."""
+    db.record_capture(page(A, fetched_at="2024-01-01T00:00:00Z"))
+    db.record_capture(pdf_attachment())
+    db.record_capture(error(PDF, "not_found", kind="attachment", status=404, fetched_at="2024-03-01T00:00:00Z",
+                            headers={"Content-Type": "text/html", "Content-Encoding": "gzip"}))
+    db.record_capture(page(A, fetched_at="2024-03-01T00:01:00Z", body=report_body("页面不存在")))   # soft 404
+    db.record_capture(error(B, "not_found", status=404, fetched_at="2024-03-01T00:02:00Z"))     # never archived
+    db.record_capture(error(C, "http_5xx", status=503, fetched_at="2024-03-01T00:03:00Z"))
+    return db
+
+
+def test_warc_removals_are_responses_with_their_status(db: Archive, tmp_path: Path) -> None:
+    export_warc(removals(db), tmp_path / "out.warc.gz")
+    records = read_warc(tmp_path / "out.warc.gz")
+    assert [(r["type"], r["warc"].get("WARC-Target-URI")) for r in records] == [
+        ("warcinfo", None), ("response", A), ("metadata", "urn:nianbao:version:1"),
+        ("response", PDF), ("metadata", "urn:nianbao:version:2"), ("response", PDF), ("response", A)]
+    gone, soft = records[5], records[6]
+    assert gone["http"].get_statuscode() == "404" and gone["content"] == b""
+    assert gone["http"].get_header("X-Archive-Orig-Content-Encoding") == "gzip"
+    assert gone["http"].get_header("Content-Length") == "0"
+    assert gone["warc"]["WARC-Truncated"] == "unspecified"  # the archive keeps no error page
+    assert gone["warc"]["WARC-Date"] == "2024-03-01T00:00:00Z"
+    assert soft["http"].get_statuscode() == "200" and "页面不存在" in soft["content"].decode()
+
+
+def test_warc_304_names_the_response_even_across_urls(db: Archive, tmp_path: Path) -> None:
+    """A 304 whose URL first had its bytes as a revisit of another URL refers to that URL's response."""
+    copy = "http://qinglan.example/xxgk/2023/downfile.pdf"
+    db.record_capture(pdf_attachment())
+    same = pdf_attachment()
+    same.url, same.fetched_at = copy, "2024-02-01T00:00:00Z"
+    db.record_capture(same)
+    db.record_capture(Capture(url=copy, site="qinglan", kind="attachment", status=304, fetched_at="2024-03-01T00:00:00Z"))
+    db.record_capture(Capture(url=C, site="qinglan", status=304, fetched_at="2024-03-01T00:01:00Z"))  # no body: left out
+    export_warc(db, tmp_path / "out.warc.gz")
+    records = read_warc(tmp_path / "out.warc.gz")
+    assert [r["type"] for r in records] == ["warcinfo", "response", "metadata", "revisit", "metadata", "revisit"]
+    response, unmodified = records[1], records[5]
+    assert unmodified["warc"]["WARC-Target-URI"] == copy
+    assert unmodified["warc"]["WARC-Refers-To"] == response["warc"]["WARC-Record-ID"]
+    assert unmodified["warc"]["WARC-Refers-To-Target-URI"] == PDF
+    assert unmodified["warc"]["WARC-Refers-To-Date"] == "2024-01-01T02:00:00Z"
+
+
+@pytest.mark.parametrize(("name", "compress", "gzipped"), [
+    ("out.warc.gz", None, True), ("out.warc", None, False), ("OUT.WARC", None, False),
+    ("out.warc", True, True), ("out.warc.gz", False, False)])
+def test_warc_compression_follows_the_name_unless_told(filled: Archive, tmp_path: Path, name: str,
+                                                       compress: bool | None, gzipped: bool) -> None:
+    written = export_warc(filled, tmp_path / name, compress=compress)
+    data = (tmp_path / name).read_bytes()
+    assert data.startswith(b"\x1f\x8b") if gzipped else data.startswith(b"WARC/1.1\r\n")
+    assert written == len(read_warc(tmp_path / name)) == len(EXPECTED_TYPES)
 
 
 def test_warc_passes_warcio_check_and_index(filled: Archive, tmp_path: Path) -> None:
