@@ -40,19 +40,25 @@ class PywbUnavailable(Exception):
 def pywb_bin(cache: Path = CACHE, spec: str = PYWB_SPEC) -> Path:
     """The bin/ directory of a virtual environment holding ``spec``, built once and then reused."""
     venv = cache / spec.replace("==", "-")
-    marker = venv / "installed"
-    if not _installed(marker, spec):
+    marker, stamp = venv / "installed", _stamp(venv, spec)
+    if not _installed(marker, stamp):
         cache.mkdir(parents=True, exist_ok=True)
         with open(cache / "lock", "w") as lock:  # concurrent test runs build it once
             fcntl.flock(lock, fcntl.LOCK_EX)
-            if not _installed(marker, spec):
+            if not _installed(marker, stamp):
                 _build(venv, spec)
-                marker.write_text(spec)
+                marker.write_text(stamp)
     return venv / "bin"
 
 
-def _installed(marker: Path, spec: str) -> bool:
-    return marker.is_file() and marker.read_text() == spec
+def _stamp(venv: Path, spec: str) -> str:
+    """What the environment was built for: a new Python or a moved checkout (scripts carry absolute
+    paths) needs a new one."""
+    return f"{spec}\n{sys.version}\n{venv}\n"
+
+
+def _installed(marker: Path, stamp: str) -> bool:
+    return marker.is_file() and marker.read_text() == stamp and (marker.parent / "bin" / "python").exists()
 
 
 def _build(venv: Path, spec: str) -> None:

@@ -146,15 +146,19 @@ def test_jsonl_and_warc_exports_of_a_real_crawl_round_trip(db, tmp_path):
         for row in exported:
             assert row["text"] == store.get_version(row["url"], number=row["version"])["text"]
         blobs = {r["sha256"] for r in rows(db, "select sha256 from blobs")}
-        responses = 0
+        responses = removals = 0
         with warc.open("rb") as stream:
             for record in ArchiveIterator(stream):
-                if record.rec_type == "response":
+                if record.rec_type == "response" and record.rec_headers.get_header("WARC-Truncated"):
+                    assert record.http_headers.get_statuscode() in ("404", "410")  # a removal: no page kept
+                    removals += 1
+                elif record.rec_type == "response":
                     body = record.content_stream().read()
                     digest = hashlib.sha256(body).hexdigest()
                     assert digest in blobs and store.blob(digest) == body
                     responses += 1
         assert responses == len(blobs)
+        assert removals == len(rows(db, "select id from captures where outcome = 'removed' and sha256 is null"))
     check = subprocess.run([sys.executable, "-m", "warcio.cli", "check", str(warc)], capture_output=True, text=True,
                            check=False)
     assert check.returncode == 0, check.stdout + check.stderr
