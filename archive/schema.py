@@ -348,8 +348,31 @@ def _statements(script: str) -> list[str]:
     return [part.strip() for part in script.split(";") if part.strip()]
 
 
+# current_reports gains the site's CMS family (sites.family), as its last column so that readers of
+# SELECT * keep their column positions: the web view (archive/serve) facets by it.
+_CURRENT_REPORTS_010 = """
+CREATE VIEW current_reports AS
+    SELECT d.id AS document_id, d.url, d.site, d.kind, d.parent_id, d.first_seen, d.last_seen,
+           v.id AS version_id, v.number AS version, v.created_at AS version_created_at,
+           v.title, v.issuer, v.report_year, v.region, v.publish_date, v.written_date,
+           v.index_no, v.doc_no, v.topic, v.validity, v.keywords, v.site_name, v.site_id_code,
+           v.content_type, v.flags, length(v.text) AS text_chars, s.family
+    FROM documents d JOIN versions v ON v.id = d.current_version_id
+    LEFT JOIN sites s ON s.name = d.site
+    WHERE d.status = 'live'
+"""
+
+
+@MIGRATIONS(name="010_reports_family")
+def _reports_family(db: Database) -> None:
+    """Add the site's CMS family to current_reports (last column), so reports can be faceted by it."""
+    db.execute("DROP VIEW current_reports")
+    db.execute(_CURRENT_REPORTS_010)
+    db.execute("UPDATE schema_meta SET value = '10' WHERE key = 'schema_version'")
+
+
 # The schema version is the number of migrations; each migration bumps schema_meta itself.
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 
 
 def stored_schema_version(db: Database) -> int:

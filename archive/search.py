@@ -91,6 +91,26 @@ def search(db: Database, query: str, limit: int = 20, raw: bool = False,
     return _run_scan(db, terms, limit)
 
 
+def matching_versions_sql(query: str, *, raw: bool = False) -> tuple[str, list[str]]:
+    """A SELECT of the ids of the current versions search() would find for ``query``, and its parameters.
+
+    The same terms, trigram candidates and instr() confirmation, but no order and no limit, so a
+    caller filtering its own rows by search (the web view's ``?_search=``, archive/serve) counts
+    and facets every match. Raises QueryError as search() does.
+    """
+    if raw:
+        if len(query) > MAX_QUERY_CHARS:
+            raise QueryError(f"search query longer than {MAX_QUERY_CHARS} characters")
+        return "SELECT rowid FROM search_fts WHERE search_fts MATCH ?", [query]
+    terms = [t.translate(_ASCII_LOWER) for t in terms_of(query)]
+    contains, params = _contains_filter(terms)
+    long_terms = [t for t in terms if len(t) >= MIN_TRIGRAM_CHARS]
+    if not long_terms:
+        return f"SELECT v.id FROM documents d JOIN version_rows v ON v.id = d.current_version_id WHERE {contains}", params
+    return (f"SELECT v.id FROM search_fts JOIN version_rows v ON v.id = search_fts.rowid "
+            f"WHERE search_fts MATCH ? AND {contains}"), [trigram_expression(long_terms), *params]
+
+
 def trigram_expression(terms: list[str]) -> str:
     """An FTS5 query for versions holding every trigram of every term (each a single token, so no phrase)."""
     trigrams = dict.fromkeys(t[i:i + 3] for t in terms for i in range(len(t) - 2))

@@ -256,6 +256,22 @@ def _read_input(file_or_url: str, url: str | None) -> tuple[bytes, dict[str, str
     return path.read_bytes(), {}, url or path.resolve().as_uri()
 
 
+@main.command()
+@DB_OPTION
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on (0.0.0.0: every one).")
+@click.option("--port", default=8001, show_default=True, type=click.IntRange(0, 65535), help="Port (0: a free one).")
+def serve(db_path: str, host: str, port: int) -> None:
+    """Browse and search the archive in Datasette (read-only; fine while a crawl writes)."""
+    try:
+        from archive.serve.app import serve as run_server
+    except ImportError as exc:  # Datasette is the extra "serve"
+        raise click.ClickException(f"nianbao serve needs {exc.name}: pip install -e '.[serve]'") from exc
+    try:
+        run_server(db_path, host=host, port=port, announce=click.echo)
+    except (NianbaoError, OSError) as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
 for _command in ARCHIVE_COMMANDS:  # history, show, diff, export, backup, check, reextract
     main.add_command(_command)
 

@@ -5,7 +5,8 @@ them. Packages, in the direction data flows (each imports only those below it)::
 
     spiders         fetch: find the 年报 column, walk lists, yield raw captures
     crawler         Scrapy glue (pipelines, middlewares, runner), the registry and the CLI
-    archive         store, query and export: sqlite-utils only, knows nothing of Scrapy
+    archive         store, query and export: sqlite-utils only, knows nothing of Scrapy;
+                    archive.serve is its read-only web face (Datasette)
     extract         pure functions of stored bytes (no Scrapy, no database)
     nianbao         shared types: captures, the error tree, extraction fields, CMS families, page decoding
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from archive import Archive, QueryError
+from archive.search import matching_versions_sql
 from tests.archive_support import page, report_body
 
 A = "http://a.example/2023/report.html"
@@ -150,3 +151,18 @@ def test_default_order_is_newest_version_first_and_relevance_is_available(db: Ar
     assert ranked[0]["url"].endswith("t4.html")  # bm25: the text that repeats the phrase most
     with pytest.raises(QueryError):
         db.search("依申请公开", order="random")
+
+
+@pytest.mark.parametrize("query", ["依申请", "依申请公开", "公开", "新", "文本 新", "foia", '"防汛检查"', "没有的词语"])
+def test_matching_versions_sql_selects_what_search_finds(filled: Archive, query: str) -> None:
+    sql, params = matching_versions_sql(query)
+    selected = {row[0] for row in filled.db.execute(sql, params)}
+    assert selected == {r["version_id"] for r in filled.search(query, limit=1000)}
+
+
+def test_matching_versions_sql_raw_and_errors(filled: Archive) -> None:
+    sql, params = matching_versions_sql('"依申请" OR "防汛检"', raw=True)
+    assert len(list(filled.db.execute(sql, params))) == 2
+    for bad in ("", " ", "长" * 201):
+        with pytest.raises(QueryError):
+            matching_versions_sql(bad)
