@@ -6,12 +6,15 @@ confirmed with instr() on the title or text. SQLite 3.40's trigram tokenizer can
 than 3 characters, and LIKE '%公开%' on the trigram table wrongly returns nothing, so a query made
 only of 1-2-character terms scans current versions with instr(). ``raw=True`` passes FTS5 syntax
 through for experts (trigram tokens, no phrases), and any FTS5 error becomes a QueryError.
+match() decides how a query finds its versions; search() orders and limits that for ``nianbao
+search``, and matching_versions_sql() selects every match for the web view (archive/serve).
 """
 
 from __future__ import annotations
 
 import re
 import sqlite3
+from dataclasses import dataclass
 from typing import Any
 
 from sqlite_utils import Database
@@ -31,18 +34,12 @@ _COLUMNS = (
 )
 # Search reads current versions only, whose text is always plain in version_rows
 # (archive/text_deltas.py); through the versions view a scan of every text took five times longer.
-_FTS_SQL = (
-    f"SELECT {_COLUMNS}, v.text AS _text "
-    "FROM search_fts JOIN version_rows v ON v.id = search_fts.rowid "
-    "JOIN documents d ON d.id = v.document_id WHERE search_fts MATCH ? {extra} ORDER BY {order} LIMIT ?"
-)
+_INDEXED = "search_fts JOIN version_rows v ON v.id = search_fts.rowid JOIN documents d ON d.id = v.document_id"
+_SCANNED = "documents d JOIN version_rows v ON v.id = d.current_version_id"
 # "recent" lets FTS5 stop after LIMIT rows in rowid (version) order; "relevance" ranks every match by
 # bm25 first, which costs 70-170 ms for a term found in nearly every report (bench/archive).
 ORDERS = {"recent": "search_fts.rowid DESC", "relevance": "rank"}
-_SCAN_SQL = (
-    f"SELECT {_COLUMNS}, v.text AS _text FROM documents d JOIN version_rows v ON v.id = d.current_version_id "
-    "WHERE {extra} ORDER BY v.publish_date DESC NULLS LAST, d.id LIMIT ?"
-)
+_SCAN_ORDER = "v.publish_date DESC NULLS LAST, d.id"
 _CONTAINS = "(instr(lower(coalesce(v.title, '')), ?) > 0 OR instr(lower(coalesce(v.text, '')), ?) > 0)"
 # A term without ASCII letters matches the same either way: skip lower(), which copies every text.
 _CONTAINS_AS_IS = "(instr(coalesce(v.title, ''), ?) > 0 OR instr(coalesce(v.text, ''), ?) > 0)"
@@ -50,6 +47,17 @@ _CONTAINS_AS_IS = "(instr(coalesce(v.title, ''), ?) > 0 OR instr(coalesce(v.text
 
 # SQLite's lower() folds ASCII only; fold terms the same way so both sides agree.
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+@dataclass(frozen=True)
+class Match:
+    """How a query finds its versions: tables (``v`` is version_rows, ``d`` documents), condition, parameters."""
+
+    tables: str
+    condition: str
+    params: list[str]
+    terms: list[str]  # as confirmed on the text (ASCII folded); none for raw FTS5 queries
+    indexed: bool  # through search_fts (ordered by ORDERS), or a scan of current versions
 
 
 def terms_of(query: str) -> list[str]:
@@ -73,6 +81,25 @@ def fts_phrase(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
+def match(query: str, *, raw: bool = False) -> Match:
+    """How to find the current versions holding every term of ``query`` (or matching raw FTS5 syntax).
+
+    Terms of 3+ characters ask the trigram index for every one of their trigrams, then every term is
+    confirmed on the title or text; a query of 1-2-character terms only scans current versions.
+    """
+    if raw:
+        if len(query) > MAX_QUERY_CHARS:
+            raise QueryError(f"search query longer than {MAX_QUERY_CHARS} characters")
+        return Match(_INDEXED, "search_fts MATCH ?", [query], [], indexed=True)
+    terms = [t.translate(_ASCII_LOWER) for t in terms_of(query)]
+    contains, params = _contains_filter(terms)
+    long_terms = [t for t in terms if len(t) >= MIN_TRIGRAM_CHARS]
+    if not long_terms:
+        return Match(_SCANNED, contains, params, terms, indexed=False)
+    return Match(_INDEXED, f"search_fts MATCH ? AND {contains}", [trigram_expression(long_terms), *params], terms,
+                 indexed=True)
+
+
 def search(db: Database, query: str, limit: int = 20, raw: bool = False,
            order: str = "recent") -> list[dict[str, Any]]:
     """Current versions matching every term of ``query``: newest versions first, or by bm25 relevance."""
@@ -80,35 +107,24 @@ def search(db: Database, query: str, limit: int = 20, raw: bool = False,
         raise QueryError(f"limit must be an integer from 1 to {MAX_LIMIT}")
     if order not in ORDERS:
         raise QueryError(f"order must be one of {sorted(ORDERS)}, not {order!r}")
-    if raw:
-        if len(query) > MAX_QUERY_CHARS:
-            raise QueryError(f"search query longer than {MAX_QUERY_CHARS} characters")
-        return _run_fts(db, query, [], limit, order)
-    terms = [t.translate(_ASCII_LOWER) for t in terms_of(query)]
-    long_terms = [t for t in terms if len(t) >= MIN_TRIGRAM_CHARS]
-    if long_terms:
-        return _run_fts(db, trigram_expression(long_terms), terms, limit, order)
-    return _run_scan(db, terms, limit)
+    found = match(query, raw=raw)
+    sql = (f"SELECT {_COLUMNS}, v.text AS _text FROM {found.tables} WHERE {found.condition} "
+           f"ORDER BY {ORDERS[order] if found.indexed else _SCAN_ORDER} LIMIT ?")
+    try:
+        results = row_dicts.all_rows(db, sql, [*found.params, limit])
+    except sqlite3.OperationalError as exc:
+        raise QueryError(f"invalid full-text query {query!r}: {exc}") from exc
+    return _with_snippets(results, found.terms)
 
 
 def matching_versions_sql(query: str, *, raw: bool = False) -> tuple[str, list[str]]:
-    """A SELECT of the ids of the current versions search() would find for ``query``, and its parameters.
+    """A SELECT of the ids of every current version search() matches for ``query``, and its parameters.
 
-    The same terms, trigram candidates and instr() confirmation, but no order and no limit, so a
-    caller filtering its own rows by search (the web view's ``?_search=``, archive/serve) counts
-    and facets every match. Raises QueryError as search() does.
+    No order and no limit, so a caller filtering its own rows by search (the web view's ``?_search=``,
+    archive/serve) counts and facets every match. Raises QueryError as search() does.
     """
-    if raw:
-        if len(query) > MAX_QUERY_CHARS:
-            raise QueryError(f"search query longer than {MAX_QUERY_CHARS} characters")
-        return "SELECT rowid FROM search_fts WHERE search_fts MATCH ?", [query]
-    terms = [t.translate(_ASCII_LOWER) for t in terms_of(query)]
-    contains, params = _contains_filter(terms)
-    long_terms = [t for t in terms if len(t) >= MIN_TRIGRAM_CHARS]
-    if not long_terms:
-        return f"SELECT v.id FROM documents d JOIN version_rows v ON v.id = d.current_version_id WHERE {contains}", params
-    return (f"SELECT v.id FROM search_fts JOIN version_rows v ON v.id = search_fts.rowid "
-            f"WHERE search_fts MATCH ? AND {contains}"), [trigram_expression(long_terms), *params]
+    found = match(query, raw=raw)
+    return f"SELECT v.id FROM {found.tables} WHERE {found.condition}", found.params
 
 
 def trigram_expression(terms: list[str]) -> str:
@@ -122,22 +138,6 @@ def _contains_filter(terms: list[str]) -> tuple[str, list[str]]:
     sql = " AND ".join(_CONTAINS if any("a" <= char <= "z" for char in term) else _CONTAINS_AS_IS for term in terms)
     params = [term for term in terms for _ in (0, 1)]
     return sql, params
-
-
-def _run_fts(db: Database, expression: str, terms: list[str], limit: int, order: str) -> list[dict[str, Any]]:
-    """Candidates from the trigram index, confirmed by instr() for every term."""
-    extra, params = _contains_filter(terms)
-    sql = _FTS_SQL.format(extra=f"AND {extra}" if extra else "", order=ORDERS[order])
-    try:
-        return _with_snippets(row_dicts.all_rows(db, sql, [expression, *params, limit]), terms)
-    except sqlite3.OperationalError as exc:
-        raise QueryError(f"invalid full-text query {expression!r}: {exc}") from exc
-
-
-def _run_scan(db: Database, terms: list[str], limit: int) -> list[dict[str, Any]]:
-    """A scan of current versions for queries made only of 1-2 character terms."""
-    extra, params = _contains_filter(terms)
-    return _with_snippets(row_dicts.all_rows(db, _SCAN_SQL.format(extra=extra), [*params, limit]), terms)
 
 
 def _with_snippets(results: list[dict[str, Any]], terms: list[str]) -> list[dict[str, Any]]:

@@ -18,8 +18,8 @@ from datasette.filters import FilterArguments
 from datasette.utils.asgi import BadRequest
 from markupsafe import Markup
 
-from archive.search import QueryError
 from archive.serve import sql_search, views
+from nianbao.errors import QueryError
 
 PLUGIN = "nianbao"
 BUSY_TIMEOUT_MS = 5000
