@@ -220,3 +220,12 @@ def test_datasette_search_filter_is_recognised() -> None:
 
     result = filters.search_filters(request=None, database="archive", table="t", datasette=None)
     assert plugin.is_datasette_search(result)
+
+
+def test_document_ids_link_to_their_page_and_the_menu_to_every_view(archive_path: Path) -> None:
+    for table, document_id in (("changes", 1), ("removed_documents", 3), ("current_reports", 1)):
+        html = get(archive_path, f"/archive/{table}").text
+        assert f'<a href="/-/nianbao/document/{document_id}">{document_id}</a>' in html, table
+    menu = get(archive_path, "/archive/runs").text
+    assert all(f'href="{href}"' in menu for href in ("/archive/current_reports", "/-/nianbao/coverage",
+                                                     "/archive/changes", "/-/nianbao/feed.atom"))
