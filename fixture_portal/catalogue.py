@@ -30,6 +30,22 @@ class UnitSpec:
 
 
 @dataclass(frozen=True)
+class Faults:
+    """Deliberate breaches of the 年报 rules, each by (unit index, report year), for audit tests.
+
+    A site with faults also keeps its 表三 figures in step from year to year (each report's 上年结转
+    is the previous report's 结转下年度), so that only the faults named here break a rule.
+    """
+
+    late: tuple[int, int] | None = None  # published on 8 May, after every statutory deadline
+    skipped: tuple[tuple[int, int], ...] = ()  # no report at all that year
+    incomplete: tuple[int, int] | None = None  # section 五 and 表三's row 三（四）3 left out
+    carry_mismatch: tuple[int, int] | None = None  # this report's 上年结转 ≠ the previous 结转下年度
+    short_name: tuple[int, int] | None = None  # titled and issued as …市政府 instead of …市人民政府
+    former_names: tuple[tuple[int, str, int], ...] = ()  # (unit, name before a 机构改革, last year under it)
+
+
+@dataclass(frozen=True)
 class SiteSpec:
     """One fixture site; ``quirks`` name the deliberate faults by (unit index, report year)."""
 
@@ -62,6 +78,7 @@ class SiteSpec:
     odd_packaging: tuple[tuple[int, str], ...] = ()  # (report index, packaging) exceptions
     behaviour: str | None = None  # a misbehaving host (see misbehaving.BEHAVIOURS)
     report_topic: str = "综合政务\\政务公开"  # the 主题分类 (or 公开目录) of its reports
+    faults: Faults | None = None  # breaches of the 年报 rules an audit must find (see Faults)
 
     @property
     def charset(self) -> str:
@@ -256,6 +273,25 @@ MISBEHAVING = (
         address="青岚市竹溪县政府路1号", postcode="459124", phone="0759-81242345",
         contacts=("李明", "张华"), org_style="numeric", units=units("竹溪县人民政府", ("竹溪县教育局",)),
         reports_base=5, others_base=1,
+    ),
+)
+
+# A site whose reports break the 年报 rules on purpose (served only on request: FixturePortal(sites=AUDITED)).
+AUDITED = (
+    SiteSpec(
+        name="fenghe", family="trs", codec="utf-8",
+        site_name="枫河市人民政府", city="枫河市", prefix="枫河市",
+        domain="www.fenghe.gov.cn", division="459400", site_code="4594000001",
+        icp="青ICP备08001234号", police="青公网安备45940002000016号", doc_prefix="枫政办",
+        address="枫河市滨河路8号", postcode="459400", phone="0759-84012345",
+        contacts=("顾宁", "严松", "陆茜"), org_style="credit",
+        units=(UnitSpec("枫河市人民政府", "government", 2014), UnitSpec("枫河市教育局", "department", 2019),
+               UnitSpec("枫河市卫生健康委员会", "department", 2016), UnitSpec("枫林镇人民政府", "township", 2019)),
+        reports_base=34, others_base=2,
+        broken_balance=(0, 2023),
+        faults=Faults(late=(1, 2023), skipped=((1, 2025), (1, 2021)), incomplete=(0, 2022),
+                      carry_mismatch=(0, 2021), short_name=(0, 2019),
+                      former_names=((2, "枫河市卫生和计划生育委员会", 2018),)),
     ),
 )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from datetime import date, datetime, timedelta
 
@@ -20,6 +21,8 @@ OTHER_KINDS = (
 )
 # Departments publish by the end of January, governments by the end of March (条例 art. 49).
 PUBLISH_WINDOW = {"department": (10, 31), "township": (32, 75), "government": (40, 89)}
+# When a report published late on purpose (Faults.late) went online: after every statutory deadline.
+LATE_DAY = (5, 8)
 
 
 class Numbers:
@@ -49,9 +52,12 @@ def make_unit(rng: random.Random, spec: SiteSpec, unit: UnitSpec) -> Unit:
 def plan_reports(spec: SiteSpec, scale: int) -> list[tuple[UnitSpec, int]]:
     """(unit, report year) pairs, newest years first within a unit, up to the scaled target."""
     target = spec.reports_base * scale
+    skipped = {(spec.units[index], year) for index, year in spec.faults.skipped} if spec.faults else set()
     plan: list[tuple[UnitSpec, int]] = []
     for unit in (*spec.units, *extra_units(spec)):
         for year in range(LAST_REPORT_YEAR, unit.first_year - 1, -1):
+            if (unit, year) in skipped:
+                continue
             if len(plan) == target:
                 return plan
             plan.append((unit, year))
@@ -87,6 +93,8 @@ class CorpusBuilder:
         # A stream of its own, so packaging reports as files leaves every other number unchanged.
         self.file_ids = Numbers(random.Random(f"{seed}:{spec.name}:files"), 10**11, 10**12 - 1)
         self.units: dict[str, Unit] = {}
+        # 上年结转 of each (unit, year) report built so far, for the previous year's 结转下年度.
+        self.carried: dict[tuple[str, int], tuple[int, ...]] = {}
 
     def unit(self, unit: UnitSpec) -> Unit:
         """The generated unit for a catalogue entry (made once)."""
@@ -119,8 +127,10 @@ class CorpusBuilder:
 
     def report(self, spec_unit: UnitSpec, year: int) -> Document:
         """One 年报 with its metadata and body."""
-        unit, rng = self.unit(spec_unit), self.rng
+        unit, rng = self.named(spec_unit, year), self.rng
         published = publish_time(rng, year, unit.kind)
+        if self.fault("late", spec_unit, year):
+            published = published.replace(year=year + 1, month=LATE_DAY[0], day=LATE_DAY[1])
         early = reports.layout_of(year) == "pre2019"
         dated = early or rng.random() < 0.7  # pre-2019 reports are always signed, so always dated
         written = published.date() - timedelta(days=rng.randint(0, 6)) if dated else None
@@ -132,12 +142,39 @@ class CorpusBuilder:
             layout=reports.layout_of(year), balance_ok=not broken,
         )
         new_image = self.image_ids if rng.random() < 0.7 or early else None
-        doc.blocks = reports.report_blocks(rng, voice_of(rng, self.spec, unit, year), published.date(),
-                                           written, broken=broken, new_image=new_image)
+        doc.blocks, apps = reports.report_blocks(rng, voice_of(rng, self.spec, unit, year), published.date(),
+                                                 written, deviations=self.deviations(spec_unit, year, broken),
+                                                 new_image=new_image)
+        if apps is not None:
+            self.carried[(spec_unit.name, year)] = tuple(apps.carried)
         if self.quirk(self.spec.lying_charset, spec_unit, year):
             doc.header_charset = "utf-8"
             doc.encoding_note = f"header says utf-8, bytes are {self.spec.codec.upper()}"
         return keyed(doc)
+
+    def fault(self, name: str, unit: UnitSpec, year: int) -> bool:
+        """Whether the site's fault ``name`` (a Faults field) names this unit and year."""
+        return self.spec.faults is not None and self.quirk(getattr(self.spec.faults, name), unit, year)
+
+    def named(self, spec_unit: UnitSpec, year: int) -> Unit:
+        """The unit under the name its report of ``year`` carries: a former name, or a short form."""
+        unit, faults = self.unit(spec_unit), self.spec.faults
+        if faults is None:
+            return unit
+        name = next((old for index, old, last in faults.former_names
+                     if self.spec.units[index] == spec_unit and year <= last), unit.name)
+        if self.fault("short_name", spec_unit, year):
+            name = name.replace("人民政府", "政府")
+        return dataclasses.replace(unit, name=name, office=unit.office.replace(unit.name, name))
+
+    def deviations(self, unit: UnitSpec, year: int, broken: bool) -> reports.Deviations:
+        """What the report departs from: a spoilt balance, left-out parts, and 结转 in step with next year."""
+        if self.spec.faults is None:
+            return reports.Deviations(broken=broken)
+        remaining = self.carried.get((unit.name, year + 1))
+        if remaining is not None and self.fault("carry_mismatch", unit, year + 1):
+            remaining = (remaining[0] + 1, *remaining[1:])
+        return reports.Deviations(broken=broken, incomplete=self.fault("incomplete", unit, year), remaining=remaining)
 
     def report_title(self, unit: Unit, year: int, early: bool) -> str:
         """The title as listed; some older reports use the 年度 wording."""

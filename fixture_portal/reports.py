@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 
 from . import tables, text
@@ -14,6 +15,22 @@ SECTIONS = ("一、总体情况", "二、主动公开政府信息情况", "三�
             "六、其他需要报告的事项")
 # Cells left blank (&nbsp;) instead of 0: the 2019 portals did it more often.
 ZERO_STYLES = {"2019": ("nbsp", "mixed", "0"), "2021": ("0", "0", "mixed")}
+# The section and the 表三 row an incomplete report leaves out.
+LEFT_OUT_SECTION = SECTIONS[4]
+LEFT_OUT_ROW = tables.UNAVAILABLE[2]
+
+
+@dataclass(frozen=True)
+class Deviations:
+    """What one report does differently on purpose.
+
+    ``broken`` spoils one 表三 balance; ``incomplete`` leaves out section 五 and one 表三 row;
+    ``remaining`` fixes 结转下年度 (so that the next year's 上年结转 can match it).
+    """
+
+    broken: bool = False
+    incomplete: bool = False
+    remaining: tuple[int, ...] | None = None
 
 
 def layout_of(year: int) -> str:
@@ -44,14 +61,17 @@ def picture(voice: text.Voice, new_image: Callable[[], int]) -> list[Block]:
     return [Image(new_image()), Para(f"图为{voice.unit.name}信息公开专栏页面", "caption")]
 
 
-def modern_report(rng: random.Random, voice: text.Voice, signed: date | None, *, broken: bool,
-                  new_image: Callable[[], int] | None) -> list[Block]:
-    """A 2019- or 2021-template report: six sections and the standard tables."""
+def modern_report(rng: random.Random, voice: text.Voice, signed: date | None, *, deviations: Deviations,
+                  new_image: Callable[[], int] | None) -> tuple[list[Block], tables.Applications]:
+    """A 2019- or 2021-template report (six sections and the standard tables), and its 表三 numbers."""
     layout = layout_of(voice.year)
     style = rng.choice(ZERO_STYLES[layout])
-    apps = tables.make_applications(rng, layout, voice.unit.kind)
-    if broken:
+    apps = tables.make_applications(rng, layout, voice.unit.kind, deviations.remaining)
+    if deviations.broken:
         tables.break_balance(apps)
+    omit = LEFT_OUT_ROW if deviations.incomplete else None
+    if omit:
+        tables.drop_result_row(apps, layout, omit)
     blocks: list[Block] = [Para(p) for p in text.intro_2019_on(voice, layout)]
     blocks.append(Para(SECTIONS[0], "heading"))
     for head, body in text.overview(rng, voice, layout, sum(apps.new), sum(apps.carried)):
@@ -59,15 +79,15 @@ def modern_report(rng: random.Random, voice: text.Voice, signed: date | None, *,
     if new_image:
         blocks.extend(picture(voice, new_image))
     blocks.extend([Para(SECTIONS[1], "heading"), tables.article20_table(rng, layout, voice.unit.kind)])
-    blocks.extend([Para(SECTIONS[2], "heading"), tables.applications_table(apps, layout, style, rng)])
+    blocks.extend([Para(SECTIONS[2], "heading"), tables.applications_table(apps, layout, style, rng, omit)])
     blocks.extend([Para(SECTIONS[3], "heading"), tables.review_table(rng, style)])
-    blocks.append(Para(SECTIONS[4], "heading"))
-    blocks.extend(Para(p) for p in text.problems(rng, voice.year))
+    problems = [Para(SECTIONS[4], "heading"), *(Para(p) for p in text.problems(rng, voice.year))]
+    blocks.extend(problems if not deviations.incomplete else [])
     blocks.append(Para(SECTIONS[5], "heading"))
     blocks.extend(Para(p) for p in text.other_matters(rng, voice.year))
     if signed:
         blocks.extend(signature(voice, signed))
-    return blocks
+    return blocks, apps
 
 
 def early_report(rng: random.Random, voice: text.Voice, signed: date, *,
@@ -88,9 +108,10 @@ def early_report(rng: random.Random, voice: text.Voice, signed: date, *,
 
 
 def report_blocks(rng: random.Random, voice: text.Voice, signed: date, written: date | None, *,
-                  broken: bool = False, new_image: Callable[[], int] | None = None) -> list[Block]:
-    """The body of one 年报; ``broken`` spoils one 表三 balance on purpose."""
+                  deviations: Deviations | None = None,
+                  new_image: Callable[[], int] | None = None) -> tuple[list[Block], tables.Applications | None]:
+    """The body of one 年报, and its 表三 numbers (None before 2019, when there is no 表三)."""
     if layout_of(voice.year) == "pre2019":
-        return early_report(rng, voice, written or signed, new_image=new_image)
-    return modern_report(rng, voice, written if rng.random() < 0.5 else None, broken=broken,
-                         new_image=new_image)
+        return early_report(rng, voice, written or signed, new_image=new_image), None
+    return modern_report(rng, voice, written if rng.random() < 0.5 else None,
+                         deviations=deviations or Deviations(), new_image=new_image)

@@ -55,35 +55,51 @@ class Applications:
         return [sum(row[c] for row in self.results) for c in range(len(APPLICANTS))]
 
 
-def result_labels(layout: str) -> list[tuple[str, tuple[str, ...], int]]:
-    """Flattened result rows as (block, sub-label or (), index within block)."""
+def result_labels(layout: str, omit: str | None = None) -> list[tuple[str, tuple[str, ...], int]]:
+    """Flattened result rows as (block, sub-label or (), index within block); ``omit`` leaves a sub-row out."""
     rows: list[tuple[str, tuple[str, ...], int]] = []
-    for block, subs in RESULT_BLOCKS[layout]:
+    for block, all_subs in RESULT_BLOCKS[layout]:
+        subs = tuple(sub for sub in all_subs if sub != omit)
         rows.extend((block, subs, i) for i in range(max(1, len(subs))))
     return rows
 
 
-def make_applications(rng: random.Random, layout: str, kind: str) -> Applications:
-    """Balanced 表三 numbers: new + carried = handled results + remaining, per column."""
+def make_applications(rng: random.Random, layout: str, kind: str,
+                      remaining: tuple[int, ...] | None = None) -> Applications:
+    """Balanced 表三 numbers: new + carried = handled results + remaining, per column.
+
+    ``remaining`` fixes 结转下年度 (the next report's 上年结转); new applications grow to cover it.
+    """
     n_rows = len(result_labels(layout))
     weights = list(RESULT_WEIGHTS_HEAD) + [RESULT_WEIGHT_TAIL] * (n_rows - len(RESULT_WEIGHTS_HEAD))
-    new, carried, remaining = [], [], []
+    new, carried, remaining_out = [], [], []
     results = [[0] * len(APPLICANTS) for _ in range(n_rows)]
     for column, mean in enumerate(VOLUME[kind]):
         count = rng.randint(0, 2 * mean) if mean else rng.choice((0, 0, 0, 1))
         carry = rng.randint(0, min(3, count // 5))
-        left = rng.randint(0, min(3, (count + carry) // 4))
+        if remaining is None:
+            left = rng.randint(0, min(3, (count + carry) // 4))
+        else:
+            left = remaining[column]
+            count = max(count, left - carry)
         for row in rng.choices(range(n_rows), weights=weights, k=count + carry - left):
             results[row][column] += 1
         new.append(count)
         carried.append(carry)
-        remaining.append(left)
-    return Applications(new, carried, results, remaining)
+        remaining_out.append(left)
+    return Applications(new, carried, results, remaining_out)
 
 
 def break_balance(apps: Applications) -> None:
     """Count one more new application than was handled: 一+二 ≠ 总计+四 in one column."""
     apps.new[0] += 1
+
+
+def drop_result_row(apps: Applications, layout: str, label: str) -> None:
+    """Take one result row out of 表三, its counts moved to （一）予以公开 so every total still holds."""
+    index = next(i for i, (_, subs, at) in enumerate(result_labels(layout)) if subs and subs[at] == label)
+    dropped = apps.results.pop(index)
+    apps.results[0] = [a + b for a, b in zip(apps.results[0], dropped, strict=True)]
 
 
 def value_cell(value: int | str, style: str, rng: random.Random, colspan: int = 1) -> Cell:
@@ -98,9 +114,10 @@ def with_total(values: list[int]) -> list[int]:
     return [*values, sum(values)]
 
 
-def applications_table(apps: Applications, layout: str, style: str, rng: random.Random) -> Table:
-    """表三 (收到和处理政府信息公开申请情况) with the template's rowspans and colspans."""
-    labels = result_labels(layout)
+def applications_table(apps: Applications, layout: str, style: str, rng: random.Random,
+                       omit: str | None = None) -> Table:
+    """表三 (收到和处理政府信息公开申请情况) with the template's rowspans and colspans; ``omit``: a row left out."""
+    labels = result_labels(layout, omit)
     rows: list[tuple[Cell, ...]] = [
         (Cell(NOTE, rowspan=3, colspan=3), Cell("申请人情况", colspan=7)),
         (Cell("自然人", rowspan=2), Cell("法人或其他组织", colspan=5), Cell("总计", rowspan=2)),
