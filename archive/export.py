@@ -13,7 +13,7 @@ import json
 import os
 import secrets
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from http import HTTPStatus
 from io import BytesIO
@@ -143,6 +143,18 @@ def csv_values(row: dict[str, Any]) -> list[Any]:
             value = json.dumps(value, ensure_ascii=False, sort_keys=True)
         values.append("" if value is None else value)
     return values
+
+
+def export_table_csv(columns: Sequence[str], rows: Iterable[Sequence[Any]], path_or_file: str | Path | IO[str]) -> int:
+    """Rows of cells under a header of ``columns``, as CSV for spreadsheets (UTF-8 with a BOM); return rows."""
+    with _text_output(path_or_file, encoding="utf-8-sig") as out:
+        writer = csv.writer(out)
+        writer.writerow(columns)
+        count = 0
+        for row in rows:
+            writer.writerow(row)
+            count += 1
+    return count
 
 
 @contextmanager

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
@@ -24,6 +24,7 @@ from archive import (
     search,
     status,
 )
+from archive.audit import Audit, SiteInfo, audit
 from archive.connection import connect, read_snapshot, write_transaction
 from archive.record import Recorded
 from archive.schema import MIGRATIONS, SCHEMA_VERSION, stored_schema_version
@@ -108,6 +109,10 @@ class Archive:
         """Per site (or site and issuer): report years found and missing, failures of the last run."""
         with read_snapshot(self.db):
             return coverage.coverage(self.db, by_issuer=by_issuer)
+
+    def audit(self, *, sites: Mapping[str, SiteInfo] | None = None) -> Audit:
+        """The 年报 audit (docs/audit.md): deadlines, template conformance, figures, edits; reads only."""
+        return audit(self.db, sites=sites)
 
     def site_status(self) -> list[dict[str, Any]]:
         """Each site's latest run (outcome, counts, error classes) and hours since its last good run."""

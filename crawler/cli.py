@@ -13,6 +13,7 @@ import click
 
 import archive
 from crawler.cli_archive import ARCHIVE_COMMANDS
+from crawler.cli_audit import audit
 from crawler.registry import Registry, RegistryError, SiteEntry, load_registry
 from nianbao.errors import NianbaoError
 
@@ -274,6 +275,7 @@ def serve(db_path: str, host: str, port: int) -> None:
 
 for _command in ARCHIVE_COMMANDS:  # history, show, diff, export, backup, check, reextract
     main.add_command(_command)
+main.add_command(audit)
 
 if __name__ == "__main__":
     sys.exit(main())
