@@ -28,6 +28,10 @@ beihu       attachments  reports only as PDF/DOCX/XLSX files; a scanned and a tr
 a Ruishu-style 412 challenge, a slow host, a 503-every-other-request host; see
 :mod:`.misbehaving`) are served only when asked: ``misbehaving=True`` or ``misbehaving=("slow",)``.
 
+``FixturePortal(sites=catalogue.AUDITED)`` serves instead a site whose reports break the 年报 rules on
+purpose (a late report, missing years, a missing section and 表三 row, an unbalanced 表三, a
+carry-over that does not match, a renamed body; ``catalogue.Faults``), for the audit's tests.
+
 Decisions a crawl is judged by: the items a broken deep TRS page would have listed do not exist
 (the stub itself is in :meth:`FixturePortal.expected_errors` as kind ``"stub"``); reports of hosts a
 polite crawler cannot read (robots, challenge) are not in the truth, their homepages are in the

@@ -13,6 +13,8 @@ DEADLINE_SOURCE = f"{REGULATION_2019}第四十九条; for reports up to 2018, {R
 FORMAT_SOURCE = f"{FORMAT_2019}; from the 2021 report on, {FORMAT_2021}"
 CONTENT_SOURCE = f"{REGULATION_2019}第五十条; {FORMAT_SOURCE}"
 ARCHIVE_SOURCE = "the archive's own record (captures and versions)"
+CONSISTENCY_SOURCE = (f"consistency of the report's own figures (表三 of {FORMAT_2019} and {FORMAT_2021}); "
+                      "not a rule the formats state")
 
 
 @dataclass(frozen=True)
@@ -54,9 +56,9 @@ CHECKS = {check.name: check for check in (
           "总计 = the six applicant columns) or 表四's (each block's 总计 = its four results) do not hold.",
           FORMAT_SOURCE),
     Check("text_table_mismatch", "The text's 本年新收 or 上年结转 count differs from 表三's 总计 of that row.",
-          FORMAT_SOURCE),
+          CONSISTENCY_SOURCE),
     Check("carry_mismatch", "表三 二、上年结转 differs from 四、结转下年度继续办理 of the body's report for the year "
-          "before.", FORMAT_SOURCE),
+          "before (what one year carries forward is what the next carries over).", CONSISTENCY_SOURCE),
 )}
 
 
