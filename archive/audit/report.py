@@ -135,11 +135,12 @@ def check_timeliness(report: ReportAudit) -> None:
     check = LATE_STATUSES.get(timely.status)
     if check is None:
         return
-    due = report.deadline.due
-    claimed = report.primary.first_publish_date or "none"
-    report.add(check, f"due {due} ({report.deadline.rule}); publish date {claimed}; first captured "
-               f"{report.first_seen}" + (f"; absent from the crawl of {report.absent_on}" if report.absent_on else "")
-               + f"; at least {timely.days_late} days late", timely.evidence)
+    parts = [f"due {report.deadline.due} ({report.deadline.rule})",
+             f"publish date {report.primary.first_publish_date or 'none'}", f"first captured {report.first_seen}"]
+    if report.absent_on:
+        parts.append(f"absent from the crawl of {report.absent_on}")
+    parts.append(f"at least {timely.days_late} days late")
+    report.add(check, "; ".join(parts), timely.evidence)
 
 
 def check_template(report: ReportAudit) -> None:
