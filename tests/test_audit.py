@@ -187,29 +187,18 @@ def test_the_cached_audit_is_computed_again_after_a_write(audited, tmp_path):
         cache.close()
 
 
-def test_canned_queries_run_in_datasette(audited, tmp_path):
+def test_nianbao_serve_offers_the_audit(audited):
     import asyncio
-    import types
 
-    from datasette import hookimpl
-    from datasette.app import Datasette
-    from datasette.plugins import pm
+    from archive.serve.app import make_datasette
 
-    served_file = tmp_path / "archive.db"  # Datasette names a database after its file
-    with archive.open_archive(audited) as db:
-        db.backup(served_file)
-    plugin = types.ModuleType("nianbao_audit_test_plugin")
-    plugin.prepare_connection = hookimpl(lambda conn, database: sql.register(conn) if database == "archive" else None)
-    plugin.canned_queries = hookimpl(lambda datasette, database: sql.CANNED_QUERIES if database == "archive" else None)
+    async def fetch(url):
+        served = make_datasette(audited)
+        await served.invoke_startup()
+        return await served.client.get(url)
 
-    async def fetch():
-        response = await Datasette(files=[str(served_file)]).client.get(
-            "/archive/audit_findings.json?check=late&body=&_shape=array")
-        return response.status_code, response.json()
-
-    pm.register(plugin)
-    try:
-        status, rows = asyncio.run(fetch())
-    finally:
-        pm.unregister(plugin)
-    assert status == 200 and [(r["check"], r["report_year"]) for r in rows] == [("late", 2023)]
+    late = asyncio.run(fetch("/archive/audit_findings.json?check=late&body=&_shape=array"))
+    assert late.status_code == 200 and [(r["check"], r["report_year"]) for r in late.json()] == [("late", 2023)]
+    summary = asyncio.run(fetch("/archive/audit_summary.json?_shape=array")).json()
+    assert summary == json.loads(json.dumps(audit_of(audited).summary))
+    assert 'href="/archive/audit_summary"' in asyncio.run(fetch("/archive/runs")).text

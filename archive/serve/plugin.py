@@ -18,6 +18,7 @@ from datasette.filters import FilterArguments
 from datasette.utils.asgi import BadRequest
 from markupsafe import Markup
 
+from archive.audit import sql as audit_sql
 from archive.serve import sql_search, views
 from nianbao.errors import QueryError
 
@@ -42,12 +43,19 @@ def search_column(datasette: Any, database: str, table: str | None) -> str | Non
 
 @hookimpl
 def prepare_connection(conn: sqlite3.Connection, database: str) -> None:
-    """On the archive's connections: refuse writes, wait out a crawl's locks, define nianbao_search()."""
+    """On the archive's connections: refuse writes, wait out a crawl's locks, define nianbao_search() and nianbao_audit()."""
     if database != views.ARCHIVE:
         return
     conn.execute("PRAGMA query_only = 1")
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     sql_search.register(conn, MATCHES)
+    audit_sql.register(conn)
+
+
+@hookimpl
+def canned_queries(database: str) -> dict[str, dict[str, str]] | None:
+    """The 年报 audit's queries (archive.audit.sql) beside those of metadata.yaml."""
+    return audit_sql.CANNED_QUERIES if database == views.ARCHIVE else None
 
 
 # trylast: the table view merges each hook's extra_context in turn, so ours (the search box) comes last.
@@ -132,5 +140,6 @@ def menu_links(datasette: Any) -> list[dict[str, str]]:
         {"href": datasette.urls.path(f"{views.PREFIX}/coverage"), "label": "覆盖 Coverage"},
         {"href": datasette.urls.table(views.ARCHIVE, "changes"), "label": "变更 Changes"},
         {"href": datasette.urls.path(f"{views.PREFIX}/feed.atom"), "label": "Atom feed"},
+        {"href": datasette.urls.query(views.ARCHIVE, "audit_summary"), "label": "审计 Audit"},
         {"href": datasette.urls.database(views.ARCHIVE), "label": "All tables and queries"},
     ]
