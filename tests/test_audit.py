@@ -153,8 +153,9 @@ def test_cli_prints_json_csv_and_the_summary(audited, tmp_path):
 def test_canned_queries_give_the_librarys_rows(audited):
     result = audit_of(audited)
     conn = sqlite3.connect(f"{audited.as_uri()}?mode=ro", uri=True)
+    cache = sql.AuditCache(audited)
     try:
-        sql.register(conn, sql.AuditCache(audited))
+        sql.register(conn, cache)
         everything = {"body": "", "check": "", "report_year": ""}
         for name, query in sql.CANNED_QUERIES.items():
             cursor = conn.execute(query["sql"], everything)
@@ -168,6 +169,7 @@ def test_canned_queries_give_the_librarys_rows(audited):
         year = conn.execute(sql.CANNED_QUERIES["audit_reports"]["sql"], {**everything, "report_year": "2022"})
         assert len(year.fetchall()) == sum(1 for r in result.reports if r["report_year"] == 2022)
     finally:
+        cache.close()
         conn.close()
 
 
