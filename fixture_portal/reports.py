@@ -15,8 +15,7 @@ SECTIONS = ("一、总体情况", "二、主动公开政府信息情况", "三�
             "六、其他需要报告的事项")
 # Cells left blank (&nbsp;) instead of 0: the 2019 portals did it more often.
 ZERO_STYLES = {"2019": ("nbsp", "mixed", "0"), "2021": ("0", "0", "mixed")}
-# The section and the 表三 row an incomplete report leaves out.
-LEFT_OUT_SECTION = SECTIONS[4]
+# The 表三 row an incomplete report leaves out (with section 五).
 LEFT_OUT_ROW = tables.UNAVAILABLE[2]
 
 
