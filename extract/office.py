@@ -2,7 +2,9 @@
 
 Run only inside the bounded worker, and only after :mod:`.zipguard` has checked the zip's
 declared sizes. Merged cells are expanded as HTML spans are: the text is copied into every
-slot the merge covers, and ``rows`` keeps each written cell once.
+slot the merge covers (``grid``). ``rows`` reads each row whole: a cell merged across columns
+once, a cell merged down rows (Word's ``vMerge``, a tall merged range) in every row it covers,
+so a row's line still names the label it sits under.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from lxml import etree
 from openpyxl.utils import range_boundaries
 
 from .reading import Collected, cell_value
+from .render import clean_line
 from .tables import MAX_GRID_CELLS, MAX_SPAN
 
 # Text-bearing run children of a Word paragraph, and what each contributes.
@@ -75,8 +78,7 @@ def docx_table(table: Any) -> tuple[list[list[str]], list[list[str]]]:
             if merge == "continue":
                 above = grid[-1] if grid else []
                 text = above[len(line)] if len(line) < len(above) else ""
-            else:
-                written.append(text)
+            written.append(text)
             line.extend([text] * span)
         grid.append(line)
         rows.append(written)
@@ -87,8 +89,9 @@ def docx_table(table: Any) -> tuple[list[list[str]], list[list[str]]]:
 
 
 def _cell(tc: Any) -> tuple[str, int, str | None]:
-    """A cell's text (paragraphs joined by a space), its column span and its vertical merge."""
-    text = " ".join(paragraph_text(p) for p in tc.iter(_P))
+    """A cell's text, its column span and its vertical merge. A cell's paragraphs are the lines of
+    a narrow column: joined as a PDF's wrapped lines are (no space between Chinese characters)."""
+    text = clean_line("\n".join(paragraph_text(p) for p in tc.iter(_P)))
     properties = tc.find(qn("w:tcPr"))
     span, merge = 1, None
     if properties is not None:
@@ -97,7 +100,7 @@ def _cell(tc: Any) -> tuple[str, int, str | None]:
         span = _int(span_node.get(qn("w:val")) if span_node is not None else None)
         if merge_node is not None:
             merge = merge_node.get(qn("w:val")) or "continue"  # a bare <w:vMerge/> continues
-    return " ".join(text.split()), span, merge
+    return text, span, merge
 
 
 def _grid_before(tr: Any) -> int:
@@ -149,7 +152,8 @@ def sheet_table(sheet: Any, merges: list[tuple[int, int, int, int]]) -> tuple[li
 
 
 def _fill_merges(values: list[list[str]], merges: list[tuple[int, int, int, int]]) -> set[tuple[int, int]]:
-    """Copy each merged range's top-left value into its other slots; return those slots."""
+    """Copy each merged range's top-left value into its other slots; return the slots right of
+    a range's first column (a row's line names the range once, and in every row it covers)."""
     covered: set[tuple[int, int]] = set()
     for top, left, bottom, right in merges:
         if top >= len(values) or (bottom - top + 1) * (right - left + 1) > MAX_GRID_CELLS:
@@ -161,6 +165,7 @@ def _fill_merges(values: list[list[str]], merges: list[tuple[int, int, int, int]
             for c in range(left, right + 1):
                 if (r, c) != (top, left):
                     row[c] = text
+                if c != left:
                     covered.add((r, c))
     return covered
 

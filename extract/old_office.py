@@ -78,6 +78,7 @@ def _sheet_grid(sheet: Any) -> tuple[list[list[str]], list[list[str]]]:
             for c in range(left, min(right, sheet.ncols)):
                 if (r, c) != (top, left):
                     grid[r][c] = grid[top][left] if top < height else ""
+                if c != left:  # a row names the range once, as for XLSX
                     covered.add((r, c))
     keep = [r for r in range(height) if any(grid[r])]
     rows = [[v for c, v in enumerate(grid[r]) if (r, c) not in covered] for r in keep]

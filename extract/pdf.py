@@ -1,9 +1,13 @@
-"""PDF → paragraphs, with pdfminer.six (run only inside the bounded worker).
+"""PDF → paragraphs and tables, with pdfminer.six's layout and pdfplumber's ruled tables (run only
+inside the bounded worker).
 
 pdfminer rather than pypdf: both decode reportlab's CID font ``STSong-Light`` (UniGB-UCS2-H)
 correctly, but pdfminer's layout analysis groups the wrapped lines of a paragraph into one text
 box, so a paragraph becomes one line of ``text`` again; pypdf returns bare lines with no
 paragraph boundaries. pdfminer ≥ 20251230 loads its CMaps as JSON, not pickle (the CMap CVEs).
+pdfplumber drives the same pdfminer pass and finds the cells of ruled tables
+(:mod:`.pdf_tables`); pages are put together, page numbers and running headers and footers
+dropped, in :mod:`.pdf_pages`.
 
 A PDF with pages but no text layer (a scan) is flagged ``needs_ocr``. A damaged PDF keeps the
 pages read before the damage and is flagged ``attachment_malformed``.
@@ -15,26 +19,23 @@ import io
 import logging
 from typing import Any
 
+import pdfplumber
 from pdfminer.cmapdb import CMapDB
-from pdfminer.converter import PDFPageAggregator
-from pdfminer.layout import LAParams, LTTextContainer, LTTextLine
 from pdfminer.pdfdocument import PDFDocument
-from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
 from pdfminer.pdfpage import PDFPage
-from pdfminer.pdfparser import PDFParser
 from pdfminer.pdftypes import resolve1
 from pdfminer.utils import decode_text
+from pdfplumber.page import Page
 
-from .reading import Collected
-from .render import clean_line
+from .pdf_furniture import mark_furniture
+from .pdf_pages import PdfPage, emit, printed_title, read_page
+from .reading import MAX_TEXT_CHARS, Collected
 
 STAGE = "pdf:pdfminer"
 # Pages read from one PDF; a longer one is cut and flagged truncated.
 MAX_PAGES = 2000
-# A page's last paragraph goes on over the page break when its last line is full (ends within
-# this many points of the page's right text edge) and does not end a sentence.
-FULL_LINE_SLACK = 12.0
-SENTENCE_ENDS = ("。", "！", "？", "；", "：", "…", "）", "」", "”", ".", "!", "?")
+# pdfminer's layout analysis with its default parameters (an empty dict: pdfplumber then runs it).
+LAYOUT: dict[str, Any] = {}
 # The predefined CMaps of Chinese (Adobe-GB1) CID fonts. pdfminer loads each, and the Adobe-GB1
 # unicode map, on first use: 20–50 ms apiece, about 40 % of reading a short report that uses them.
 CHINESE_CMAPS = ("UniGB-UCS2-H", "UniGB-UTF16-H", "UniGB-UTF8-H", "GBK-EUC-H", "GB-EUC-H", "GBK2K-H")
@@ -49,59 +50,47 @@ def warm_up() -> None:
 
 
 def read_pdf(body: bytes) -> dict[str, Any]:
-    """Paragraphs of every page (tables come out as lines of text: a PDF has no cells)."""
+    """Paragraphs and ruled tables of every page; the printed title when the first page has one."""
     logging.getLogger("pdfminer").setLevel(logging.ERROR)  # it warns on every odd object
     out = Collected(STAGE)
     try:
-        document = PDFDocument(PDFParser(io.BytesIO(body)))
-        title = _info_title(document)
-        pages = _read_pages(document, out)
+        with pdfplumber.open(io.BytesIO(body), laparams=LAYOUT) as pdf:
+            title = _info_title(pdf.doc)
+            pages = _read_pages(pdf, out)
     except Exception as exc:
         out.flag("attachment_malformed")
         return out.answer(None, error=f"{type(exc).__name__}: {exc}")
+    mark_furniture([page.lines for page in pages])
+    emit(pages, out)
     if pages and not out.blocks:
         out.flag("needs_ocr")
-    return out.answer(title)
+    return out.answer(printed_title(pages) or title)
 
 
-def _read_pages(document: PDFDocument, out: Collected) -> int:
-    """Lay out each page and collect its text boxes; return how many pages were read."""
-    manager = PDFResourceManager(caching=True)
-    device = PDFPageAggregator(manager, laparams=LAParams())
-    interpreter = PDFPageInterpreter(manager, device)
-    count, carry = 0, False
+def _read_pages(pdf: Any, out: Collected) -> list[PdfPage]:
+    """Lay out each page and collect its boxes and tables."""
+    pages: list[PdfPage] = []
+    chars = 0
     try:
-        for count, page in enumerate(PDFPage.create_pages(document), start=1):
-            if count > MAX_PAGES or out.full:
+        for number, page in enumerate(PDFPage.create_pages(pdf.doc), start=1):
+            if number > MAX_PAGES or chars > MAX_TEXT_CHARS:
                 out.flag("truncated")
                 break
-            interpreter.process_page(page)
-            carry = _collect(device.get_result(), out, carry)
+            pages.append(_read_page(Page(pdf, page, page_number=number)))
+            chars += sum(len(line.text) for line in pages[-1].lines.lines)
     except Exception:  # as above; the pages before the damage are kept
-        if not out.blocks:
+        if not pages:
             raise
-        out.flag("attachment_malformed")  # the pages before the damage are kept
-    return count
+        out.flag("attachment_malformed")
+    return pages
 
 
-def _collect(layout: Any, out: Collected, carry: bool) -> bool:
-    """One paragraph per text box, its wrapped lines joined again; ``carry`` continues the
-    previous page's last paragraph. Return whether this page's last paragraph goes on."""
-    boxes = [e for e in layout if isinstance(e, LTTextContainer) and e.get_text().strip()]
-    for index, box in enumerate(boxes):
-        text = clean_line(box.get_text())
-        if index == 0 and carry:
-            out.continue_paragraph(text)
-        else:
-            out.paragraph(text)
-    return bool(boxes) and _runs_on(boxes[-1], max(box.x1 for box in boxes))
-
-
-def _runs_on(box: Any, right_edge: float) -> bool:
-    """True when a text box ends in a full line that does not end a sentence."""
-    lines = [line for line in box if isinstance(line, LTTextLine)]
-    text = box.get_text().strip()
-    return bool(lines) and lines[-1].x1 >= right_edge - FULL_LINE_SLACK and not text.endswith(SENTENCE_ENDS)
+def _read_page(page: Page) -> PdfPage:
+    """One page's content; its cached layout objects are let go at once."""
+    try:
+        return read_page(page)
+    finally:
+        page.close()
 
 
 def _info_title(document: PDFDocument) -> str | None:
