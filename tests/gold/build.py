@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -134,16 +134,30 @@ def soft_404_entry(portal: FixturePortal) -> dict[str, Any]:
                                                  "encoding": CODECS[spec.codec], "flags": ["soft_404"]}}
 
 
-def body_text(blocks: list[Block]) -> str:
-    """The body as the contract renders it: one paragraph per line, table rows as ``a | b``."""
+def body_text(blocks: list[Block], rows: Callable[[Table], list[list[str]]] | None = None) -> str:
+    """The body as the contract renders it: one paragraph per line, table rows as ``a | b`` (an HTML
+    row's own cells, or for office files ``rows_read_whole``)."""
     lines: list[str] = []
     for block in blocks:
         if isinstance(block, Para):
             lines.append(block.text)
         elif isinstance(block, Table):
-            lines.extend(row for row in (" | ".join(c.text for c in cells).rstrip() for cells in block.rows)
-                         if row.strip(" |"))
+            texts = rows(block) if rows else [[c.text for c in cells] for cells in block.rows]
+            lines.extend(row for row in (" | ".join(cells).rstrip() for cells in texts) if row.strip(" |"))
     return "\n".join(lines)
+
+
+def rows_read_whole(table: Table) -> list[list[str]]:
+    """Each row as an office file's row reads: every cell it crosses once, a cell merged down rows
+    in each of them."""
+    owner: dict[tuple[int, int], int] = {}
+    texts = []
+    for number, (r, c, cell) in enumerate(files.cell_slots(table)):
+        texts.append(cell.text)
+        owner.update({(r + dr, c + dc): number for dr in range(cell.rowspan) for dc in range(cell.colspan)})
+    height, width = max(r for r, _ in owner) + 1, max(c for _, c in owner) + 1
+    return [[texts[owner[(r, c)]] for c in range(width)
+             if (r, c) in owner and (c == 0 or owner.get((r, c - 1)) != owner[(r, c)])] for r in range(height)]
 
 
 def attachment_text(doc: Document, att: dict[str, Any]) -> str:
@@ -153,8 +167,8 @@ def attachment_text(doc: Document, att: dict[str, Any]) -> str:
         printed = files.pdf_lines(doc.title, doc.attached, with_tables=served.holds == "full")
         return "\n".join("".join(lines) for lines in printed)
     if att["ext"] == "xlsx":
-        return body_text([b for b in doc.attached if isinstance(b, Table)])
-    return "\n".join([doc.title, body_text(doc.attached)])
+        return body_text([b for b in doc.attached if isinstance(b, Table)], rows_read_whole)
+    return "\n".join([doc.title, body_text(doc.attached, rows_read_whole)])
 
 
 def write(entry: dict[str, Any], client: httpx.Client) -> dict[str, Any]:
