@@ -160,20 +160,21 @@ def _table(table: PdfTable, out: Collected) -> None:
 
 def _join_tables(pages: list[PdfPage]) -> None:
     """Append a table that opens a page to the table that closed the page before, when both span
-    the same width (a merged cell may hide some column edges in one part, so edges are not compared)."""
+    the same width on the same column edges."""
     previous: PdfTable | None = None
     for page in pages:
         items = list(_visible(page))
-        if previous is not None and items and isinstance(items[0], PdfTable) and _same_width(previous, items[0]):
+        if previous is not None and items and isinstance(items[0], PdfTable) and _continues(previous, items[0]):
             previous.extend(items[0])
             page.items.remove(items[0])
             items = items[1:] or [previous]
         previous = items[-1] if items and isinstance(items[-1], PdfTable) else None
 
 
-def _same_width(first: PdfTable, second: PdfTable) -> bool:
-    """Whether two tables have the same left and right edges."""
-    return all(abs(first.bbox[i] - second.bbox[i]) <= COLUMN_TOLERANCE for i in (0, 2))
+def _continues(first: PdfTable, second: PdfTable) -> bool:
+    """Whether ``second`` is the rest of ``first``: the same left and right edges, and columns that fit."""
+    same_width = all(abs(first.bbox[i] - second.bbox[i]) <= COLUMN_TOLERANCE for i in (0, 2))
+    return same_width and first.fits_columns(second)
 
 
 def _runs_on(box: Box, page: PdfPage) -> bool:

@@ -52,6 +52,17 @@ class PdfTable:
         x0, top, x1, bottom = self.bbox
         return x0 <= x <= x1 and top <= y <= bottom
 
+    @property
+    def columns(self) -> list[float]:
+        """The table's column edges, left to right."""
+        return _edges([c[0] for c in self.cells] + [c[2] for c in self.cells])
+
+    def fits_columns(self, other: PdfTable) -> bool:
+        """Whether the column edges of one table are all edges of the other (a merged cell hides some
+        edges in one part of a table cut by a page break, never adds one)."""
+        fewer, more = sorted((self.columns, other.columns), key=len)
+        return all(abs(more[_index(more, x)] - x) <= EDGE_TOLERANCE for x in fewer)
+
     def extend(self, more: PdfTable) -> None:
         """Add the rows of a continuation (the table's part on the next page) below this one's."""
         shift = self.bbox[3] - more.bbox[1]
@@ -59,7 +70,7 @@ class PdfTable:
 
     def shape(self) -> tuple[list[list[str]], list[list[str]]] | None:
         """The grid on the table's own cell edges and its rows; None when over the cell budget."""
-        xs = _edges([c[0] for c in self.cells] + [c[2] for c in self.cells])
+        xs = self.columns
         ys = _edges([c[1] for c in self.cells] + [c[3] for c in self.cells])
         width, height = len(xs) - 1, len(ys) - 1
         if width < 1 or height < 1 or width * height > MAX_GRID_CELLS:
