@@ -109,6 +109,15 @@ def test_a_table_cut_by_a_page_break_is_one_table_with_rows_read_whole():
     assert lines.count("行政复议 | 行政诉讼") == 1  # a cell merged across columns is named once
 
 
+def test_two_tables_of_one_width_on_either_side_of_a_page_break_stay_two():
+    article20, applications, review = template_tables(seed=11)
+    body = printed_pdf(TITLE, [*(Para(p) for p in PARAGRAPHS[:3]), article20, applications, review], header=HEADER)
+    pages = [squeezed(page.extract_text()) for page in PdfReader(io.BytesIO(body)).pages]
+    assert "行政事业性收费" in pages[0] and "申请人情况" not in pages[0] and "申请人情况" in pages[1]
+    result = extract_document(body, "http://x/a.pdf")
+    assert [t["kind"] for t in result["tables"]] == ["article20", "table3", "table4"]
+
+
 def test_an_unbalanced_printed_table_is_flagged():
     result = extract_document(printed_pdf(TITLE, report_blocks(balanced=False)), "http://x/a.pdf")
     assert result["tables"][1]["checks"]["balance"] is False
