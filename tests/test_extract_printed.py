@@ -35,19 +35,19 @@ PARAGRAPHS = [f"（{n}）{LONG * 3}" for n in range(1, 25)]
 PAGE_NUMBER_LINE = re.compile(r"^\s*(?:[-—]\s*\d+\s*[-—]|第\s*\d+\s*页.*|\d+\s*/\s*\d+|\d+)\s*$")
 
 
-def template_tables(seed: int = 5, balanced: bool = True) -> list[Table]:
-    """The three 2021 template tables (第二十条, 表三, 表四) with their merged cells and own figures."""
+def template_tables(seed: int = 5, balanced: bool = True, layout: str = "2021") -> list[Table]:
+    """The three template tables (第二十条, 表三, 表四) with their merged cells and own figures."""
     rng = random.Random(seed)
-    apps = tables.make_applications(rng, "2021", "government")
+    apps = tables.make_applications(rng, layout, "government")
     if not balanced:
         tables.break_balance(apps)
-    return [tables.article20_table(rng, "2021", "government"), tables.applications_table(apps, "2021", "plain", rng),
+    return [tables.article20_table(rng, layout, "government"), tables.applications_table(apps, layout, "plain", rng),
             tables.review_table(rng, "plain")]
 
 
-def report_blocks(balanced: bool = True) -> list[Para | Table]:
+def report_blocks(balanced: bool = True, layout: str = "2021") -> list[Para | Table]:
     """Prose, then the template tables, then more prose (so 表三 crosses a page break)."""
-    article20, applications, review = template_tables(balanced=balanced)
+    article20, applications, review = template_tables(balanced=balanced, layout=layout)
     return [Para("一、总体情况"), *(Para(p) for p in PARAGRAPHS[:4]), Para("二、主动公开政府信息情况"), article20,
             Para("三、收到和处理政府信息公开申请情况"), applications, Para("四、政府信息公开行政复议、行政诉讼情况"),
             review, Para("五、存在的主要问题及改进情况"), *(Para(p) for p in PARAGRAPHS[4:])]
@@ -85,9 +85,10 @@ def test_the_printed_title_is_kept_and_chosen_over_a_stale_property():
     assert result["title"] == TITLE and result["report_year"] == 2021
 
 
-def test_ruled_template_tables_are_typed_and_balanced_as_from_html():
-    result = extract_document(printed_pdf(TITLE, report_blocks(), header=HEADER), "http://x/a.pdf")
-    assert [t["grid"] for t in result["tables"]] == [tables.expand_grid(t) for t in template_tables()]
+@pytest.mark.parametrize("layout", ["2019", "2021"])
+def test_ruled_template_tables_are_typed_and_balanced_as_from_html(layout):
+    result = extract_document(printed_pdf(TITLE, report_blocks(layout=layout), header=HEADER), "http://x/a.pdf")
+    assert [t["grid"] for t in result["tables"]] == [tables.expand_grid(t) for t in template_tables(layout=layout)]
     assert [t["kind"] for t in result["tables"]] == ["article20", "table3", "table4"]
     checks = result["tables"][1]["checks"]
     assert checks["balance"] is checks["results_total"] is checks["row_totals"] is True
