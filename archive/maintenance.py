@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
+import re
 import secrets
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -118,22 +122,87 @@ def blob_problems(db: Database) -> list[str]:
     return problems
 
 
+# A backup in progress: ``.<dest name>.<8 hex>.backup-partial`` beside the destination, with SQLite's
+# own ``-journal`` while the snapshot is sealed. The backup holds an flock on it until the end, so a
+# file nobody holds was left by a backup that was killed (SIGKILL, a power cut) and can go.
+BACKUP_PARTIAL = re.compile(r"\..+\.[0-9a-f]{8}\.backup-partial(-journal|-wal|-shm)?")
+
+
 def backup(db: Database, dest: str | Path) -> Path:
-    """Snapshot the archive to ``dest`` with VACUUM INTO; never overwrites, never leaves a partial file."""
+    """Snapshot the archive to ``dest`` with VACUUM INTO; never overwrites, never leaves a partial file.
+
+    Works on a read-only connection too (VACUUM INTO only reads the source). Partial files of
+    killed backups in the destination's directory are removed first.
+    """
     dest = Path(dest)
     if dest.exists():
         raise ArchiveError(f"backup target {dest} exists; refusing to overwrite")
-    partial = dest.with_name(f".{dest.name}.{secrets.token_hex(4)}.partial")
+    remove_stale_backups(dest.parent)
+    partial = dest.with_name(f".{dest.name}.{secrets.token_hex(4)}.backup-partial")
     try:
-        db.conn.execute("VACUUM INTO ?", [str(partial)])
-        _seal(partial)
-        os.link(partial, dest)  # fails if dest appeared meanwhile, unlike rename
-        _fsync_dir(dest.parent)
+        with _held_partial(partial), _queries_allowed(db):
+            db.conn.execute("VACUUM INTO ?", [str(partial)])
+            _seal(partial)
+            os.link(partial, dest)  # fails if dest appeared meanwhile, unlike rename
+            _fsync_dir(dest.parent)
     except (sqlite3.Error, OSError) as exc:
         raise ArchiveError(f"backup to {dest} failed: {exc}") from exc
-    finally:
-        partial.unlink(missing_ok=True)
     return dest
+
+
+@contextmanager
+def _held_partial(partial: Path) -> Iterator[None]:
+    """Create the (empty) partial file and hold its flock; remove it and its journal in the end."""
+    fd = os.open(partial, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        yield
+    finally:
+        for leftover in (partial, Path(f"{partial}-journal")):
+            leftover.unlink(missing_ok=True)
+        os.close(fd)
+
+
+@contextmanager
+def _queries_allowed(db: Database) -> Iterator[None]:
+    """VACUUM INTO is refused under ``query_only``; a ``mode=ro`` file still cannot be written."""
+    query_only = db.execute("PRAGMA query_only").fetchone()[0]
+    db.execute("PRAGMA query_only = OFF")
+    try:
+        yield
+    finally:
+        db.execute(f"PRAGMA query_only = {int(query_only)}")
+
+
+def remove_stale_backups(directory: Path) -> list[tuple[Path, int]]:
+    """Delete what killed backups left in ``directory``; return (path, bytes) of each file removed."""
+    removed = []
+    for path in sorted(directory.glob(".*.backup-partial*")):
+        if BACKUP_PARTIAL.fullmatch(path.name) and not _held(_partial_of(path)):
+            size = path.stat().st_size
+            path.unlink(missing_ok=True)
+            removed.append((path, size))
+    return removed
+
+
+def _partial_of(path: Path) -> Path:
+    """The partial file a journal belongs to (itself for a partial)."""
+    return path.with_name(re.sub(r"-(journal|wal|shm)$", "", path.name))
+
+
+def _held(partial: Path) -> bool:
+    """Whether a running backup holds ``partial``'s flock."""
+    try:
+        fd = os.open(partial, os.O_RDONLY)
+    except FileNotFoundError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)
+    return False
 
 
 def compact(db: Database, *, vacuum: bool = False) -> dict[str, int]:

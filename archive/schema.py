@@ -371,8 +371,47 @@ def _reports_family(db: Database) -> None:
     db.execute("UPDATE schema_meta SET value = '10' WHERE key = 'schema_version'")
 
 
+# A run that reached some sites but not all, or lost or cut short something, is "partial". Widening
+# a CHECK constraint changes no stored row, so the table's SQL is edited in place (SQLite's documented
+# procedure for constraint changes: https://sqlite.org/lang_altertable.html#otheralter), not rebuilt.
+# In run_sites a partial run's sites that were reached are "ok": the run's other sites failed.
+_RUN_STATUS_OLD = "CHECK (status IN ('running', 'ok', 'failed', 'interrupted'))"
+_RUN_STATUS_NEW = "CHECK (status IN ('running', 'ok', 'partial', 'failed', 'interrupted'))"
+_RUN_SITES_PARTIAL = """
+CREATE VIEW run_sites AS
+    SELECT c.run_id, c.site, r.command, r.status AS run_status,
+           min(c.fetched_at) AS first_fetch, max(c.fetched_at) AS last_fetch,
+           count(*) AS fetched,
+           sum(c.outcome = 'new') AS new, sum(c.outcome = 'changed') AS changed,
+           sum(c.outcome = 'unchanged') AS unchanged, sum(c.outcome = 'not_modified') AS not_modified,
+           sum(c.outcome = 'removed') AS removed, sum(c.outcome = 'error') AS errors,
+           sum(c.outcome != 'error') AS succeeded,
+           group_concat(DISTINCT c.error_class) AS error_classes,
+           CASE WHEN r.status = 'running' THEN 'running'
+                WHEN sum(c.outcome != 'error') = 0 THEN 'failed'
+                WHEN r.status = 'partial' THEN 'ok'
+                ELSE r.status END AS outcome
+    FROM captures c JOIN runs r ON r.id = c.run_id
+    GROUP BY c.run_id, c.site
+"""
+_WIDEN_RUN_STATUS = "UPDATE sqlite_schema SET sql = replace(sql, ?, ?) WHERE type = 'table' AND name = 'runs'"
+
+
+@MIGRATIONS(name="011_run_partial")
+def _run_partial(db: Database) -> None:
+    """Allow run status "partial"; run_sites calls the reached sites of a partial run "ok"."""
+    db.execute("PRAGMA writable_schema = ON")
+    db.execute(_WIDEN_RUN_STATUS, [_RUN_STATUS_OLD, _RUN_STATUS_NEW])
+    # other connections re-read the schema when its version changes
+    db.execute(f"PRAGMA schema_version = {db.execute('PRAGMA schema_version').fetchone()[0] + 1}")
+    db.execute("PRAGMA writable_schema = OFF")
+    db.execute("DROP VIEW run_sites")
+    db.execute(_RUN_SITES_PARTIAL)
+    db.execute("UPDATE schema_meta SET value = '11' WHERE key = 'schema_version'")
+
+
 # The schema version is the number of migrations; each migration bumps schema_meta itself.
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 
 
 def stored_schema_version(db: Database) -> int:

@@ -97,5 +97,5 @@ def undo_text_deltas(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE version_rows RENAME TO versions")
     for statement in schema._statements(schema._SEARCH_SOURCE + ";" + schema._VIEWS):
         conn.execute(statement)
-    conn.execute("DELETE FROM _sqlite_migrations WHERE name IN ('009_text_deltas', '010_reports_family')")
+    conn.execute("DELETE FROM _sqlite_migrations WHERE name IN ('009_text_deltas', '010_reports_family', '011_run_partial')")
     conn.execute("UPDATE schema_meta SET value = '8' WHERE key = 'schema_version'")
