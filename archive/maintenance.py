@@ -7,8 +7,6 @@ import os
 import re
 import secrets
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -139,39 +137,35 @@ def backup(db: Database, dest: str | Path) -> Path:
         raise ArchiveError(f"backup target {dest} exists; refusing to overwrite")
     remove_stale_backups(dest.parent)
     partial = dest.with_name(f".{dest.name}.{secrets.token_hex(4)}.backup-partial")
+    held = _hold(partial)
+    query_only = db.execute("PRAGMA query_only").fetchone()[0]
     try:
-        with _held_partial(partial), _queries_allowed(db):
-            db.conn.execute("VACUUM INTO ?", [str(partial)])
-            _seal(partial)
-            os.link(partial, dest)  # fails if dest appeared meanwhile, unlike rename
-            _fsync_dir(dest.parent)
+        db.execute("PRAGMA query_only = OFF")  # VACUUM INTO is refused under it; a mode=ro file stays unwritable
+        db.conn.execute("VACUUM INTO ?", [str(partial)])
+        _seal(partial)
+        os.link(partial, dest)  # fails if dest appeared meanwhile, unlike rename
+        _fsync_dir(dest.parent)
     except (sqlite3.Error, OSError) as exc:
         raise ArchiveError(f"backup to {dest} failed: {exc}") from exc
+    finally:  # plain try/finally, no generator: a signal may stop the backup anywhere
+        _release(partial, held)
+        if db.conn.execute("PRAGMA query_only").fetchone()[0] != query_only:
+            db.execute(f"PRAGMA query_only = {int(query_only)}")
     return dest
 
 
-@contextmanager
-def _held_partial(partial: Path) -> Iterator[None]:
-    """Create the (empty) partial file and hold its flock; remove it and its journal in the end."""
+def _hold(partial: Path) -> int:
+    """Create the (empty) partial file and take its flock; the open descriptor."""
     fd = os.open(partial, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o644)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        yield
-    finally:
-        for leftover in (partial, Path(f"{partial}-journal")):
-            leftover.unlink(missing_ok=True)
-        os.close(fd)
+    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    return fd
 
 
-@contextmanager
-def _queries_allowed(db: Database) -> Iterator[None]:
-    """VACUUM INTO is refused under ``query_only``; a ``mode=ro`` file still cannot be written."""
-    query_only = db.execute("PRAGMA query_only").fetchone()[0]
-    db.execute("PRAGMA query_only = OFF")
-    try:
-        yield
-    finally:
-        db.execute(f"PRAGMA query_only = {int(query_only)}")
+def _release(partial: Path, fd: int) -> None:
+    """Remove the partial file and its journal, then let go of the flock."""
+    for leftover in (partial, Path(f"{partial}-journal")):
+        leftover.unlink(missing_ok=True)
+    os.close(fd)
 
 
 def remove_stale_backups(directory: Path) -> list[tuple[Path, int]]:

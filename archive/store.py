@@ -333,6 +333,8 @@ class Archive:
             raise ArchiveError(f"unknown export format {format!r}; known: jsonl, csv, warc")
         if not isinstance(target, (str, Path)):
             raise ArchiveError(f"{format} exports write to a file, not a stream")
+        if Path(target).exists():  # before any other complaint: the archive itself may be named by mistake
+            raise ArchiveError(f"export target {target} exists; refusing to overwrite (remove it first)")
         if format == "csv":
             return export.export_csv(self, target, all_versions=all_versions)
         return export.export_warc(self, target)  # gzipped per record unless the name ends in .warc

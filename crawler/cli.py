@@ -11,6 +11,7 @@ import dataclasses
 import gc
 import json
 import re
+import signal
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -92,7 +93,7 @@ def sites(registry_path: str | None, as_json: bool) -> None:
 
 
 @main.command()
-@click.argument("start_urls", nargs=-1)
+@click.argument("start_urls", nargs=-1, metavar="[START_URL]...")
 @click.option("--site", "site_names", multiple=True, help="A registry site to crawl (repeatable); see `nianbao sites`.")
 @click.option("--all", "all_sites", is_flag=True, help="Crawl every site in the registry.")
 @REGISTRY_OPTION
@@ -193,10 +194,13 @@ def _deliberate_note(db_path: str, run_id: int, deliberate: dict[str, str]) -> s
 
     with opened(db_path) as db:
         errors = db.run_errors(run_id)
-    meant = [DELIBERATE_FAULTS.get(deliberate[e["url"]], deliberate[e["url"]]) for e in errors if e["url"] in deliberate]
+    meant = sorted(DELIBERATE_FAULTS.get(deliberate[e["url"]], deliberate[e["url"]])
+                   for e in errors if e["url"] in deliberate)
     others = len(errors) - len(meant)
-    note = f" ({'all ' if not others else ''}{len(meant)} deliberate: the fixture portal's {', '.join(meant)}"
-    return note + (f"; {plural(others, 'other')}: see `nianbao status`)" if others else ")")
+    faults = f"the fixture portal's deliberate faults: {', '.join(meant)}"
+    if not others:
+        return f" — {'all ' if len(meant) > 1 else ''}{'are' if len(meant) > 1 else 'is'} {faults}"
+    return f" — {len(meant)} {'are' if len(meant) != 1 else 'is'} {faults}; {others} not: see `nianbao status`"
 
 
 def _failure_line(run: dict[str, Any] | None, result: CrawlResult, db_path: str) -> str:
@@ -204,7 +208,8 @@ def _failure_line(run: dict[str, Any] | None, result: CrawlResult, db_path: str)
     if run is None:
         return "Error: the crawl ended before it could start a run"
     if run["status"] == "interrupted":
-        return f"stopped by a signal: run {run['id']} is interrupted; the next crawl resumes it"
+        name = signal.Signals(result.signum).name if result.signum else "a signal"
+        return f"stopped by {name}: run {run['id']} is interrupted; the next crawl resumes it"
     removed = f"; nothing archived, so no archive was left at {db_path}" if result.archive_removed else ""
     return f"Error: run {run['id']} {run['status']}: {run['error']}{removed}"
 

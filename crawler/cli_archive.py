@@ -89,7 +89,7 @@ def _no_version(doc_or_url: str, first: dict[str, Any] | None, as_of: str | None
 
 @click.command()
 @click.argument("doc_or_url")
-@click.argument("versions", nargs=-1, type=int)
+@click.argument("versions", nargs=-1, type=int, metavar="[V1 V2]")
 @DB_OPTION
 @JSON_OPTION
 def diff(doc_or_url: str, versions: tuple[int, ...], db_path: str, as_json: bool) -> None:
