@@ -121,13 +121,13 @@ class CrawlArchive:
             return "interrupted", "stopped by a signal; the next crawl resumes from the frontier"
         failed = [row for row in site_rows if not row["succeeded"]] + [
             {"site": site, "error_classes": None} for site in self.sites if site not in {r["site"] for r in site_rows}]
+        lost = [f"{self.refused} captures could not be recorded; their requests stay queued"] if self.refused else []
         if failed and len(failed) == len({*self.sites, *(r["site"] for r in site_rows)}):
-            return "failed", f"no site could be crawled: {_failures(failed)}"
+            return "failed", "; ".join([f"no site could be crawled: {_failures(failed)}", *lost])
         if reason != "finished" and not reason.startswith(CAP_REASONS):
-            return "failed", f"the crawl stopped: {reason}"
+            return "failed", "; ".join([f"the crawl stopped: {reason}", *lost])
         problems = [f"stopped early: {reason}"] if reason != "finished" else []
-        if self.refused:
-            problems.append(f"{self.refused} captures could not be recorded; their requests stay queued")
+        problems += lost
         if failed:
             problems.append(f"{len(failed)} of {len(self.sites) or len(site_rows)} sites failed: {_failures(failed)}")
         return ("partial", "; ".join(problems)) if problems else ("ok", None)
