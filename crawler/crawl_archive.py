@@ -45,6 +45,7 @@ class CrawlArchive:
         self.run_id: int | None = None
         self.sites: list[str] = []
         self.refused = 0
+        self.records_captures = True
         self._archive: archive.Archive | None = None
 
     @classmethod
@@ -54,6 +55,9 @@ class CrawlArchive:
             raise NotConfigured("NIANBAO_DB is empty: this crawl writes no archive")
         owner = cls(settings.get("NIANBAO_DB"), settings.get("NIANBAO_COMMAND"),
                     compact_after_run=settings.getbool("NIANBAO_COMPACT_AFTER_RUN"))
+        pipelines = settings.getwithbase("ITEM_PIPELINES")
+        # with the archive writer off (fetch-only benchmarks) no capture is recorded to judge sites by
+        owner.records_captures = pipelines.get("crawler.pipelines.ArchivePipeline") is not None
         owner.crawler = crawler
         crawler.signals.connect(owner.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(owner.spider_closed, signal=signals.spider_closed)
@@ -120,7 +124,8 @@ class CrawlArchive:
         if reason == "shutdown":
             return "interrupted", "stopped by a signal; the next crawl resumes from the frontier"
         failed = [row for row in site_rows if not row["succeeded"]] + [
-            {"site": site, "error_classes": None} for site in self.sites if site not in {r["site"] for r in site_rows}]
+            {"site": site, "error_classes": None} for site in self.sites if site not in {r["site"] for r in site_rows}
+        ] if self.records_captures else []
         lost = [f"{self.refused} captures could not be recorded; their requests stay queued"] if self.refused else []
         if failed and len(failed) == len({*self.sites, *(r["site"] for r in site_rows)}):
             return "failed", "; ".join([f"no site could be crawled: {_failures(failed)}", *lost])

@@ -115,3 +115,20 @@ def test_demo_names_its_errors_as_the_fixture_portals_deliberate_faults(tmp_path
     run_line = next(line for line in result.stdout.splitlines() if line.startswith("run 1: ok"))
     assert run_line.endswith("errors 3 — all are the fixture portal's deliberate faults: a dead link, "
                              "a vanished column, an empty list page"), run_line
+
+
+def test_the_crawl_log_speaks_of_an_asp_portal(tmp_path: Path, portal) -> None:
+    asp = next(site for site in portal.sites.values() if site.family == "asp")
+    result = run_nianbao("crawl", asp.homepage, "--db", str(tmp_path / "a.db"), "--log-level", "INFO", *FAST)
+    assert result.returncode == exit_codes.OK, result.stderr[-3000:]
+    assert f"{asp.base_url.split('//')[1]} looks like an asp portal" in result.stderr
+    assert "looks like a asp" not in result.stderr
+
+
+def test_crawl_json_prints_the_run_and_the_archive(tmp_path: Path, portal) -> None:
+    db = tmp_path / "a.db"
+    result = run_nianbao("crawl", portal.homepages()[0], "--db", str(db), "--json", *FAST)
+    assert result.returncode == exit_codes.OK, result.stderr[-3000:]
+    summary = json.loads(result.stdout)
+    assert summary["run"]["status"] == "ok" and summary["run"]["id"] == 1
+    assert summary["archive"]["path"] == str(db) and summary["archive"]["documents"] > 0

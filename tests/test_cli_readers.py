@@ -257,3 +257,12 @@ def test_export_warc_compression_follows_the_name(filled: Path, tmp_path: Path) 
     assert (tmp_path / "a.warc.gz").read_bytes()[:2] == b"\x1f\x8b"
     other = run("export", "warc", tmp_path / "a.zip", "--db", filled)
     assert other.exit_code == 1 and "named *.warc.gz" in other.output and not (tmp_path / "a.zip").exists()
+
+
+def test_sites_is_a_table_padded_by_display_width() -> None:
+    result = run("sites")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == ["name", "region", "level", "family", "title", "homepage"]
+    assert len(column_starts(lines, "homepage", lambda line: line.split()[-1])) == 1  # after Chinese titles
+    assert result.stderr.endswith(" sites\n") and json.loads(run("sites", "--json").stdout.splitlines()[0])["name"]

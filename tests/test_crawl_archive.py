@@ -72,3 +72,9 @@ def test_a_target_that_produced_no_capture_at_all_counts_as_failed():
     owner.sites = ["a", "b"]
     status, error = owner.verdict("finished", [{"site": "a", "succeeded": 2, "error_classes": None}])
     assert (status, error) == ("partial", "1 of 2 sites failed: b (nothing fetched)")
+
+
+def test_without_the_archive_writer_sites_are_not_judged_by_captures():
+    owner = CrawlArchive("unused.db", "crawl")
+    owner.sites, owner.records_captures = ["a"], False  # ITEM_PIPELINES without ArchivePipeline
+    assert owner.verdict("finished", []) == ("ok", None)
