@@ -137,9 +137,9 @@ def backup(db: Database, dest: str | Path) -> Path:
         raise ArchiveError(f"backup target {dest} exists; refusing to overwrite")
     remove_stale_backups(dest.parent)
     partial = dest.with_name(f".{dest.name}.{secrets.token_hex(4)}.backup-partial")
-    held = _hold(partial)
-    query_only = db.execute("PRAGMA query_only").fetchone()[0]
+    held, query_only = None, db.execute("PRAGMA query_only").fetchone()[0]
     try:
+        held = _hold(partial)
         db.execute("PRAGMA query_only = OFF")  # VACUUM INTO is refused under it; a mode=ro file stays unwritable
         db.conn.execute("VACUUM INTO ?", [str(partial)])
         _seal(partial)
@@ -148,7 +148,8 @@ def backup(db: Database, dest: str | Path) -> Path:
     except (sqlite3.Error, OSError) as exc:
         raise ArchiveError(f"backup to {dest} failed: {exc}") from exc
     finally:  # plain try/finally, no generator: a signal may stop the backup anywhere
-        _release(partial, held)
+        if held is not None:
+            _release(partial, held)
         if db.conn.execute("PRAGMA query_only").fetchone()[0] != query_only:
             db.execute(f"PRAGMA query_only = {int(query_only)}")
     return dest
