@@ -255,8 +255,6 @@ def test_export_warc_compression_follows_the_name(filled: Path, tmp_path: Path) 
     assert plain.exit_code == 0 and gzipped.exit_code == 0, plain.output + gzipped.output
     assert (tmp_path / "a.warc").read_bytes().startswith(b"WARC/1.1\r\n")
     assert (tmp_path / "a.warc.gz").read_bytes()[:2] == b"\x1f\x8b"
-    other = run("export", "warc", tmp_path / "a.zip", "--db", filled)
-    assert other.exit_code == 1 and "named *.warc.gz" in other.output and not (tmp_path / "a.zip").exists()
 
 
 def test_sites_is_a_table_padded_by_display_width() -> None:
