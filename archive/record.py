@@ -35,6 +35,7 @@ class Recorded:
     capture_id: int
     document_id: int | None
     version_id: int | None
+    duplicate: bool = False  # the archive already held a capture with this capture_key: nothing recorded
 
 
 def facts_of(capture: Capture) -> Facts:
@@ -46,6 +47,10 @@ def record(db: Database, capture: Capture, run_id: int | None) -> Recorded:
     """Store ``capture`` and apply its verdict; the caller holds the write transaction."""
     fetched_at = times.normalize(capture.fetched_at)
     _require_running(db, run_id)
+    if capture.capture_key is not None:
+        earlier = recorded_key(db, capture.capture_key)
+        if earlier is not None:
+            return earlier
     touch_site(db, capture.site, fetched_at, capture.site_family)
     facts = facts_of(capture)
     sha256 = (blobs.store(db, capture.body, site=capture.site, kind=capture.kind, url=capture.url)
@@ -53,6 +58,13 @@ def record(db: Database, capture: Capture, run_id: int | None) -> Recorded:
     if capture.kind in DOCUMENT_KINDS:
         return _record_document(db, capture, facts, sha256, fetched_at, run_id)
     return _record_listing(db, capture, facts, sha256, fetched_at, run_id)
+
+
+def recorded_key(db: Database, capture_key: str) -> Recorded | None:
+    """What the capture recorded under ``capture_key`` did, marked as a duplicate; None when there is none."""
+    row = db.execute("SELECT outcome, id, document_id, version_id FROM captures WHERE capture_key = ?",
+                     [capture_key]).fetchone()
+    return Recorded(row[0], row[1], row[2], row[3], duplicate=True) if row else None
 
 
 def _require_running(db: Database, run_id: int | None) -> None:
@@ -183,6 +195,7 @@ def capture_row(capture: Capture, fetched_at: str, run_id: int | None, sha256: s
         "etag": headers.get("etag"), "last_modified": headers.get("last-modified"),
         "sha256": sha256, "size": len(capture.body) if sha256 else None,
         "extractor_version": (capture.extraction or {}).get("extractor_version") if sha256 else None,
+        "capture_key": capture.capture_key,
     }
 
 

@@ -89,9 +89,9 @@ def sites_of(db: Database, run_id: int) -> list[dict[str, Any]]:
     return row_dicts.all_rows(db, "SELECT * FROM run_sites WHERE run_id = ? ORDER BY site", [run_id])
 
 
-def close_stale(db: Database) -> list[int]:
-    """Runs left "running" by a process that died: mark them interrupted with their counts."""
-    stale = [row[0] for row in db.execute("SELECT id FROM runs WHERE status = 'running'")]
+def close_stale(db: Database, keep: int | None = None) -> list[int]:
+    """Runs left "running" by a process that died (but ``keep``): mark them interrupted with their counts."""
+    stale = [row[0] for row in db.execute("SELECT id FROM runs WHERE status = 'running'") if row[0] != keep]
     for run_id in stale:
         _close(db, run_id, "interrupted", "the crawl process ended without closing its run")
     return stale

@@ -410,8 +410,19 @@ def _run_partial(db: Database) -> None:
     db.execute("UPDATE schema_meta SET value = '11' WHERE key = 'schema_version'")
 
 
+# A capture recorded from a distributed crawl's stream carries the key of its fetch (the crawl and its
+# request): a worker killed after pushing a capture, or a writer killed between its commit and its
+# acknowledgement, delivers it again, and the archive recognises it instead of recording it twice.
+@MIGRATIONS(name="012_capture_keys")
+def _capture_keys(db: Database) -> None:
+    """captures.capture_key, unique where set."""
+    db.execute("ALTER TABLE captures ADD COLUMN capture_key TEXT")
+    db.execute("CREATE UNIQUE INDEX captures_capture_key ON captures(capture_key) WHERE capture_key IS NOT NULL")
+    db.execute("UPDATE schema_meta SET value = '12' WHERE key = 'schema_version'")
+
+
 # The schema version is the number of migrations; each migration bumps schema_meta itself.
-SCHEMA_VERSION = 11
+SCHEMA_VERSION = 12
 
 
 def stored_schema_version(db: Database) -> int:

@@ -247,10 +247,10 @@ class Archive:
         with self._writing("clear the frontier"):
             return frontier.clear(self.db, sites)
 
-    def close_stale_runs(self) -> list[int]:
-        """Mark runs still "running" as interrupted; call only while holding the writer lock."""
+    def close_stale_runs(self, *, keep: int | None = None) -> list[int]:
+        """Mark runs still "running" as interrupted, except ``keep``; call only while holding the writer lock."""
         with self._writing("close stale runs"):
-            return runs.close_stale(self.db)
+            return runs.close_stale(self.db, keep)
 
     def current_body(self, url: str) -> tuple[str, str | None] | None:
         """(raw sha256, extractor version) behind the current version of live document ``url``, or None."""

@@ -22,6 +22,7 @@ from crawler import exit_codes
 from crawler.cli_archive import READER_COMMANDS
 from crawler.cli_audit import audit
 from crawler.cli_base import DB_OPTION, JSON_OPTION, CommandFailed, NianbaoGroup, OneLineErrors, db_option, echo_json
+from crawler.cli_distributed import DISTRIBUTED_COMMANDS, work
 from crawler.cli_maintenance import MAINTENANCE_COMMANDS
 from crawler.registry import Registry, SiteEntry, load_registry
 from crawler.render import show_lines
@@ -107,10 +108,13 @@ def sites(registry_path: str | None, as_json: bool) -> None:
 @click.option("--stats", "stats_path", type=click.Path(dir_okay=False), help="Write Scrapy's crawl stats here as JSON.")
 @click.option("-s", "--set", "overrides", multiple=True, metavar="NAME=VALUE",
               help="Override a Scrapy or NIANBAO_* setting (repeatable), e.g. -s NIANBAO_CONDITIONAL_REQUESTS=0.")
+@click.option("--redis", "redis_url", metavar="URL", help="Be a worker of the distributed crawl --label in this "
+              "Redis; `nianbao write` records it (docs/distributed.md). --db is then unused.")
 @JSON_OPTION
 def crawl(start_urls: tuple[str, ...], site_names: tuple[str, ...], all_sites: bool, registry_path: str | None,
           db_path: str, delay: float | None, concurrency: int | None, workers: int | None, log_level: str,
-          label: str, stats_path: str | None, overrides: tuple[str, ...], as_json: bool) -> None:
+          label: str, stats_path: str | None, overrides: tuple[str, ...], redis_url: str | None,
+          as_json: bool) -> None:
     """Crawl portals from their homepages (START_URLS) or registry sites into the archive.
 
     Exit code 0 when the run is ok, 3 when partial, 1 when failed, 4 when another crawl holds the
@@ -124,6 +128,9 @@ def crawl(start_urls: tuple[str, ...], site_names: tuple[str, ...], all_sites: b
         raise click.UsageError("give START_URLS, --site NAME or --all")
     settings = _crawl_settings(log_level, label, delay, concurrency, workers, overrides)
     stats: dict[str, Any] = {}
+    if redis_url:  # a worker of a distributed crawl
+        work(redis_url, list(start_urls), settings=settings, sites=entries, stats_out=stats, stats_path=stats_path)
+        return
     result = run_crawl(list(start_urls), db_path=db_path, settings=settings, sites=entries, stats_out=stats,
                        debug=OneLineErrors.debug)
     if stats_path:
@@ -296,7 +303,7 @@ def schedule(config_path: Path | None, db_path: str | None, once: bool) -> None:
     sys.exit(run(config_path, db=db_path, once=once))
 
 
-for _command in (*READER_COMMANDS, *MAINTENANCE_COMMANDS, audit):
+for _command in (*READER_COMMANDS, *MAINTENANCE_COMMANDS, *DISTRIBUTED_COMMANDS, audit):
     main.add_command(_command)
 
 if __name__ == "__main__":

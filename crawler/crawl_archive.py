@@ -7,8 +7,9 @@ pipeline's known-body check. The archive is opened when the first of them asks (
 before the ``spider_opened`` signal), the run starts then, and both end at ``spider_closed``, which
 Scrapy sends after the pipelines have written their last capture.
 
-A crawl with no archive (``NIANBAO_DB`` empty: a scrapy-redis worker) has no ``CrawlArchive``, and
-each feature that needs one says at start-up that it is off (:func:`archive_or_off`).
+A crawl with no archive (``NIANBAO_DB`` empty) has no ``CrawlArchive``, and each feature that needs
+one says at start-up that it is off (:func:`archive_or_off`). A worker of a distributed crawl is such
+a crawl: what it reads of the archive comes from Redis instead (``crawler.archive_view``).
 """
 
 from __future__ import annotations
@@ -69,6 +70,11 @@ class CrawlArchive:
         if crawler is None or getattr(crawler, "extensions", None) is None:
             return None
         return crawler.get_extension(CrawlArchive)
+
+    @property
+    def view(self) -> archive.Archive:
+        """What the crawl reads of earlier crawls (``crawler.archive_view.ArchiveView``): the archive itself."""
+        return self.archive
 
     @property
     def archive(self) -> archive.Archive:

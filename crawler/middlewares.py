@@ -1,24 +1,22 @@
 """Downloader middlewares: one concern each.
 
-The two that read the archive (conditional requests, known list pages) get it from the crawl's
-:class:`~crawler.crawl_archive.CrawlArchive`; in a crawl that writes no archive they are off, and
-say so at start-up.
+The two that read the archive (conditional requests, known list pages) read it through the crawl's
+:class:`~crawler.archive_view.ArchiveView`: the crawl's own archive, or in a distributed worker what
+the writer published in Redis. In a crawl with neither they are off, and say so at start-up.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Request, Response
 
-from archive import Archive
-from crawler.crawl_archive import CrawlArchive, archive_or_off
+from crawler.archive_view import ViewSource, view_or_off
 from crawler.portal_spider import crawled_sites, portal_spider
 
 logger = logging.getLogger(__name__)
@@ -27,24 +25,16 @@ CONDITIONAL_KINDS = ("page", "attachment")
 IN_FULL = "nianbao_list_in_full"  # a list request that must go out without If-None-Match
 
 
-Read = TypeVar("Read")
-
-
-def _read_for_crawled_sites(crawler: Crawler, owner: CrawlArchive, read: Callable[[Archive, list[str]], Read]) -> Read:
-    """``read(archive, sites)`` on the crawl's own archive for the spider's sites."""
-    return read(owner.archive, crawled_sites(crawler))
-
-
 class ConditionalRequestMiddleware:
     """Send stored ETag / Last-Modified with known pages, so unchanged ones answer 304.
 
-    The validators of every live document of the crawled sites are read from the crawl's archive
-    in one query when the first request passes: a night revalidates thousands of documents, and a
+    The validators of every live document of the crawled sites are read from the crawl's view of
+    the archive in one query when the first request passes: a night revalidates thousands of documents, and a
     lookup each was a visible share of the crawl process's work. Within a run each URL is fetched once, so what
     the run itself records never matters here.
     """
 
-    def __init__(self, crawler: Crawler, owner: CrawlArchive):
+    def __init__(self, crawler: Crawler, owner: ViewSource):
         self.crawler = crawler
         self.owner = owner
         self._validators: dict[str, dict[str, str | None]] | None = None
@@ -53,11 +43,11 @@ class ConditionalRequestMiddleware:
     def from_crawler(cls, crawler: Crawler) -> ConditionalRequestMiddleware:
         if not crawler.settings.getbool("NIANBAO_CONDITIONAL_REQUESTS", True):
             raise NotConfigured
-        return cls(crawler, archive_or_off(crawler, "conditional requests (NIANBAO_CONDITIONAL_REQUESTS)"))
+        return cls(crawler, view_or_off(crawler, "conditional requests (NIANBAO_CONDITIONAL_REQUESTS)"))
 
     def _known(self) -> dict[str, dict[str, str | None]]:
         if self._validators is None:
-            self._validators = _read_for_crawled_sites(self.crawler, self.owner, Archive.site_validators)
+            self._validators = self.owner.view.site_validators(crawled_sites(self.crawler))
         return self._validators
 
     def process_request(self, request: Request) -> Any:
@@ -84,7 +74,7 @@ class KnownListMiddleware:
     report, a date line) means the page is read again.
     """
 
-    def __init__(self, crawler: Crawler, owner: CrawlArchive):
+    def __init__(self, crawler: Crawler, owner: ViewSource):
         self.crawler = crawler
         self.owner = owner
         self._known: dict[str, dict[str, Any]] | None = None
@@ -93,11 +83,11 @@ class KnownListMiddleware:
     def from_crawler(cls, crawler: Crawler) -> KnownListMiddleware:
         if not crawler.settings.getbool("NIANBAO_KNOWN_LISTS", True):
             raise NotConfigured
-        return cls(crawler, archive_or_off(crawler, "known list pages (NIANBAO_KNOWN_LISTS)"))
+        return cls(crawler, view_or_off(crawler, "known list pages (NIANBAO_KNOWN_LISTS)"))
 
     def _pages(self) -> dict[str, dict[str, Any]]:
         if self._known is None:
-            self._known = _read_for_crawled_sites(self.crawler, self.owner, Archive.known_list_pages)
+            self._known = self.owner.view.known_list_pages(crawled_sites(self.crawler))
         return self._known
 
     def _usable(self, request: Request) -> dict[str, Any] | None:

@@ -24,6 +24,7 @@ from scrapy.crawler import Crawler
 from twisted.internet import task
 
 import archive
+from crawler.archive_view import ArchiveView, view_source
 from crawler.crawl_archive import CrawlArchive, archive_or_off
 from extract import EXTRACTOR_VERSION, extract_in_worker
 from extract.processes import prepare_worker
@@ -37,10 +38,11 @@ class ExtractPipeline:
     """Fill ``capture.extraction`` for every successfully fetched page or attachment."""
 
     def __init__(self, workers: int, max_tasks_per_child: int, *, timeout: float = 120.0,
-                 memory_bytes: int = 2 << 30, extract: Callable[..., dict[str, Any]] | None = None):
+                 memory_bytes: int = 2 << 30, extract: Callable[..., dict[str, Any]] | None = None,
+                 view: ArchiveView | None = None):
         """``extract`` defaults to :func:`extract.extract_document`, through a trampoline so the
         crawl process never loads the extraction stack; workers get it by name, so it must be a
-        module-level function."""
+        module-level function. ``view`` answers which bodies are known (default: the crawl's view)."""
         self.extract = extract or extract_in_worker
         self.workers = workers
         self.max_tasks_per_child = max_tasks_per_child
@@ -49,6 +51,7 @@ class ExtractPipeline:
         self._pool: ProcessPoolExecutor | None = None
         self._submitted = 0
         self.crawler: Crawler | None = None
+        self.view = view
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ExtractPipeline:
@@ -66,8 +69,10 @@ class ExtractPipeline:
         Portals without ETag/Last-Modified resend unchanged reports in full every night; extracting
         them again would cost as much as the first crawl and can only find the same content.
         """
-        owner = CrawlArchive.of(self.crawler)
-        current = owner.archive.current_body(capture.url) if owner is not None else None
+        if self.view is None:
+            source = view_source(self.crawler)
+            self.view = source.view if source is not None else None
+        current = self.view.current_body(capture.url) if self.view is not None else None
         if current is None or current[1] != EXTRACTOR_VERSION:
             return False  # a new URL (the whole first crawl) is never hashed here
         return current[0] == hashlib.sha256(capture.body).hexdigest()

@@ -45,6 +45,9 @@ class Progress:
     def line(self) -> str:
         c = self.counts()
         rate = c["pages"] / max(time.monotonic() - self._started, 1e-6)
+        pushed = self.stats.get_value("nianbao/redis/captures_pushed")
+        if pushed is not None:  # a worker of a distributed crawl: outcomes are the writer's to know
+            return f"pages {c['pages']} ({rate:.1f}/s) · captures pushed to the writer {pushed}"
         return (f"pages {c['pages']} ({rate:.1f}/s) · reports new {c['new']} changed {c['changed']} "
                 f"unchanged {c['unchanged'] + c['not_modified']} removed {c['removed']} · errors {c['error']}")
 

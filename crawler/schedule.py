@@ -33,6 +33,7 @@ from apscheduler.schedulers import SchedulerNotRunningError
 from apscheduler.schedulers.blocking import BlockingScheduler
 
 from crawler import exit_codes
+from crawler.distributed.processes import ProcessGroup, start_distributed
 from crawler.schedule_config import DEFAULT_TIMEZONE, Config, Group, find_config, load_config, make_trigger
 
 STOP_GRACE_SECONDS = 60
@@ -50,6 +51,15 @@ def crawl_command(group: Group, db: str) -> list[str]:
     return [*cmd, *[arg for site in group.sites for arg in ("--site", site)]]
 
 
+def start_crawl(group: Group, db: str) -> subprocess.Popen[str] | ProcessGroup:
+    """The group's crawl: one process, or a distributed crawl's writer and workers (docs/distributed.md)."""
+    if group.redis:
+        return start_distributed(crawl_command(group, db), redis_url=group.redis, workers=group.redis_workers,
+                                 db=db, label=group.label)
+    return subprocess.Popen(crawl_command(group, db), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            errors="backslashreplace")
+
+
 class Runner:
     """Runs crawls as subprocesses, one at a time, and stops them gracefully on request."""
 
@@ -58,7 +68,7 @@ class Runner:
         self.stopping = threading.Event()
         self.idle = threading.Event()
         self.idle.set()
-        self._child: subprocess.Popen[str] | None = None
+        self._child: subprocess.Popen[str] | ProcessGroup | None = None
         self._lock = threading.RLock()  # re-entrant: a signal handler on the running thread stops the crawl
 
     def run_group(self, group: Group) -> int | None:
@@ -69,8 +79,7 @@ class Runner:
         emit("crawl_start", group=group.name)
         self.idle.clear()
         with self._lock:
-            self._child = subprocess.Popen(crawl_command(group, self.db), stdout=subprocess.PIPE,
-                                           stderr=subprocess.STDOUT, text=True, errors="backslashreplace")
+            self._child = start_crawl(group, self.db)
         forwarder = threading.Thread(target=_forward_output, args=(self._child, group.name), daemon=True)
         forwarder.start()
         try:
@@ -108,7 +117,7 @@ class Runner:
             child.send_signal(signal.SIGTERM)
 
 
-def _forward_output(child: subprocess.Popen[str], group: str) -> None:
+def _forward_output(child: subprocess.Popen[str] | ProcessGroup, group: str) -> None:
     """The crawl's own output, one structured line per line, so stdout stays JSON lines."""
     assert child.stdout is not None
     for line in child.stdout:

@@ -27,7 +27,8 @@ DEFAULT_TIMEZONE = "Asia/Shanghai"
 # key -> type, for [scheduler] (whose scheduling keys are defaults for every group) and each group.
 SHARED_KEYS: dict[str, type] = {"cron": str, "timezone": str, "time_limit_seconds": int, "misfire_grace_seconds": int}
 SCHEDULER_KEYS: dict[str, type] = {"db": str, "group": list, **SHARED_KEYS}
-GROUP_KEYS: dict[str, type] = {"name": str, "sites": list, "start_urls": list, "crawl_args": list, **SHARED_KEYS}
+GROUP_KEYS: dict[str, type] = {"name": str, "sites": list, "start_urls": list, "crawl_args": list, "redis": str,
+                               "redis_workers": int, **SHARED_KEYS}
 TOP_LEVEL_KEYS: dict[str, type] = {"scheduler": dict, "archive": dict}
 ARCHIVE_KEYS: dict[str, type] = {"db": str}
 
@@ -44,6 +45,8 @@ class Group:
     time_limit_seconds: int = 6 * 3600
     misfire_grace_seconds: int = 3600
     crawl_args: tuple[str, ...] = ()
+    redis: str | None = None  # distributed: a writer and redis_workers workers share this Redis
+    redis_workers: int = 2
 
     @property
     def label(self) -> str:
@@ -132,7 +135,7 @@ def _check_group(group: Group, where: str) -> None:
     """What a group needs to run: sites or start URLs (not both), a cron line, a time zone, positive limits."""
     if bool(group.sites) == bool(group.start_urls):
         raise ConfigError(f"{where}: give either 'sites' (registry names, or [\"*\"] for all) or 'start_urls'")
-    for key in ("time_limit_seconds", "misfire_grace_seconds"):
+    for key in ("time_limit_seconds", "misfire_grace_seconds", "redis_workers"):
         if getattr(group, key) <= 0:
             raise ConfigError(f"{where}: key {key!r} must be positive")
     try:

@@ -139,6 +139,15 @@ NIANBAO_MAX_REQUESTS_PER_SITE = 50000  # a site that asks for more is a trap or 
 NIANBAO_COMMAND = "crawl"
 NIANBAO_CONDITIONAL_REQUESTS = True  # send stored ETag / Last-Modified with known pages
 NIANBAO_KNOWN_LISTS = True  # follow a list page's remembered links when it serves the same bytes as when last read
-NIANBAO_FRONTIER = True  # keep queued/done requests in the archive to resume killed crawls; False under scrapy-redis
+NIANBAO_FRONTIER = True  # keep queued/done requests in the archive to resume killed crawls; off in distributed workers
 NIANBAO_PROGRESS = "auto"  # "off" to silence; a bar on a terminal, one line every NIANBAO_PROGRESS_INTERVAL s otherwise
 NIANBAO_PROGRESS_INTERVAL = 10.0
+# A distributed crawl (docs/distributed.md); `nianbao crawl --redis URL` sets the first two.
+NIANBAO_REDIS_URL = ""  # a worker of the crawl in this Redis (no archive of its own); empty: a crawl of one process
+NIANBAO_SHARED_FRONTIER = False  # several processes share the frontier: caps and the "no column" verdict kept there
+NIANBAO_REDIS_EXTRACT = "worker"  # where pages are extracted: "worker" (before the stream) or "writer"
+NIANBAO_REDIS_LEASE_SECONDS = 60.0  # a dead worker's requests go back to the queue this long after its last renewal
+NIANBAO_REDIS_MAX_ATTEMPTS = 3  # lease expiries before a request is dead-lettered
+NIANBAO_REDIS_BACKLOG_CAPTURES = 5000  # workers stop fetching while more captures than this wait for the writer
+NIANBAO_REDIS_BACKLOG_MB = 256  # ... or more bytes than this
+NIANBAO_REDIS_WAIT_SECONDS = 600.0  # how long a worker waits for the writer, or for an unreachable Redis

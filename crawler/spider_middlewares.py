@@ -1,7 +1,9 @@
 """Spider middlewares that read the archive: the crawl frontier, and revisits of known documents.
 
-Both get the archive from the crawl's :class:`~crawler.crawl_archive.CrawlArchive`; in a crawl that
-writes no archive they are off, and say so at start-up.
+The frontier needs the crawl's own archive (:class:`~crawler.crawl_archive.CrawlArchive`); revisits
+need only its :class:`~crawler.archive_view.ArchiveView`, which a distributed worker reads from Redis.
+Without them they are off, and say so at start-up. (A distributed crawl's Redis queue is its
+resumable frontier.)
 
 **FrontierMiddleware** keeps the crawl frontier in the archive, so a killed crawl resumes exactly.
 Every request a spider yields is queued in the archive before Scrapy schedules it; a list page
@@ -31,6 +33,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 
+from crawler.archive_view import ViewSource, view_or_off
 from crawler.crawl_archive import CrawlArchive, archive_or_off
 from crawler.portal_spider import crawled_sites, portal_spider
 from nianbao.capture import Capture
@@ -124,7 +127,7 @@ class FrontierMiddleware:
 
 
 class RevisitKnownMiddleware:
-    def __init__(self, crawler: Crawler, owner: CrawlArchive):
+    def __init__(self, crawler: Crawler, owner: ViewSource):
         self.crawler = crawler
         self.owner = owner
 
@@ -132,13 +135,13 @@ class RevisitKnownMiddleware:
     def from_crawler(cls, crawler: Crawler) -> RevisitKnownMiddleware:
         if not crawler.settings.getbool("NIANBAO_REVISIT_KNOWN", True):
             raise NotConfigured
-        return cls(crawler, archive_or_off(crawler, "revisits of known documents (NIANBAO_REVISIT_KNOWN)"))
+        return cls(crawler, view_or_off(crawler, "revisits of known documents (NIANBAO_REVISIT_KNOWN)"))
 
     async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:
         async for obj in start:
             yield obj
         spider = portal_spider(self.crawler)
-        known = self.owner.archive.known_documents(crawled_sites(self.crawler))
+        known = self.owner.view.known_documents(crawled_sites(self.crawler))
         if known:
             logger.info("revisiting %d known documents", len(known))
         for document in known:

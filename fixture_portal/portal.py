@@ -65,6 +65,11 @@ class FixturePortal:
         """(method, path with query, site name, headers) of every request served, in order."""
         return self.state.request_log
 
+    @property
+    def timings(self) -> list[tuple[str, float, float]]:
+        """(site name, arrived, answered) of every request served, ``time.monotonic()`` seconds."""
+        return self.state.timings
+
     def homepages(self) -> list[str]:
         """One homepage URL per site."""
         return [site.homepage for site in self.sites.values()]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 from . import (
@@ -78,7 +79,11 @@ class SiteApp:
 
     def __call__(self, request: Request) -> Response:
         self.state.log((request.method, request.target, self.spec.name, dict(request.headers)))
-        return self.wrap(request, self.serve) if self.wrap else self.serve(request)
+        started = time.monotonic()
+        try:
+            return self.wrap(request, self.serve) if self.wrap else self.serve(request)
+        finally:
+            self.state.time((self.spec.name, started, time.monotonic()))
 
     def serve(self, request: Request) -> Response:
         """The site's own answer, before any host-wide misbehaviour."""

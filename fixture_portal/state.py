@@ -14,6 +14,7 @@ WEEKDAYS = "一二三四五六日"
 OFFICE_OPENS = time(9, 0)
 
 RequestRecord = tuple[str, str, str, dict[str, str]]
+Timing = tuple[str, float, float]  # site, when the request came in, when its answer was ready (time.monotonic)
 
 
 def beijing_to_utc(moment: datetime) -> datetime:
@@ -31,6 +32,7 @@ class PortalState:
         self.removed: set[str] = set()
         self.modified: dict[str, datetime] = {}
         self.request_log: list[RequestRecord] = []
+        self.timings: list[Timing] = []
 
     def date_line(self) -> str:
         """The header date line of every page, e.g. ``2026-11-23 星期一``."""
@@ -49,6 +51,11 @@ class PortalState:
         """Append one served request."""
         with self.lock:
             self.request_log.append(record)
+
+    def time(self, timing: Timing) -> None:
+        """Note when one request was served (for politeness checks)."""
+        with self.lock:
+            self.timings.append(timing)
 
     def blocks(self, doc: Document) -> list[Block]:
         """The body as served now: an edit is a paragraph right after the opening one."""

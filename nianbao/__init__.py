@@ -4,7 +4,8 @@ This package is the bottom layer: the vocabulary every other package shares, imp
 them. Packages, in the direction data flows (each imports only those below it)::
 
     spiders         fetch: find the 年报 column, walk lists, yield raw captures
-    crawler         Scrapy glue (pipelines, middlewares, runner), the registry and the CLI
+    crawler         Scrapy glue (pipelines, middlewares, runner), the registry and the CLI;
+                    crawler.distributed: workers and one writer sharing a Redis
     archive         store, query and export: sqlite-utils only, knows nothing of Scrapy;
                     archive.serve is its read-only web face (Datasette)
     extract         pure functions of stored bytes (no Scrapy, no database)

@@ -38,6 +38,8 @@ class Capture:
     ``site_family`` is the CMS family the spider recognised for the site (see ``spiders.fingerprint``).
     ``known_body`` is set by the extract pipeline when it skipped extraction because these exact
     bytes are behind the document's current version, extracted by the running extractor version.
+    ``capture_key`` names the fetch in a distributed crawl (its crawl and request): a capture delivered
+    twice (a worker or the writer killed at the wrong moment) carries the same key and is recorded once.
     """
 
     url: str
@@ -57,6 +59,7 @@ class Capture:
     frontier_key: str | None = None
     site_family: str | None = None
     known_body: bool = False
+    capture_key: str | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:

@@ -129,8 +129,15 @@ class AnnualReportsSpider(scrapy.Spider):
             return FormRequest(url, formdata=dict(form), headers=page.headers, **common)
         return Request(url, headers=page.headers if page else None, **common)
 
+    @property
+    def _shared_frontier(self) -> bool:
+        """Whether the requests go to a frontier several crawl processes share (a distributed crawl's Redis
+        queue), which then keeps the per-site and per-column caps and gives the "no column" verdict: one
+        process's own counts see only the responses it happened to get."""
+        return bool(self.settings and self.settings.getbool("NIANBAO_SHARED_FRONTIER"))
+
     def _over_site_cap(self, site: str) -> bool:
-        cap = self.settings.getint("NIANBAO_MAX_REQUESTS_PER_SITE") if self.settings else 0
+        cap = self.settings.getint("NIANBAO_MAX_REQUESTS_PER_SITE") if self.settings and not self._shared_frontier else 0
         if cap and self._requests[site] >= cap:
             if self._requests[site] == cap:
                 self.logger.warning("request cap (%d) reached for %s: a trap? nothing more is followed", cap, site)
@@ -201,6 +208,8 @@ class AnnualReportsSpider(scrapy.Spider):
             self.logger.info("%s looks like %s portal", site, article(family))
 
     def _maybe_no_column(self, url: str, site: str) -> Iterator[Capture]:
+        if self._shared_frontier:
+            return
         if self._pending_discovery[site] == 0 and site not in self._column_found | self._home_failed:
             self.logger.warning("no 年报 column found on %s", site)
             yield Capture(url=url, site=site, kind="home", error_class="no_column",
@@ -287,7 +296,7 @@ class AnnualReportsSpider(scrapy.Spider):
         for page in pages:
             if not self.allows(page.url, site):
                 continue
-            if self._list_pages[column] >= cap:
+            if not self._shared_frontier and self._list_pages[column] >= cap:
                 self.logger.warning("list page cap (%d) reached for %s; not following %s", cap, column, page.url)
                 return
             request = self._request(page.url, self.parse_list, kind="list", site=site, page=page, column=column)

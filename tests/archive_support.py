@@ -86,8 +86,17 @@ def not_modified(url: str, *, site: str = "qinglan") -> Capture:
     return Capture(url=url, site=site, status=304)
 
 
+def undo_capture_keys(conn: sqlite3.Connection) -> None:
+    """Give an archive schema 11's layout again: captures without capture keys."""
+    conn.execute("DROP INDEX captures_capture_key")
+    conn.execute("ALTER TABLE captures DROP COLUMN capture_key")
+    conn.execute("DELETE FROM _sqlite_migrations WHERE name = '012_capture_keys'")
+    conn.execute("UPDATE schema_meta SET value = '11' WHERE key = 'schema_version'")
+
+
 def undo_text_deltas(conn: sqlite3.Connection) -> None:
-    """Give an archive schema 8's layout again: versions a table with every text plain."""
+    """Give an archive schema 8's layout again: versions a table with every text plain (and no capture keys)."""
+    undo_capture_keys(conn)
     conn.execute("UPDATE version_rows SET text = (SELECT text FROM versions v WHERE v.id = version_rows.id), "
                  "text_base = NULL, text_delta = NULL WHERE text_delta IS NOT NULL")
     for view in ("search_source", "current_reports", "removed_documents", "changes", "versions"):

@@ -336,3 +336,35 @@ def test_a_digest_assembled_from_encoded_columns_is_the_digest_of_the_whole(extr
     encoded = {n: canonical_json(extraction[n]) for n in JSON_COLUMNS if extraction.get(n) is not None}
     assert content_digest(extraction) == whole
     assert content_digest(extraction, encoded) == whole
+
+
+def test_a_capture_delivered_again_under_its_key_is_recorded_once(db: Archive) -> None:
+    first = page(URL)
+    first.capture_key = "crawl-1:k1"
+    again = page(URL, body=report_body("另一份正文。"))  # even different bytes: the key names one fetch
+    again.capture_key = "crawl-1:k1"
+    recorded, duplicate = db.record_captures([first, again])
+    assert not recorded.duplicate and duplicate.duplicate
+    assert (duplicate.capture_id, duplicate.version_id, duplicate.outcome) == (recorded.capture_id, recorded.version_id, "new")
+    assert scalar(db, "SELECT count(*) FROM captures") == 1
+    assert scalar(db, "SELECT count(*) FROM versions") == 1
+    assert db.record_capture(page(URL)).outcome == "unchanged"  # without a key: every fetch is a capture
+
+
+def test_a_schema_11_archive_gains_capture_keys(tmp_path) -> None:
+    import sqlite3
+
+    import archive
+    from tests.archive_support import undo_capture_keys
+
+    path = tmp_path / "old.db"
+    with archive.open_archive(path) as store:
+        store.record_capture(page(URL))
+    conn = sqlite3.connect(path)
+    undo_capture_keys(conn)
+    conn.commit()
+    conn.close()
+    with archive.open_archive(path) as store:
+        assert scalar(store, "SELECT count(*) FROM captures WHERE capture_key IS NULL") == 1
+        assert scalar(store, "SELECT value FROM schema_meta WHERE key = 'schema_version'") == str(archive.SCHEMA_VERSION)
+        assert store.check() == []

@@ -47,7 +47,7 @@ def test_schema_is_migrated_once_and_versioned(tmp_path: Path) -> None:
                        ("nianbao", "005_site_family"), ("nianbao", "006_search_detail_none"),
                        ("nianbao", "007_blob_deltas"), ("nianbao", "008_list_pages"),
                        ("nianbao", "009_text_deltas"), ("nianbao", "010_reports_family"),
-                       ("nianbao", "011_run_partial")]
+                       ("nianbao", "011_run_partial"), ("nianbao", "012_capture_keys")]
     assert int(version) == archive.SCHEMA_VERSION
 
 

@@ -1,0 +1,61 @@
+"""What a crawl reads of earlier crawls, as one small interface with two sources.
+
+Four facts steer a crawl: the validators of live documents (conditional requests), list pages as
+last read (known lists), the body behind each live document's current version (known bodies, not
+extracted again) and the live documents themselves (revisits). A crawl in one process reads them
+from its own archive: :class:`archive.Archive` implements :class:`ArchiveView` as it is, and the
+crawl's :class:`~crawler.crawl_archive.CrawlArchive` hands it out. A worker of a distributed crawl
+has no archive; its :class:`~crawler.distributed.shared.SharedCrawl` hands out the same facts as
+the crawl's writer published them in Redis. The components that use them see only the view.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Protocol
+
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+
+from crawler.crawl_archive import CrawlArchive
+from nianbao.crawl_types import KnownDocument
+
+logger = logging.getLogger(__name__)
+
+
+class ArchiveView(Protocol):
+    """The archive's answers a crawl needs (see ``archive.Archive`` for each)."""
+
+    def site_validators(self, sites: list[str]) -> dict[str, dict[str, str | None]]: ...
+
+    def known_list_pages(self, sites: list[str]) -> dict[str, dict[str, Any]]: ...
+
+    def current_body(self, url: str) -> tuple[str, str | None] | None: ...
+
+    def known_documents(self, sites: list[str]) -> list[KnownDocument]: ...
+
+
+class ViewSource(Protocol):
+    """Whoever owns the crawl's view; it is opened on first use."""
+
+    @property
+    def view(self) -> ArchiveView: ...
+
+
+def view_source(crawler: Crawler | None) -> ViewSource | None:
+    """The crawl's own archive, else the shared crawl a worker joined, else None."""
+    owner = CrawlArchive.of(crawler)
+    if owner is not None or crawler is None or not crawler.settings.get("NIANBAO_REDIS_URL"):
+        return owner
+    from crawler.distributed.shared import SharedCrawl  # only workers need the Redis client
+
+    return SharedCrawl.of(crawler)
+
+
+def view_or_off(crawler: Crawler, feature: str) -> ViewSource:
+    """The view's source for a component that needs it; without one, say the feature is off."""
+    source = view_source(crawler)
+    if source is None:
+        logger.warning("%s: off (this crawl writes no archive)", feature)
+        raise NotConfigured(f"{feature} needs the crawl's archive or a shared crawl's view")
+    return source
