@@ -10,6 +10,7 @@ capture and one version, the run ``ok``, ``nianbao check`` clean and the crawl g
 
 from __future__ import annotations
 
+import os
 import random
 import signal
 import sqlite3
@@ -25,7 +26,7 @@ from tests.conftest import run_nianbao
 from tests.redis_support import RedisServer, nianbao_process, worker_args, writer_args
 
 pytestmark = pytest.mark.requires_program("redis-server")
-SEED = 20261206
+SEED = int(os.environ.get("NIANBAO_KILL_SEED", "20261206"))  # another seed: NIANBAO_KILL_SEED=N pytest …
 CHAOS_SECONDS = 30
 FINISH_SECONDS = 180
 # Kills come in a shuffled order, so each kind happens at least once in the chaos window.
