@@ -17,6 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from redis.exceptions import RedisError
+
 from archive import Archive
 from crawler.distributed.keys import CrawlKeys
 from crawler.distributed.scripts import Scripts
@@ -91,7 +93,11 @@ def _proposed_sites(server: Any, keys: CrawlKeys, wait_seconds: float, stopping:
     deadline = time.monotonic() + wait_seconds
     logger.info("waiting for a worker of crawl %s to propose its sites", keys.label)
     while not stopping():
-        targets = server.get(keys("targets"))
+        try:
+            targets = server.get(keys("targets"))
+        except RedisError as exc:  # a Redis restarting: keep waiting
+            logger.warning("Redis unreachable: %s", exc)
+            targets = None
         if targets:
             return sorted(json.loads(targets))
         if time.monotonic() > deadline:

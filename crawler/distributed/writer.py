@@ -110,14 +110,23 @@ class Writer:
     def _take_lock(self) -> None:
         """Wait for the crawl's writer lock, then keep renewing it from a thread of its own: a batch
         that takes long (extraction in the writer, a slow disk) must not let it expire."""
-        while not self.server.set(self.keys.writer_lock, self.me, nx=True, px=self.lock_ms):
-            if self._stop:
+        deadline = time.monotonic() + self.wait_seconds
+        while not self._lock_taken():
+            if self._stop or time.monotonic() > deadline:
                 raise LostLock("stopped while waiting for the writer lock")
-            logger.warning("writer lock of crawl %s held by %s; waiting", self.keys.label,
-                           self.server.get(self.keys.writer_lock))
             time.sleep(1)
         self._lock_held.set()
         threading.Thread(target=self._renew_lock, name="writer-lock", daemon=True).start()
+
+    def _lock_taken(self) -> bool:
+        try:
+            if self.server.set(self.keys.writer_lock, self.me, nx=True, px=self.lock_ms):
+                return True
+            logger.warning("writer lock of crawl %s held by %s; waiting", self.keys.label,
+                           self.server.get(self.keys.writer_lock))
+        except RedisError as exc:  # a Redis starting or restarting: wait for it as for the lock
+            logger.warning("Redis unreachable: %s", exc)
+        return False
 
     def _renew_lock(self) -> None:
         while self._lock_held.is_set():
