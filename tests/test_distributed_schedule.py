@@ -1,5 +1,5 @@
 """A schedule group run distributed: scheduler.py starts the writer and workers, stops them, and the next
-run goes on with the crawl where it stopped."""
+run goes on with the crawl where it stopped, after a restart of Redis in between."""
 
 from __future__ import annotations
 
@@ -64,6 +64,9 @@ def test_a_stopped_distributed_crawl_goes_on_next_time_with_nothing_twice(tmp_pa
     assert scheduler.returncode == 0
     assert [r["status"] for r in runs(db)] == ["interrupted"]
     assert redis_server.client().get("nb:{scheduler:fixture}:crawl")  # the crawl waits in Redis
+    redis_server.stop()  # Redis restarted between the runs: the crawl comes back from its append-only file
+    redis_server.start()
+    assert redis_server.client().get("nb:{scheduler:fixture}:crawl")
 
     result = subprocess.run([sys.executable, "scheduler.py", "--config", str(cfg), "--once"], cwd=ROOT,
                             capture_output=True, text=True, timeout=240, check=False)

@@ -4,7 +4,8 @@
 
 1. scale   the fixture portal at ``--scale``, politeness off (as bench/crawl), crawled by one
            crawl process (the reference, taken side by side), then by 1, 2 and 3 workers and one
-           writer, workers extracting, then by 2 workers leaving extraction to the writer's pool.
+           writer, first with the workers extracting, then with the workers leaving extraction to
+           the writer's pool.
            Pages/s, the machine's CPU per page, and the writer's CPU per capture: all of it, and
            the part spent recording batches (what bounds the captures a second one writer sustains).
 2. hosts   ``--hosts`` small sites, each a host of its own, politeness on (``--delay``, one request
@@ -12,7 +13,7 @@
            rate, and the smallest gap the portal saw between two requests to one host.
 
 Pages are captured documents (report pages and attachments). Results also go to
-``bench/results/distributed.json``.
+``bench/results/distributed-scale.json`` and ``distributed-hosts.json``.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import argparse
 import itertools
 import json
 import os
+import resource
 import signal
 import socket
 import statistics
@@ -29,7 +31,7 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -37,11 +39,14 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent.parent
 sys.path.insert(0, str(ROOT))
 
+import redis  # noqa: E402
+
 from bench.common import byte_compile, cpu_spent, fixture_portal, write_results  # noqa: E402
 
 NIANBAO = [sys.executable, "-m", "crawler.cli"]
 FAST = ["--delay", "0", "--concurrency", "16", "-s", "CONCURRENT_REQUESTS=32"]
 QUIET = ["--log-level", "WARNING", "-s", "NIANBAO_PROGRESS=off"]
+FETCH_ONLY = ["-s", "ITEM_PIPELINES={}", "-s", "NIANBAO_FRONTIER=0"]
 
 
 @contextmanager
@@ -62,10 +67,32 @@ def redis_server(workdir: Path) -> Iterator[str]:
         process.wait(timeout=30)
 
 
+@contextmanager
+def own_cpu(redis_url: str | None = None) -> Iterator[dict[str, float]]:
+    """CPU seconds of the crawl's own processes (``crawl_cpu``: children this bench waited for, with their
+    extraction processes) and of redis-server (``redis_cpu``): the machine is shared, so its own
+    busy time (``busy``, bench.common.cpu_spent) counts other people's work too."""
+    def children() -> float:
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return usage.ru_utime + usage.ru_stime
+
+    def redis_cpu() -> float:
+        if redis_url is None:
+            return 0.0
+        info = redis.Redis.from_url(redis_url).info("cpu")
+        return float(info["used_cpu_user"]) + float(info["used_cpu_sys"])
+
+    spent: dict[str, float] = {}
+    before, redis_before = children(), redis_cpu()
+    with cpu_spent() as machine:
+        yield spent
+    spent.update(machine, crawl_cpu=children() - before, redis_cpu=redis_cpu() - redis_before)
+
+
 def distributed_crawl(urls: list[str], db: Path, redis_url: str, workers: int, *args: str) -> dict[str, Any]:
-    """Writer and workers until the crawl is done: wall seconds, machine CPU, the writer's summary."""
+    """Writer and workers until the crawl is done: wall seconds, CPU, the writer's summary."""
     byte_compile()
-    with cpu_spent() as spent:
+    with own_cpu(redis_url) as spent:
         writer = subprocess.Popen([*NIANBAO, "write", "--redis", redis_url, "--db", str(db), "--log-level", "WARNING"],
                                   cwd=ROOT, stdout=subprocess.PIPE, text=True)
         crawlers = [subprocess.Popen([*NIANBAO, "crawl", *urls, "--redis", redis_url, *QUIET, *args], cwd=ROOT,
@@ -91,7 +118,9 @@ def measure(run: dict[str, Any]) -> dict[str, Any]:
     writer, pages = run["writer"], run["pages"]
     recorded = max(1, writer["recorded"])
     return {"pages": pages, "seconds": round(run["seconds"], 1), "pages_per_s": round(pages / run["seconds"], 1),
-            "machine_cpu_ms_per_page": round(1000 * run.get("busy", 0) / pages, 1),
+            "crawl_cpu_ms_per_page": round(1000 * run["crawl_cpu"] / pages, 1),
+            "redis_cpu_ms_per_page": round(1000 * run["redis_cpu"] / pages, 2),
+            "machine_busy_ms_per_page": round(1000 * run.get("busy", 0) / pages, 1),
             "writer_cpu_ms_per_capture": round(1000 * writer["cpu_s"] / recorded, 2),
             "writer_record_ms_per_capture": round(1000 * writer["write_cpu_s"] / recorded, 2),
             "captures": writer["recorded"], "duplicates": writer["duplicates"]}
@@ -101,16 +130,20 @@ def scale_runs(scale: int, workers: list[int], tmp: Path) -> list[dict[str, Any]
     rows = []
     with fixture_portal(scale) as sites, redis_server(tmp) as redis_url:
         urls = [base + "/" for base in sites.values()]
+        # the portal builds its PDF/DOCX/XLSX files on first request: a fetch-only crawl first, not measured
+        subprocess.run([*NIANBAO, "crawl", *urls, "--db", str(tmp / "warm.db"), *QUIET, *FAST, *FETCH_ONLY],
+                       cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
         local = tmp / "scale-local.db"
-        with cpu_spent() as spent:
+        with own_cpu() as spent:
             subprocess.run([*NIANBAO, "crawl", *urls, "--db", str(local), *QUIET, *FAST], cwd=ROOT, check=True,
                            stdout=subprocess.DEVNULL)
         pages = pages_in(local)
         rows.append({"workers": "one crawl process", "pages": pages, "seconds": round(spent["seconds"], 1),
-                     "pages_per_s": round(pages / spent["seconds"], 1)})
+                     "pages_per_s": round(pages / spent["seconds"], 1),
+                     "crawl_cpu_ms_per_page": round(1000 * spent["crawl_cpu"] / pages, 1),
+                     "machine_busy_ms_per_page": round(1000 * spent.get("busy", 0) / pages, 1)})
         print(rows[-1], flush=True)
-        plans = [(n, "worker") for n in workers] + [(2, "writer")]
-        for n, extract_in in plans:
+        for extract_in, n in itertools.product(("worker", "writer"), workers):
             db = tmp / f"scale-{n}-{extract_in}.db"
             run = distributed_crawl(urls, db, redis_url, n, *FAST, "-s", f"NIANBAO_REDIS_EXTRACT={extract_in}")
             rows.append({"workers": n, "extraction": extract_in, **measure(run)})
@@ -170,15 +203,16 @@ def main() -> None:
     parser.add_argument("--delay", type=float, default=1.0)
     parser.add_argument("--skip", choices=["scale", "hosts"], action="append", default=[])
     args = parser.parse_args()
-    results: dict[str, Any] = {"machine": {"cpus": os.cpu_count(), "load_at_start": os.getloadavg()}}
-    with tempfile.TemporaryDirectory(prefix="nianbao-bench-distributed-") as tmp:
-        if "scale" not in args.skip:
-            results["scale"] = scale_runs(args.scale, args.workers, Path(tmp))
-        if "hosts" not in args.skip:
-            results["hosts"] = host_runs(args.hosts, args.delay, Path(tmp))
-    results["machine"]["load_at_end"] = os.getloadavg()
-    print(f"results in {write_results('distributed', results)}")
-
+    parts: dict[str, Callable[[Path], list[dict[str, Any]]]] = {
+        "scale": lambda tmp: scale_runs(args.scale, args.workers, tmp),
+        "hosts": lambda tmp: host_runs(args.hosts, args.delay, tmp)}
+    for name, run in parts.items():
+        if name not in args.skip:
+            machine = {"cpus": os.cpu_count(), "load_at_start": os.getloadavg()}
+            with tempfile.TemporaryDirectory(prefix="nianbao-bench-distributed-") as tmp:
+                rows = run(Path(tmp))
+            results = {"machine": {**machine, "load_at_end": os.getloadavg()}, name: rows}
+            print(f"results in {write_results(f'distributed-{name}', results)}")
 
 if __name__ == "__main__":
     main()
