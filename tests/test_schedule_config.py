@@ -38,7 +38,17 @@ def test_a_good_config_loads(tmp_path: Path) -> None:
         ("provinces", ("beijing",), 600, "scheduler:provinces")]
 
 
+def test_a_group_may_run_distributed(tmp_path: Path) -> None:
+    text = GOOD.replace('sites = ["beijing"]', 'sites = ["beijing"]\nredis = "redis://127.0.0.1:6379/0"\nredis_workers = 3')
+    (group,) = load_config(write(tmp_path, text)).groups
+    assert (group.redis, group.redis_workers) == ("redis://127.0.0.1:6379/0", 3)
+    (local,) = load_config(write(tmp_path, GOOD)).groups
+    assert local.redis is None
+
+
 @pytest.mark.parametrize(("text", "message"), [
+    (GOOD.replace('sites = ["beijing"]', 'sites = ["beijing"]\nredis_workers = 0'),
+     "[[scheduler.group]] #1 'provinces': key 'redis_workers' must be positive"),
     (GOOD.replace('sites = ["beijing"]', 'sites_ = ["beijing"]'),
      "[[scheduler.group]] #1: unknown key 'sites_'; did you mean 'sites'?"),
     (GOOD.replace("time_limit_seconds = 600", "time_limit = 600"),
