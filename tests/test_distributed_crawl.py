@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from crawler import exit_codes
 from tests.conftest import crawl, run_nianbao
 from tests.redis_support import RedisServer, nianbao_process, worker_args, writer_args
 
@@ -38,13 +39,14 @@ def small_portal():
 
 def distributed_crawl(server: RedisServer, db: Path, urls: list[str], *, workers: int = 2,
                       worker_extra: tuple[str, ...] = ("--delay", "0", "--concurrency", "4"),
-                      writer_extra: tuple[str, ...] = ()) -> dict:
-    """A writer and ``workers`` workers until the crawl is done; the writer's summary."""
+                      writer_extra: tuple[str, ...] = (), writer_code: int = 0) -> dict:
+    """A writer and ``workers`` workers until the crawl is done; the writer's summary (its exit code
+    ``writer_code``: that of a crawl whose run ends so, crawler.exit_codes)."""
     logs = db.parent
     writer = nianbao_process(writer_args(server, db, *writer_extra), logs / "writer.log")
     crawlers = [nianbao_process(worker_args(server, urls, *worker_extra), logs / f"worker{i}.log") for i in range(workers)]
-    for process in (*crawlers, writer):
-        assert process.wait(timeout=TIMEOUT) == 0, (logs / "writer.log").read_text()[-3000:]
+    for process, code in (*((c, 0) for c in crawlers), (writer, writer_code)):
+        assert process.wait(timeout=TIMEOUT) == code, (logs / "writer.log").read_text()[-3000:]
     summary = (logs / "writer.log").read_text().strip().splitlines()[-1]
     return json.loads(summary)
 
@@ -87,14 +89,16 @@ def test_a_distributed_crawl_archives_what_a_local_crawl_does(tmp_path, redis_se
 
 
 def test_a_site_without_a_column_gets_one_verdict_from_the_shared_frontier(tmp_path, redis_server, small_portal):
-    """A 200 page with no link at all: the verdict the spider gives in one process, given once by the frontier."""
+    """A 200 page with no link at all: the verdict the spider gives in one process, given once by the frontier,
+    and the run judged as one process judges it (no site could be crawled: failed)."""
     page = next(iter(small_portal.sites.values())).base_url + "/wrong-charset"
-    crawl(tmp_path / "local.db", page)
+    local = crawl(tmp_path / "local.db", page, expect=exit_codes.FAILED)
+    assert "(no_column)" in local.stderr
     (tmp_path / "d").mkdir()
-    summary = distributed_crawl(redis_server, tmp_path / "d" / "archive.db", [page], workers=2)
-    assert summary["recorded"] == 1
-    assert archived(tmp_path / "d" / "archive.db") == archived(tmp_path / "local.db") == {
-        (page, "home"): ["error:no_column", None, None]}
+    summary = distributed_crawl(redis_server, tmp_path / "d" / "archive.db", [page], workers=2,
+                                writer_code=exit_codes.FAILED)
+    assert summary["recorded"] == 1 and summary["status"] == "failed" and "no_column" in summary["error"]
+    assert archived(tmp_path / "d" / "archive.db") == {(page, "home"): ["error:no_column", None, None]}
 
 
 def test_politeness_holds_per_host_across_workers(tmp_path, redis_server):

@@ -11,7 +11,8 @@
    key. A capture the archive refuses is acknowledged and counted: the run ends ``partial``. A batch
    whose transaction fails as a whole is not acknowledged; the writer backs off and tries again.
 5. The crawl is done when its seeds are queued, nothing is queued or in flight, and the stream is
-   empty with nothing pending: the writer finishes the run (``ok``; ``partial`` with refused captures
+   empty with nothing pending: the writer finishes the run as a crawl of one process would (``ok``;
+   ``failed`` when no site could be crawled; ``partial`` when some sites failed, with refused captures
    or dead-lettered requests), merges the search index if the run changed versions, and deletes the
    crawl. Stopped early (SIGTERM), it finishes the run ``interrupted`` and leaves the crawl in Redis
    for the next writer.
@@ -264,17 +265,29 @@ class Writer:
             self.server.delete(self.keys("run"))
             return self.store.finish_run(self.crawl.run_id, status="interrupted",
                                          error="the writer was stopped; the next writer goes on with the crawl")
-        refused = int(self.server.hget(self.keys("stats"), "refused") or 0)
-        dead = int(self.server.zcard(self.keys("dead")))
-        problems = [f"{refused} captures could not be recorded"] * bool(refused)
-        problems += [f"{dead} requests dead-lettered after repeated lease expiries"] * bool(dead)
-        run = self.store.finish_run(self.crawl.run_id, status="partial" if problems else "ok",
-                                    error="; ".join(problems) or None)
-        if self.compact and run["status"] == "ok" and any(run.get(k) for k in ("new", "changed", "removed")):
+        status, error = self._verdict()
+        run = self.store.finish_run(self.crawl.run_id, status=status, error=error)
+        if self.compact and status != "failed" and any(run.get(k) for k in ("new", "changed", "removed")):
             self._compact()
         end_crawl(self.server, self.keys)
         logger.info("crawl %s done: run %s %s", self.keys.label, run["id"], run["status"])
         return run
+
+    def _verdict(self) -> tuple[str, str | None]:
+        """As a crawl of one process judges its run: ``failed`` when no site could be crawled,
+        ``partial`` when some sites failed, captures were refused or requests dead-lettered."""
+        assert self.store is not None and self.crawl is not None
+        refused = int(self.server.hget(self.keys("stats"), "refused") or 0)
+        dead = int(self.server.zcard(self.keys("dead")))
+        problems = [f"{refused} captures could not be recorded"] * bool(refused)
+        problems += [f"{dead} requests dead-lettered after repeated lease expiries"] * bool(dead)
+        sites = self.store.run_sites(self.crawl.run_id)
+        failed = [f"{row['site']} ({row['error_classes']})" for row in sites if not row["succeeded"]]
+        if sites and len(failed) == len(sites):
+            return "failed", "; ".join([f"no site could be crawled: {', '.join(failed)}", *problems])
+        if failed:
+            problems.append(f"{len(failed)} of {len(sites)} sites failed: {', '.join(failed)}")
+        return ("partial", "; ".join(problems)) if problems else ("ok", None)
 
     def _compact(self) -> None:
         """Merge the search index (a failure loses nothing: ``nianbao compact`` can do it later)."""
