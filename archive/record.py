@@ -10,7 +10,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from archive import blobs, fts, row_dicts, text_deltas, times
+from archive import blobs, fts, identity, merge, revisit, row_dicts, text_deltas, times
+from archive.revisit import RevisitPolicy
 from archive.schema import EXTRACTION_COLUMNS, JSON_COLUMNS
 from archive.verdicts import (
     DOCUMENT_KINDS,
@@ -20,11 +21,17 @@ from archive.verdicts import (
     content_digest,
     decide_document,
     decide_listing,
+    document_situation,
     has_body,
     row_error,
 )
 from nianbao.capture import Capture
 from nianbao.errors import ArchiveError
+from nianbao.urls import url_key
+
+# A capture of a document at an address it has left (its key is not the document's current one):
+# that address being gone is not the document's removal.
+FORMER_ADDRESS = "a former address of this document is gone"
 
 
 @dataclass(frozen=True)
@@ -42,7 +49,7 @@ def facts_of(capture: Capture) -> Facts:
     return Facts(capture.error_class, capture.error_message, capture.status, capture.extraction)
 
 
-def record(db: Database, capture: Capture, run_id: int | None) -> Recorded:
+def record(db: Database, capture: Capture, run_id: int | None, policy: RevisitPolicy | None = None) -> Recorded:
     """Store ``capture`` and apply its verdict; the caller holds the write transaction."""
     fetched_at = times.normalize(capture.fetched_at)
     _require_running(db, run_id)
@@ -51,7 +58,7 @@ def record(db: Database, capture: Capture, run_id: int | None) -> Recorded:
     sha256 = (blobs.store(db, capture.body, site=capture.site, kind=capture.kind, url=capture.url)
               if has_body(facts) else None)
     if capture.kind in DOCUMENT_KINDS:
-        return _record_document(db, capture, facts, sha256, fetched_at, run_id)
+        return _record_document(db, capture, facts, sha256, fetched_at, run_id, policy or RevisitPolicy())
     return _record_listing(db, capture, facts, sha256, fetched_at, run_id)
 
 
@@ -78,13 +85,13 @@ def touch_site(db: Database, site: str, seen_at: str, family: str | None = None)
 
 
 def _record_document(db: Database, capture: Capture, facts: Facts, sha256: str | None,
-                     fetched_at: str, run_id: int | None) -> Recorded:
-    """A page or attachment capture: judge it against the document's current version."""
-    doc = document_row(db, capture.url)
+                     fetched_at: str, run_id: int | None, policy: RevisitPolicy) -> Recorded:
+    """A page or attachment capture: judge it against its document's current version (see archive.identity)."""
+    doc = _document_for(db, capture, facts)
     # trust the pipeline's "known body" only when the stored bytes say the same
     known_body = capture.known_body and doc is not None and sha256 is not None and sha256 == doc["current_sha256"]
     facts = dataclasses.replace(facts, known_body=known_body)
-    verdict, detail = decide_document(facts, doc["current_digest"] if doc else None)
+    doc, verdict, detail = _judged(db, doc, capture, facts)
     doc_id = doc["id"] if doc else None
     version_id = doc["current_version_id"] if doc and verdict.shows_current else None
     if verdict.creates_version:
@@ -100,16 +107,71 @@ def _record_document(db: Database, capture: Capture, facts: Facts, sha256: str |
     capture_id = insert_capture(db, row)
     if doc_id is not None:
         update_document(db, doc_id, verdict, fetched_at)
-        link_parent(db, doc_id, capture.parent_url)
+        if verdict.creates_version or verdict.shows_current:
+            _seen_at(db, doc_id, capture, fetched_at)
+        if not (detail or "").startswith(FORMER_ADDRESS):  # a former address says nothing of the document
+            revisit.schedule(db, policy, doc_id, verdict.outcome, fetched_at, error_class)
+        link_parent(db, doc_id, capture.site, capture.parent_url)
     return Recorded(verdict.outcome, capture_id, doc_id, version_id)
+
+
+def _document_for(db: Database, capture: Capture, facts: Facts) -> dict[str, Any] | None:
+    """The document the capture is of (archive.identity): by URL or key; through a permanent redirect, joining
+    the document already recorded at its new address; or a removed document whose content it serves."""
+    document_id = identity.find(db, capture.site, capture.url)
+    target = capture.final_url if capture.moved_permanently else None
+    moved_to = identity.find(db, capture.site, target) if target else None
+    if document_id is not None and moved_to is not None and moved_to != document_id:
+        merge.merge(db, keep=document_id, moved=moved_to)
+    document_id = document_id or moved_to
+    if document_id is None and document_situation(facts, None)[0] == "content":
+        document_id = identity.adopt(db, capture.site, capture.kind, capture.extraction or {})
+    return document_row_by_id(db, document_id) if document_id is not None else None
+
+
+def _judged(db: Database, doc: dict[str, Any] | None, capture: Capture,
+            facts: Facts) -> tuple[dict[str, Any] | None, Verdict, str | None]:
+    """(document, verdict, detail). A document gone from its address may have moved: the capture then says only
+    that a former address is gone (and the document that appeared at its new address is joined to it)."""
+    verdict, detail = decide_document(facts, doc["current_digest"] if doc else None, _moved_digest(db, doc, capture))
+    if doc is None or verdict.doc_status != "removed":
+        return doc, verdict, detail
+    if url_key(doc["url"]) == url_key(capture.url):
+        moved_to = identity.successor(db, doc["id"])
+        if moved_to is None:
+            return doc, verdict, detail
+        merge.merge(db, keep=doc["id"], moved=moved_to)
+        doc = document_row_by_id(db, doc["id"])
+        assert doc is not None
+    return doc, Verdict("error"), f"{FORMER_ADDRESS}; it lives at {doc['url']}"
+
+
+def _moved_digest(db: Database, doc: dict[str, Any] | None, capture: Capture) -> str | None:
+    """The current version's placeless digest when this capture reads the document somewhere else, else None."""
+    if doc is None or doc["current_version_id"] is None or capture.extraction is None:
+        return None
+    read_at = identity.version_url(db, doc["current_version_id"])
+    if not identity.moved(read_at, capture.final_url or capture.url):
+        return None
+    return identity.current_placeless_digest(db, doc["current_version_id"])
+
+
+def _seen_at(db: Database, document_id: int, capture: Capture, seen_at: str) -> None:
+    """The document was served at the capture's URL (and, through permanent redirects, at its final URL)."""
+    identity.remember_url(db, document_id, capture.site, capture.url, seen_at)
+    address = capture.url
+    if capture.moved_permanently and capture.final_url:
+        identity.remember_url(db, document_id, capture.site, capture.final_url, seen_at)
+        address = capture.final_url
+    identity.move(db, document_id, address)
 
 
 def _record_listing(db: Database, capture: Capture, facts: Facts, sha256: str | None,
                     fetched_at: str, run_id: int | None) -> Recorded:
     """A list or home capture: no document; compared byte for byte with the last body of its URL."""
     previous = db.execute(
-        "SELECT sha256 FROM captures WHERE url = ? AND sha256 IS NOT NULL ORDER BY id DESC LIMIT 1",
-        [capture.url],
+        "SELECT sha256 FROM captures WHERE site = ? AND key = ? AND sha256 IS NOT NULL ORDER BY id DESC LIMIT 1",
+        [capture.site, url_key(capture.url)],
     ).fetchone()
     verdict = decide_listing(facts, sha256, previous[0] if previous else None)
     error_class, message = row_error(verdict, facts, None)
@@ -118,14 +180,20 @@ def _record_listing(db: Database, capture: Capture, facts: Facts, sha256: str | 
     return Recorded(verdict.outcome, insert_capture(db, row), None, None)
 
 
-def document_row(db: Database, url: str) -> dict[str, Any] | None:
-    """The document of ``url`` with its current version's content digest, raw digest and extractor, or None."""
+def document_row(db: Database, site: str, url: str) -> dict[str, Any] | None:
+    """The document ``url`` names within ``site`` (see :func:`archive.identity.find`), as :func:`document_row_by_id`."""
+    document_id = identity.find(db, site, url)
+    return document_row_by_id(db, document_id) if document_id is not None else None
+
+
+def document_row_by_id(db: Database, document_id: int) -> dict[str, Any] | None:
+    """A document with its current version's content digest, raw digest and extractor, or None."""
     return row_dicts.one(
         db,
         "SELECT d.*, v.content_digest AS current_digest, v.sha256 AS current_sha256, "
         "v.extractor_version AS current_extractor_version FROM documents d "
-        "LEFT JOIN versions v ON v.id = d.current_version_id WHERE d.url = ?",
-        [url],
+        "LEFT JOIN version_rows v ON v.id = d.current_version_id WHERE d.id = ?",
+        [document_id],
     )
 
 
@@ -136,7 +204,9 @@ def create_document(db: Database, capture: Capture, fetched_at: str) -> int:
         "VALUES (?, ?, ?, ?, ?, 'live')",
         [capture.url, capture.site, capture.kind, fetched_at, fetched_at],
     )
-    return row_dicts.inserted_id(cursor)
+    document_id = row_dicts.inserted_id(cursor)
+    identity.remember_url(db, document_id, capture.site, capture.url, fetched_at)
+    return document_id
 
 
 def version_values(extraction: dict[str, Any]) -> dict[str, Any]:
@@ -176,7 +246,8 @@ def capture_row(capture: Capture, fetched_at: str, run_id: int | None, sha256: s
     """The captures-table columns that come straight from the capture."""
     headers = {key.lower(): value for key, value in capture.headers.items()}
     return {
-        "run_id": run_id, "url": capture.url, "final_url": capture.final_url, "site": capture.site,
+        "run_id": run_id, "url": capture.url, "key": url_key(capture.url), "final_url": capture.final_url,
+        "site": capture.site,
         "kind": capture.kind, "parent_url": capture.parent_url, "title_hint": capture.title_hint,
         "classify_rule": capture.classify_rule, "fetched_at": fetched_at, "status": capture.status,
         "headers": json.dumps(capture.headers, ensure_ascii=False),
@@ -205,45 +276,54 @@ def update_document(db: Database, document_id: int, verdict: Verdict, seen_at: s
         db.execute("UPDATE documents SET status = 'live', removed_at = NULL WHERE id = ?", [document_id])
 
 
-def link_parent(db: Database, document_id: int, parent_url: str | None) -> None:
+def link_parent(db: Database, document_id: int, site: str, parent_url: str | None) -> None:
     """Point an attachment at its page once that page is a document."""
-    if parent_url is None:
+    parent = identity.find(db, site, parent_url) if parent_url is not None else None
+    if parent is None or parent == document_id:
         return
-    db.execute(
-        "UPDATE documents SET parent_id = (SELECT id FROM documents WHERE url = ?) "
-        "WHERE id = ? AND kind = 'attachment' AND parent_id IS NULL AND url != ?",
-        [parent_url, document_id, parent_url],
-    )
+    db.execute("UPDATE documents SET parent_id = ? WHERE id = ? AND kind = 'attachment' AND parent_id IS NULL",
+               [parent, document_id])
 
 
-def current_body(db: Database, url: str) -> tuple[str, str | None] | None:
-    """(raw sha256, extractor version) of the current version of live document ``url``, or None."""
+def current_body(db: Database, site: str, url: str) -> tuple[str, str | None] | None:
+    """(raw sha256, extractor version) of the current version of the live document ``url`` names, or None."""
+    document_id = identity.find(db, site, url)
     row = db.execute(
-        "SELECT v.sha256, v.extractor_version FROM documents d JOIN versions v ON v.id = d.current_version_id "
-        "WHERE d.url = ? AND d.status = 'live'", [url]).fetchone()
+        "SELECT v.sha256, v.extractor_version FROM documents d JOIN version_rows v ON v.id = d.current_version_id "
+        "WHERE d.id = ? AND d.status = 'live'", [document_id]).fetchone()
     return (row[0], row[1]) if row else None
 
 
 # The validators a conditional request may carry: those of the latest 200 capture that showed
-# content, of a live document. Removed documents get none, so a return is seen in full; so do
-# bodies that failed extraction or were soft 404s, since a 304 against them would wrongly confirm
-# content.
+# content, of a live document, wherever it was served. Removed documents get none, so a return is
+# seen in full; so do bodies that failed extraction or were soft 404s, since a 304 against them
+# would wrongly confirm content. One row per URL the document was seen at.
 _VALIDATORS_SQL = """
-    SELECT d.url, c.etag, c.last_modified FROM documents d
+    SELECT u.url, u.site, u.key, c.etag, c.last_modified FROM documents d
+    JOIN document_urls u ON u.document_id = d.id
     JOIN captures c ON c.id = (
-        SELECT max(id) FROM captures WHERE url = d.url AND status = 200
+        SELECT max(id) FROM captures WHERE document_id = d.id AND status = 200
         AND outcome IN ('new', 'changed', 'unchanged'))
     WHERE d.status = 'live' AND (c.etag IS NOT NULL OR c.last_modified IS NOT NULL) AND {where}"""
 
 
 def site_validators(db: Database, sites: Sequence[str]) -> dict[str, dict[str, str | None]]:
-    """:func:`validators` of every live document of ``sites`` that has any, by URL, in one query."""
+    """:func:`validators` of every live document of ``sites`` that has any, by each URL it was seen at."""
+    return {url: {"etag": etag, "last_modified": modified} for url, _, _, etag, modified in _site_rows(db, sites)}
+
+
+def site_validators_by_key(db: Database, sites: Sequence[str]) -> dict[tuple[str, str], dict[str, str | None]]:
+    """The same, by (site, key): for a document asked for at a URL it was never seen at (its site moved)."""
+    return {(site, key): {"etag": etag, "last_modified": modified}
+            for _, site, key, etag, modified in _site_rows(db, sites)}
+
+
+def _site_rows(db: Database, sites: Sequence[str]) -> list[tuple[str, str, str, str | None, str | None]]:
     where = f"d.site IN ({', '.join('?' for _ in sites) or 'NULL'})"
-    return {url: {"etag": etag, "last_modified": last_modified}
-            for url, etag, last_modified in db.execute(_VALIDATORS_SQL.format(where=where), list(sites))}
+    return db.execute(_VALIDATORS_SQL.format(where=where), list(sites)).fetchall()
 
 
 def validators(db: Database, url: str) -> dict[str, str | None] | None:
-    """ETag/Last-Modified for a conditional request for ``url``; None forces a full fetch."""
-    row = db.execute(_VALIDATORS_SQL.format(where="d.url = ?"), [url]).fetchone()
-    return {"etag": row[1], "last_modified": row[2]} if row else None
+    """ETag/Last-Modified for a conditional request for ``url`` (any URL its document was seen at); None forces a full fetch."""
+    row = db.execute(_VALIDATORS_SQL.format(where="u.url = ?"), [url]).fetchone()
+    return {"etag": row[3], "last_modified": row[4]} if row else None

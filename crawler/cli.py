@@ -33,9 +33,16 @@ def _open_existing(db_path: str) -> archive.Archive:
     return archive.open_archive(db_path)
 
 
+REVISIT_OPTION = click.option(
+    "--revisit", type=click.Choice(["due", "all"]), default="due", show_default=True,
+    help="Known documents to request: those due (each by its own interval, at most NIANBAO_REVISIT_CEILING_DAYS), "
+         "or all of them (a full revalidation).")
+
+
 @main.command()
 @DB_OPTION
-def demo(db_path: str) -> None:
+@REVISIT_OPTION
+def demo(db_path: str, revisit: str) -> None:
     """Serve the offline fixture portal, crawl it into the archive, print a summary."""
     from crawler.runner import FIXTURE_SETTINGS, run_crawl
 
@@ -47,10 +54,12 @@ def demo(db_path: str) -> None:
 
     with FixturePortal() as portal:
         click.echo(f"fixture portal: {len(portal.sites)} sites on 127.0.0.1")
-        # named after the fixture's sites, so repeated demos into one archive revisit the same sites
-        targets = [{"name": site.name, "start_urls": [site.homepage], "hosts": [site.base_url.split("//")[1]]}
-                   for site in portal.sites.values()]
-        run_id = run_crawl(db_path=db_path, targets=targets, settings={**FIXTURE_SETTINGS, "LOG_LEVEL": "WARNING"})
+        # Named after the fixture's sites: the site name (not the loopback port the portal got this
+        # time) is a document's identity with its path, so a second demo into one archive is a refresh.
+        targets = [{"name": site.name, "root": site.homepage, "start_urls": [site.homepage],
+                    "hosts": [site.base_url.split("//")[1]]} for site in portal.sites.values()]
+        run_id = run_crawl(db_path=db_path, targets=targets,
+                           settings={**FIXTURE_SETTINGS, "LOG_LEVEL": "WARNING", "NIANBAO_REVISIT": revisit})
     _print_summary(db_path, run_id)
 
 
@@ -86,14 +95,15 @@ def sites(registry_path: str | None, as_json: bool) -> None:
 @click.option("--delay", type=float, default=None, help="Seconds between requests to one host (default 1, randomised).")
 @click.option("--concurrency", type=int, default=None, help="Requests in flight per host (default 1).")
 @click.option("--workers", type=int, default=None, help="Extraction processes (default 2; 0 = inline).")
+@REVISIT_OPTION
 @click.option("--log-level", default="WARNING", show_default=True)
 @click.option("--label", default="crawl", show_default=True, help="Names the run in the archive (the scheduler sets it).")
 @click.option("--stats", "stats_path", type=click.Path(dir_okay=False), help="Write Scrapy's crawl stats here as JSON.")
 @click.option("-s", "--set", "overrides", multiple=True, metavar="NAME=VALUE",
               help="Override a Scrapy or NIANBAO_* setting (repeatable), e.g. -s NIANBAO_CONDITIONAL_REQUESTS=0.")
 def crawl(start_urls: tuple[str, ...], site_names: tuple[str, ...], all_sites: bool, registry_path: str | None,
-          db_path: str, delay: float | None, concurrency: int | None, workers: int | None, log_level: str,
-          label: str, stats_path: str | None, overrides: tuple[str, ...]) -> None:
+          db_path: str, delay: float | None, concurrency: int | None, workers: int | None, revisit: str,
+          log_level: str, label: str, stats_path: str | None, overrides: tuple[str, ...]) -> None:
     """Crawl portals from their homepages (START_URLS) or registry sites into the archive."""
     from crawler.runner import run_crawl
 
@@ -101,7 +111,7 @@ def crawl(start_urls: tuple[str, ...], site_names: tuple[str, ...], all_sites: b
     if not start_urls and not entries:
         raise click.UsageError("give START_URLS, --site NAME or --all")
 
-    settings: dict[str, Any] = {"LOG_LEVEL": log_level.upper(), "NIANBAO_COMMAND": label}
+    settings: dict[str, Any] = {"LOG_LEVEL": log_level.upper(), "NIANBAO_COMMAND": label, "NIANBAO_REVISIT": revisit}
     if delay is not None:
         settings.update(DOWNLOAD_DELAY=delay, AUTOTHROTTLE_ENABLED=delay > 0)
     if concurrency is not None:

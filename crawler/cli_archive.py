@@ -63,6 +63,7 @@ def history(doc_or_url: str, db_path: str, as_json: bool) -> None:
     """Every capture of one document (by id or URL), oldest first, with the version it showed."""
     with opened(db_path) as db:
         timeline = db.history(document_ref(doc_or_url))
+        seen_at, visit = db.document_urls(document_ref(doc_or_url)), db.next_visit(document_ref(doc_or_url))
     if not timeline:
         raise click.ClickException(f"no document {doc_or_url}")
     if as_json:
@@ -72,6 +73,10 @@ def history(doc_or_url: str, db_path: str, as_json: bool) -> None:
     click.echo(_table_line({key: heading for heading, key, _ in HISTORY_COLUMNS}))
     for entry in timeline:
         click.echo(_table_line(_history_cells(entry)))
+    if len(seen_at) > 1:  # the document moved: every URL it was served at
+        for place in seen_at:
+            click.echo(f"seen at {place['url']} from {place['first_seen']} to {place['last_seen']}")
+    click.echo(_next_visit_line(visit))
 
 
 def _history_cells(entry: dict[str, Any]) -> dict[str, str]:
@@ -82,6 +87,13 @@ def _history_cells(entry: dict[str, Any]) -> dict[str, str]:
     return {"fetched_at": entry["fetched_at"], "status": _text(entry["status"]),
             "outcome": entry["outcome"], "version": _text(entry["version"]),
             "sha256": (entry["sha256"] or "")[:SHA_PREFIX], "note": note}
+
+
+def _next_visit_line(visit: dict[str, Any] | None) -> str:
+    """When the document is next due and why (archive/revisit.py)."""
+    if not visit or not visit["next_visit"]:
+        return "next visit: the next crawl (not scheduled yet)"
+    return f"next visit: from {visit['next_visit']} ({visit['revisit_reason']})"
 
 
 def _table_line(cells: dict[str, str]) -> str:

@@ -21,6 +21,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
 import archive
+from archive.revisit import RevisitPolicy
 from nianbao.errors import ArchiveError
 
 logger = logging.getLogger(__name__)
@@ -33,10 +34,12 @@ class CrawlArchive:
     makes it ``failed`` (its request stays queued in the frontier for the next run).
     """
 
-    def __init__(self, db_path: str, command: str, *, compact_after_run: bool = True):
+    def __init__(self, db_path: str, command: str, *, compact_after_run: bool = True,
+                 revisit: RevisitPolicy | None = None):
         self.db_path = db_path
         self.command = command
         self.compact_after_run = compact_after_run
+        self.revisit = revisit or RevisitPolicy()
         self.crawler: Crawler | None = None
         self.run_id: int | None = None
         self.sites: list[str] = []
@@ -49,7 +52,8 @@ class CrawlArchive:
         if not settings.get("NIANBAO_DB"):
             raise NotConfigured("NIANBAO_DB is empty: this crawl writes no archive")
         owner = cls(settings.get("NIANBAO_DB"), settings.get("NIANBAO_COMMAND"),
-                    compact_after_run=settings.getbool("NIANBAO_COMPACT_AFTER_RUN"))
+                    compact_after_run=settings.getbool("NIANBAO_COMPACT_AFTER_RUN"),
+                    revisit=RevisitPolicy(ceiling_days=settings.getfloat("NIANBAO_REVISIT_CEILING_DAYS")))
         owner.crawler = crawler
         crawler.signals.connect(owner.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(owner.spider_closed, signal=signals.spider_closed)
@@ -74,7 +78,7 @@ class CrawlArchive:
         """Open the archive, mark runs that died while running as interrupted, start this run."""
         if self._archive is not None:
             return
-        self._archive = archive.open_archive(self.db_path)
+        self._archive = archive.open_archive(self.db_path, revisit=self.revisit)
         stale = self._archive.close_stale_runs()  # we hold the writer lock: any "running" run died
         if stale:
             logger.warning("runs %s ended without closing; marked interrupted", stale)

@@ -64,6 +64,10 @@ class Family(Protocol):
         """(old path, new path) of columns that moved on the same host."""
         ...
 
+    def renumbering(self) -> tuple[tuple[str, str], ...]:
+        """(old, new) pieces of the site's paths and links when its 年报 column is given a new number."""
+        ...
+
 
 class BaseFamily:
     """Defaults for a family: no attachments, no faults of its own."""
@@ -81,6 +85,9 @@ class BaseFamily:
 
     def redirects(self) -> list[tuple[str, str]]:
         return []
+
+    def renumbering(self) -> tuple[tuple[str, str], ...]:
+        raise NotImplementedError(f"family {self.name!r} has no numbered column")
 
     def channel_path(self, slug: str) -> str:
         raise NotImplementedError(f"family {self.name!r} names no channel URLs")

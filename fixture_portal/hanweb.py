@@ -14,6 +14,7 @@ from .page_furniture import AFTER_BODY, CHANNELS, Chrome
 from .server import Request, Response
 
 COLUMN_ID = 1234
+RENUMBERED_ID = 5678  # the column's number after a redesign (FixturePortal.renumber_column)
 UNIT_ID = "7654"
 HUB_ID = 100
 COLUMN_NAME = "政府信息公开年报"
@@ -99,6 +100,11 @@ class HanwebFamily(BaseFamily):
     def detail_path(self, doc: Document) -> str:
         p = doc.published
         return f"/art/{p.year}/{p.month}/{p.day}/art_{COLUMN_ID}_{doc.number}.html"
+
+    def renumbering(self) -> tuple[tuple[str, str], ...]:
+        """The column's number in its URL, its reports' URLs and the list requests' parameters."""
+        return tuple((template.format(COLUMN_ID), template.format(RENUMBERED_ID))
+                     for template in ("/col/col{}/", "art_{}_", "columnid:{}", "columnid={}"))
 
     def image_path(self, doc: Document, img: Image) -> str:
         """Older Hanweb images: /picture/0/<digits>.jpg."""

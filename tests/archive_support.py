@@ -86,8 +86,21 @@ def not_modified(url: str, *, site: str = "qinglan") -> Capture:
     return Capture(url=url, site=site, status=304)
 
 
+def undo_document_identity(conn: sqlite3.Connection) -> None:
+    """Give an archive schema 10's layout again: documents keyed by URL alone, no revisit times."""
+    for statement in ("DROP TABLE document_urls", "DROP TABLE site_aliases", "DROP INDEX documents_next_visit",
+                      "DROP INDEX version_rows_title",
+                      "DROP INDEX captures_site_key", "ALTER TABLE documents DROP COLUMN next_visit",
+                      "ALTER TABLE documents DROP COLUMN revisit_days", "ALTER TABLE documents DROP COLUMN revisit_reason",
+                      "ALTER TABLE captures DROP COLUMN key"):
+        conn.execute(statement)
+    conn.execute("DELETE FROM _sqlite_migrations WHERE name = '011_document_identity'")
+    conn.execute("UPDATE schema_meta SET value = '10' WHERE key = 'schema_version'")
+
+
 def undo_text_deltas(conn: sqlite3.Connection) -> None:
     """Give an archive schema 8's layout again: versions a table with every text plain."""
+    undo_document_identity(conn)
     conn.execute("UPDATE version_rows SET text = (SELECT text FROM versions v WHERE v.id = version_rows.id), "
                  "text_base = NULL, text_delta = NULL WHERE text_delta IS NOT NULL")
     for view in ("search_source", "current_reports", "removed_documents", "changes", "versions"):

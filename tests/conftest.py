@@ -47,9 +47,14 @@ def run_nianbao(*args: str, timeout: float = 240) -> subprocess.CompletedProcess
                           timeout=timeout, cwd=ROOT, check=False)
 
 
-def crawl(db: Path, *urls: str, extra: tuple[str, ...] = ()) -> subprocess.CompletedProcess[str]:
-    """Crawl homepages into ``db`` with politeness off (loopback) and assert the command succeeded."""
-    result = run_nianbao("crawl", *urls, "--db", str(db), "--delay", "0", "--concurrency", "8", *extra)
+def crawl(db: Path, *urls: str, extra: tuple[str, ...] = (), revisit: str = "all") -> subprocess.CompletedProcess[str]:
+    """Crawl homepages into ``db`` with politeness off (loopback) and assert the command succeeded.
+
+    Every known document is revalidated (``--revisit all``), as a night under the revisit policy
+    would within its ceiling; ``revisit="due"`` crawls under the policy itself (archive/revisit.py).
+    """
+    result = run_nianbao("crawl", *urls, "--db", str(db), "--delay", "0", "--concurrency", "8",
+                         "--revisit", revisit, *extra)
     assert result.returncode == 0, result.stderr[-4000:]
     return result
 

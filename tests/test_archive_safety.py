@@ -46,7 +46,8 @@ def test_schema_is_migrated_once_and_versioned(tmp_path: Path) -> None:
                        ("nianbao", "003_blob_dictionaries"), ("nianbao", "004_run_sites"),
                        ("nianbao", "005_site_family"), ("nianbao", "006_search_detail_none"),
                        ("nianbao", "007_blob_deltas"), ("nianbao", "008_list_pages"),
-                       ("nianbao", "009_text_deltas"), ("nianbao", "010_reports_family")]
+                       ("nianbao", "009_text_deltas"), ("nianbao", "010_reports_family"),
+                       ("nianbao", "011_document_identity")]
     assert int(version) == archive.SCHEMA_VERSION
 
 

@@ -81,12 +81,13 @@ def test_history_table(path: Path) -> None:
     assert lines[0].split() == ["fetched_at", "status", "outcome", "version", "sha256", "note"]
     with library(path) as db:
         timeline = db.history(URL)
-    assert len(lines) == 1 + len(timeline) == 6
+    assert len(lines) == 1 + len(timeline) + 1 == 7  # the header, a line per capture, when it is next due
     for line, entry in zip(lines[1:], timeline, strict=False):
         assert line.startswith(entry["fetched_at"]) and entry["outcome"] in line
         if entry["sha256"]:
             assert entry["sha256"][:12] in line and entry["sha256"][:13] not in line
     assert "timeout" in lines[4] and "304" in lines[3]
+    assert lines[-1].startswith("next visit: from 2023-06-0") and "unchanged" not in lines[-1]
 
 
 def test_history_json_by_id(path: Path) -> None:
