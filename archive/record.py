@@ -92,13 +92,15 @@ def _record_document(db: Database, capture: Capture, facts: Facts, sha256: str |
     known_body = capture.known_body and doc is not None and sha256 is not None and sha256 == doc["current_sha256"]
     facts = dataclasses.replace(facts, known_body=known_body)
     doc, verdict, detail = _judged(db, doc, capture, facts)
+    if doc is not None and run_id is not None and moved_back(doc["status"], verdict, doc["url"], capture.url):
+        _former_removals(db, doc["id"], run_id, capture.url)
     doc_id = doc["id"] if doc else None
     version_id = doc["current_version_id"] if doc and verdict.shows_current else None
     if verdict.creates_version:
         if doc_id is None:
             doc_id = create_document(db, capture, fetched_at)
         version_id = add_version(db, doc_id, capture.extraction or {}, sha256, fetched_at)
-    error_class, message = row_error(verdict, facts, detail)
+    error_class, message = capture_error(verdict, facts, detail)
     row = capture_row(capture, fetched_at, run_id, sha256)
     row.update(document_id=doc_id, version_id=version_id, outcome=verdict.outcome,
                error_class=error_class, error_message=message)
@@ -113,6 +115,26 @@ def _record_document(db: Database, capture: Capture, facts: Facts, sha256: str |
             revisit.schedule(db, policy, doc_id, verdict.outcome, fetched_at, error_class)
         link_parent(db, doc_id, capture.site, capture.parent_url)
     return Recorded(verdict.outcome, capture_id, doc_id, version_id)
+
+
+def capture_error(verdict: Verdict, facts: Facts, detail: str | None) -> tuple[str | None, str | None]:
+    """(error_class, error_message) of a capture's row; a former address's note follows the fetch's own message."""
+    error_class, message = row_error(verdict, facts, detail)
+    if detail and detail.startswith(FORMER_ADDRESS) and message != detail:
+        message = f"{message}: {detail}"
+    return error_class, message
+
+
+def moved_back(status: str, verdict: Verdict, address: str, url: str) -> bool:
+    """Whether a document found gone shows its content again at another address: it moved, it was not removed."""
+    return status == "removed" and verdict.doc_status == "live" and url_key(address) != url_key(url)
+
+
+def _former_removals(db: Database, document_id: int, run_id: int, url: str) -> None:
+    """The removals this run saw of a document that has just shown up elsewhere were of a former address."""
+    db.execute("UPDATE captures SET outcome = 'error', error_message = coalesce(error_message || ': ', '') || ? "
+               "WHERE document_id = ? AND run_id = ? AND outcome = 'removed'",
+               [f"{FORMER_ADDRESS}; it lives at {url}", document_id, run_id])
 
 
 def _document_for(db: Database, capture: Capture, facts: Facts) -> dict[str, Any] | None:

@@ -19,7 +19,7 @@ from sqlite_utils import Database
 
 from archive import blobs, fts, identity, record, row_dicts, text_deltas
 from archive.connection import write_transaction
-from archive.verdicts import Facts, Verdict, content_digest, decide_document, placeless_digest, row_error
+from archive.verdicts import Facts, Verdict, content_digest, decide_document, placeless_digest
 from nianbao.errors import NianbaoError
 from nianbao.urls import url_key
 
@@ -27,8 +27,8 @@ COUNTS = ("urls", "versions_before", "versions_after", "documents_created", "doc
           "extraction_failures")
 ExtractFn = Callable[[bytes, str, Mapping[str, str] | None], dict[str, Any]]
 
-_CAPTURE_COLUMNS = ("SELECT id, url, final_url, site, key, kind, parent_url, fetched_at, status, headers, sha256, "
-                    "error_class, error_message FROM captures")
+_CAPTURE_COLUMNS = ("SELECT id, run_id, url, final_url, site, key, kind, parent_url, fetched_at, status, headers, "
+                    "sha256, error_class, error_message FROM captures")
 # A document's captures, and those of its keys made before it existed (bodies that failed extraction).
 _DOCUMENT_CAPTURES_SQL = _CAPTURE_COLUMNS + (
     " WHERE document_id = :doc OR (document_id IS NULL AND site = :site"
@@ -145,18 +145,30 @@ def replay(captures: list[dict[str, Any]], extractor: Extractor) -> Replay:
             digest = content_digest(facts.extraction or {})
             state.first = state.first or capture
             state.read_at = capture["final_url"] or capture["url"]
+        if state.address is not None and capture["run_id"] is not None and record.moved_back(
+                state.status, verdict, state.address, capture["url"]):
+            _former_removals(state, capture)
         if verdict.creates_version or verdict.shows_current:
             state.address = capture["url"]
         shown = len(state.chain) - 1 if verdict.creates_version or verdict.shows_current else None
-        error_class, message = row_error(verdict, facts, detail)
+        error_class, message = record.capture_error(verdict, facts, detail)
         state.captures.append({
-            "id": capture["id"], "outcome": verdict.outcome, "error_class": error_class,
+            "id": capture["id"], "run_id": capture["run_id"], "outcome": verdict.outcome, "error_class": error_class,
             "error_message": message, "shown": shown, "attached": state.first is not None,
             "extractor_version": extractor.version if capture["sha256"] is not None else None,
         })
         if state.first is not None:
             _advance_status(state, verdict.doc_status, capture["fetched_at"])
     return state
+
+
+def _former_removals(state: Replay, capture: dict[str, Any]) -> None:
+    """As ``record`` does: this run's removals of a document that showed up elsewhere were of a former address."""
+    for replayed in state.captures:
+        if replayed["run_id"] == capture["run_id"] and replayed["outcome"] == "removed":
+            replayed["outcome"] = "error"
+            note = f"{record.FORMER_ADDRESS}; it lives at {capture['url']}"
+            replayed["error_message"] = f"{replayed['error_message']}: {note}" if replayed["error_message"] else note
 
 
 def _judge(state: Replay, facts: Facts, digest: str | None, capture: dict[str, Any]) -> tuple[Verdict, str | None]:
