@@ -13,6 +13,9 @@ Every capture of a document sets its next visit from what it showed:
 - **removed**: after the ceiling (requested then only if a list still links it);
 - **a failed fetch**: the next night; the interval reached so far is kept.
 
+A listed URL that never served a document and answered 404 (a dead link) is asked for again once
+a ceiling has passed since, not every night.
+
 A run requests the documents due within ``DUE_GRACE`` of its start (so a night never leaves one due
 a few hours later to the next night), and any document not seen for a whole ceiling, so lowering
 the ceiling takes effect at once. List pages are read every run; see docs/archive.md.
@@ -159,6 +162,14 @@ _DUE_SQL = """
 _NOT_DUE_SQL = """
     SELECT u.site, u.key FROM document_urls u JOIN documents d ON d.id = u.document_id
     WHERE d.site IN ({sites}) AND NOT {due}"""
+# Listed URLs that never served a document and answered 404 within the ceiling (a dead link):
+# asked for again only once a ceiling has passed, like a removed document.
+_DEAD_LINKS_SQL = """
+    SELECT c.site, c.key FROM captures c
+    WHERE c.id IN (SELECT max(id) FROM captures WHERE site IN ({sites}) AND document_id IS NULL
+                   AND kind IN ('page', 'attachment') GROUP BY site, key)
+    AND c.error_class = 'not_found' AND c.fetched_at > :stale
+    AND NOT EXISTS (SELECT 1 FROM document_urls u WHERE u.site = c.site AND u.key = c.key)"""
 
 
 def due(db: Database, sites: Sequence[str], policy: RevisitPolicy, now: datetime, *,
@@ -169,9 +180,12 @@ def due(db: Database, sites: Sequence[str], policy: RevisitPolicy, now: datetime
 
 
 def not_due(db: Database, sites: Sequence[str], policy: RevisitPolicy, now: datetime) -> set[tuple[str, str]]:
-    """(site, key) of every URL of a document of ``sites`` that is not due by ``now``, live or removed."""
+    """(site, key) of every URL of a document of ``sites`` that is not due by ``now``, live or removed, and of
+    every dead link (a URL that answered only 404, within the ceiling)."""
+    params = _params(sites, policy, now)
     sql = _NOT_DUE_SQL.format(sites=_marks(sites), due=_DUE_WHERE.format(everything=0))
-    return {(site, key) for site, key in db.execute(sql, _params(sites, policy, now))}
+    dead = _DEAD_LINKS_SQL.format(sites=_marks(sites))
+    return {(site, key) for query in (sql, dead) for site, key in db.execute(query, params)}
 
 
 def _params(sites: Sequence[str], policy: RevisitPolicy, now: datetime) -> dict[str, Any]:

@@ -41,20 +41,22 @@ def portal() -> Iterator[object]:
         yield served
 
 
-def run_nianbao(*args: str, timeout: float = 240) -> subprocess.CompletedProcess[str]:
-    """Run the ``nianbao`` CLI in a fresh interpreter (Twisted's reactor cannot restart in-process)."""
+def run_nianbao(*args: str, timeout: float = 240, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the ``nianbao`` CLI in a fresh interpreter (Twisted's reactor cannot restart in-process);
+    ``env`` adds environment variables (``NIANBAO_CLOCK``)."""
     return subprocess.run([sys.executable, "-m", "crawler.cli", *args], capture_output=True, text=True,
-                          timeout=timeout, cwd=ROOT, check=False)
+                          timeout=timeout, cwd=ROOT, check=False, env={**os.environ, **(env or {})})
 
 
-def crawl(db: Path, *urls: str, extra: tuple[str, ...] = (), revisit: str = "all") -> subprocess.CompletedProcess[str]:
+def crawl(db: Path, *urls: str, extra: tuple[str, ...] = (), revisit: str = "all",
+          env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """Crawl homepages into ``db`` with politeness off (loopback) and assert the command succeeded.
 
     Every known document is revalidated (``--revisit all``), as a night under the revisit policy
     would within its ceiling; ``revisit="due"`` crawls under the policy itself (archive/revisit.py).
     """
     result = run_nianbao("crawl", *urls, "--db", str(db), "--delay", "0", "--concurrency", "8",
-                         "--revisit", revisit, *extra)
+                         "--revisit", revisit, *extra, env=env)
     assert result.returncode == 0, result.stderr[-4000:]
     return result
 
