@@ -5,7 +5,8 @@ Every capture of a document sets its next visit from what it showed:
 
 - **new**, published in the last ``fresh_days``: the next night, then less and less often;
 - **new** but published long ago (a portal's back catalogue, met on a first crawl): a first
-  check spread evenly over the ceiling, so nights share the work instead of all falling due at once;
+  check spread evenly over the ceiling, so nights share the work instead of all falling due at once,
+  then the ceiling;
 - **unchanged** (200 or 304): the interval doubles, up to the ceiling (``ceiling_days``, default 7);
   reports of the current year (report year this year or last, or published within a year) back
   off to half of it only;
@@ -96,14 +97,14 @@ def _first_visit(policy: RevisitPolicy, seen: Seen, today: date, ceiling: float)
         return Visit(policy.first_days, policy.first_days, f"new: published {seen.published.isoformat()}")
     days = round(policy.first_days + spread(seen.key) * (ceiling - policy.first_days), 2)
     when = seen.published.isoformat() if seen.published else "date unknown"
-    return Visit(days, days, f"first seen, published {when}: first check spread over the {_days(ceiling)}")
+    return Visit(days, ceiling, f"first seen, published {when}: first check spread over the {_days(ceiling)}")
 
 
 def _backed_off(policy: RevisitPolicy, seen: Seen, ceiling: float, current: bool) -> Visit:
     """An unchanged document: twice the last interval, up to the ceiling."""
     if seen.previous_days is None:  # scheduled by no earlier visit (an archive older than revisit times)
         days = round(policy.first_days + spread(seen.key) * (ceiling - policy.first_days), 2)
-        return Visit(days, days, f"unchanged: first interval spread over the {_days(ceiling)}")
+        return Visit(days, ceiling, f"unchanged: next check spread over the {_days(ceiling)}")
     days = min(max(seen.previous_days, policy.first_days) * 2, ceiling)
     if days < ceiling:
         return Visit(days, days, f"unchanged: interval doubled to {_days(days)}")

@@ -35,6 +35,7 @@ def test_an_old_report_met_on_a_first_crawl_gets_a_first_check_spread_over_the_c
     keys = [f"/xxgk/t{n}.html" for n in range(2000)]
     days = [plan(POLICY, "new", Seen(k, date(2018, 3, 1), 2017, None), TODAY).after_days for k in keys]
     assert min(days) >= 1 and max(days) <= 7
+    assert plan(POLICY, "new", Seen(keys[0], date(2018, 3, 1), 2017, None), TODAY).interval_days == 7  # then the ceiling
     per_night = [sum(1 for d in days if night - 1 < d <= night) for night in range(1, 8)]
     assert max(per_night) < 2000 / 6 * 1.2  # an even share of the ceiling's nights, no night with them all
     assert spread("/a") == spread("/a") != spread("/b")
@@ -57,7 +58,7 @@ def test_due_documents_follow_the_schedule_and_the_ceiling_bounds_every_gap(db: 
     first = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)
     db.record_capture(page(URL, fetched_at=first.isoformat(), body=report_body(title="青岚市2016年政府信息公开工作年度报告")))
     visit = db.next_visit(URL)
-    assert visit["revisit_reason"].startswith("first seen") and 1 <= visit["revisit_days"] <= 7
+    assert visit["revisit_reason"].startswith("first seen") and visit["revisit_days"] == 7
     due_after = datetime.fromisoformat(visit["next_visit"].replace("Z", "+00:00"))
     assert db.due_documents(["qinglan"], now=first + timedelta(hours=1)) == []
     assert ("qinglan", "/xxgk/2016/t1.html") in db.not_due_keys(["qinglan"], now=first + timedelta(hours=1))
