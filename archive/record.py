@@ -190,7 +190,7 @@ def _seen_at(db: Database, document_id: int, capture: Capture, seen_at: str) -> 
 
 def _record_listing(db: Database, capture: Capture, facts: Facts, sha256: str | None,
                     fetched_at: str, run_id: int | None) -> Recorded:
-    """A list or home capture: no document; compared byte for byte with the last body of its URL."""
+    """A list or home capture: no document; compared byte for byte with the last body of its site and key."""
     previous = db.execute(
         "SELECT sha256 FROM captures WHERE site = ? AND key = ? AND sha256 IS NOT NULL ORDER BY id DESC LIMIT 1",
         [capture.site, url_key(capture.url)],
