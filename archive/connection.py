@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -38,7 +39,9 @@ def connect(path: str | Path, *, readonly: bool) -> Database:
             # be given back to the file system without rewriting the whole file.
             conn.execute("PRAGMA auto_vacuum = INCREMENTAL")
             _enable_wal(conn)
-    except sqlite3.Error as exc:
+    except sqlite3.DatabaseError as exc:
+        if "not a database" in str(exc):
+            raise ArchiveError(f"{path} is not an archive: not an SQLite database file") from exc
         raise ArchiveError(f"cannot open archive {path}: {exc}") from exc
     return Database(conn, execute_plugins=False)
 
@@ -46,11 +49,31 @@ def connect(path: str | Path, *, readonly: bool) -> Database:
 def _raw_connection(path: Path, *, readonly: bool) -> sqlite3.Connection:
     """A connection in explicit-transaction mode, so nothing opens a DEFERRED transaction behind us."""
     if readonly:
-        if not path.exists():
-            raise ArchiveError(f"no archive at {path}")
-        uri = path.resolve().as_uri() + "?mode=ro"
-        return sqlite3.connect(uri, uri=True, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+        return _readonly_connection(path)
     return sqlite3.connect(str(path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+
+
+def _readonly_connection(path: Path) -> sqlite3.Connection:
+    """``mode=ro``; in a directory we cannot write, with no WAL beside the file, ``immutable=1``.
+
+    A WAL reader needs the ``-shm`` file, and creates it when missing: in a read-only directory
+    (a mounted snapshot, a copy on a read-only share) that fails. Without a ``-wal`` file no writer
+    is at work (a WAL writer always has one), so the file can be read as immutable.
+    """
+    if not path.is_file():
+        raise ArchiveError(f"no archive at {path}")
+    uri = path.resolve().as_uri()
+    conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_schema").fetchone()
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        cannot_create_shm = isinstance(exc, sqlite3.OperationalError) and not os.access(path.parent, os.W_OK)
+        if not cannot_create_shm or Path(f"{path}-wal").exists():
+            raise
+        return sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, isolation_level=None,
+                               timeout=BUSY_TIMEOUT_MS / 1000)
+    return conn
 
 
 def _enable_wal(conn: sqlite3.Connection) -> None:

@@ -63,7 +63,7 @@ def remember_url(db: Database, document_id: int, site: str, url: str, seen_at: s
     db.execute(
         "INSERT INTO document_urls(document_id, url, site, key, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?) "
         "ON CONFLICT(document_id, url) DO UPDATE SET last_seen = max(last_seen, excluded.last_seen), "
-        "key = excluded.key",  # a key migration 011 worked out in SQL gives way to the canonical one
+        "key = excluded.key",  # a key migration 012 worked out in SQL gives way to the canonical one
         [document_id, url, site, url_key(url), seen_at, seen_at])
 
 

@@ -1,9 +1,16 @@
-"""One writer per archive: an exclusive, non-blocking file lock beside the database."""
+"""One writer per archive: an exclusive, non-blocking file lock beside the database.
+
+Every command that writes (a crawl, ``compact``, ``reextract``, ``migrate``) takes it through
+``open_archive(path, writer=True)``; readers never do. The lock is re-entrant within one process,
+so the crawl runner and the crawl's own archive owner can both hold it.
+"""
 
 from __future__ import annotations
 
 import fcntl
 import os
+import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -11,6 +18,9 @@ from pathlib import Path
 from nianbao.errors import ArchiveBusyError
 
 __all__ = ["ArchiveBusyError", "lock_path", "writer_lock"]
+
+_held: dict[Path, int] = {}  # lock file -> how many holders in this process
+_held_guard = threading.Lock()
 
 
 def lock_path(db_path: str | Path) -> Path:
@@ -22,18 +32,41 @@ def writer_lock(db_path: str | Path) -> Iterator[None]:
     """Hold the archive's writer lock, or raise :class:`ArchiveBusyError` at once.
 
     The kernel drops the lock when the holder dies, even by SIGKILL, so a crash never leaves a
-    stale lock behind.
+    stale lock behind. The file records who holds it, for the message another writer gets.
     """
-    path = lock_path(db_path)
+    path = lock_path(db_path).resolve()
+    with _held_guard:
+        if _held.get(path):
+            _held[path] += 1
+            fd = None
+        else:
+            fd = _acquire(path, db_path)
+            _held[path] = 1
+    try:
+        yield
+    finally:
+        with _held_guard:
+            _held[path] -= 1
+            if fd is not None:
+                del _held[path]
+                os.close(fd)
+
+
+def _acquire(path: Path, db_path: str | Path) -> int:
+    """An open descriptor of the lock file, locked; ArchiveBusyError naming the holder when taken."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as exc:
-            raise ArchiveBusyError(f"another crawl is writing to {db_path} (lock {path}); try again later") from exc
-        os.ftruncate(fd, 0)
-        os.write(fd, f"{os.getpid()}\n".encode())
-        yield
-    finally:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError as exc:
+        holder = os.pread(fd, 200, 0).decode("utf-8", "replace").strip() or "another process"
         os.close(fd)
+        raise ArchiveBusyError(f"another crawl is writing to {db_path} ({holder}); try again when it ends") from exc
+    os.ftruncate(fd, 0)
+    os.pwrite(fd, f"pid {os.getpid()}: {_command()}\n".encode(), 0)
+    return fd
+
+
+def _command() -> str:
+    """What this process runs (``cli.py crawl``, ``scheduler.py``), for the lock file."""
+    return " ".join([Path(sys.argv[0]).name if sys.argv else "python", *sys.argv[1:2]])

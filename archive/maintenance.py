@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
+import re
 import secrets
 import sqlite3
 from pathlib import Path
@@ -118,22 +120,84 @@ def blob_problems(db: Database) -> list[str]:
     return problems
 
 
+# A backup in progress: ``.<dest name>.<8 hex>.backup-partial`` beside the destination, with SQLite's
+# own ``-journal`` while the snapshot is sealed. The backup holds an flock on it until the end, so a
+# file nobody holds was left by a backup that was killed (SIGKILL, a power cut) and can go.
+BACKUP_PARTIAL = re.compile(r"\..+\.[0-9a-f]{8}\.backup-partial(-journal|-wal|-shm)?")
+
+
 def backup(db: Database, dest: str | Path) -> Path:
-    """Snapshot the archive to ``dest`` with VACUUM INTO; never overwrites, never leaves a partial file."""
+    """Snapshot the archive to ``dest`` with VACUUM INTO; never overwrites, never leaves a partial file.
+
+    Works on a read-only connection too (VACUUM INTO only reads the source). Partial files of
+    killed backups in the destination's directory are removed first.
+    """
     dest = Path(dest)
     if dest.exists():
         raise ArchiveError(f"backup target {dest} exists; refusing to overwrite")
-    partial = dest.with_name(f".{dest.name}.{secrets.token_hex(4)}.partial")
+    remove_stale_backups(dest.parent)
+    partial = dest.with_name(f".{dest.name}.{secrets.token_hex(4)}.backup-partial")
+    held, query_only = None, db.execute("PRAGMA query_only").fetchone()[0]
     try:
+        held = _hold(partial)
+        db.execute("PRAGMA query_only = OFF")  # VACUUM INTO is refused under it; a mode=ro file stays unwritable
         db.conn.execute("VACUUM INTO ?", [str(partial)])
         _seal(partial)
         os.link(partial, dest)  # fails if dest appeared meanwhile, unlike rename
         _fsync_dir(dest.parent)
     except (sqlite3.Error, OSError) as exc:
         raise ArchiveError(f"backup to {dest} failed: {exc}") from exc
-    finally:
-        partial.unlink(missing_ok=True)
+    finally:  # plain try/finally, no generator: a signal may stop the backup anywhere
+        if held is not None:
+            _release(partial, held)
+        if db.conn.execute("PRAGMA query_only").fetchone()[0] != query_only:
+            db.execute(f"PRAGMA query_only = {int(query_only)}")
     return dest
+
+
+def _hold(partial: Path) -> int:
+    """Create the (empty) partial file and take its flock; the open descriptor."""
+    fd = os.open(partial, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o644)
+    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    return fd
+
+
+def _release(partial: Path, fd: int) -> None:
+    """Remove the partial file and its journal, then let go of the flock."""
+    for leftover in (partial, Path(f"{partial}-journal")):
+        leftover.unlink(missing_ok=True)
+    os.close(fd)
+
+
+def remove_stale_backups(directory: Path) -> list[tuple[Path, int]]:
+    """Delete what killed backups left in ``directory``; return (path, bytes) of each file removed."""
+    removed = []
+    for path in sorted(directory.glob(".*.backup-partial*")):
+        if BACKUP_PARTIAL.fullmatch(path.name) and not _held(_partial_of(path)):
+            size = path.stat().st_size
+            path.unlink(missing_ok=True)
+            removed.append((path, size))
+    return removed
+
+
+def _partial_of(path: Path) -> Path:
+    """The partial file a journal belongs to (itself for a partial)."""
+    return path.with_name(re.sub(r"-(journal|wal|shm)$", "", path.name))
+
+
+def _held(partial: Path) -> bool:
+    """Whether a running backup holds ``partial``'s flock."""
+    try:
+        fd = os.open(partial, os.O_RDONLY)
+    except FileNotFoundError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)
+    return False
 
 
 def compact(db: Database, *, vacuum: bool = False) -> dict[str, int]:

@@ -10,7 +10,10 @@ from sqlite_utils import Database
 from archive import row_dicts, times
 from nianbao.errors import ArchiveError
 
-FINAL_STATUSES = ("ok", "failed", "interrupted")
+# ok: complete, nothing lost; partial: some sites failed, or something was lost or cut short
+# (captures the archive refused, a size or page cap); failed: nothing reached, or the crawl broke;
+# interrupted: stopped by a signal or killed.
+FINAL_STATUSES = ("ok", "partial", "failed", "interrupted")
 
 # runs column -> the capture outcomes it counts
 _COUNTED_OUTCOMES = {
@@ -75,9 +78,15 @@ def get(db: Database, run_id: int) -> dict[str, Any]:
 
 
 def last_success(db: Database, command: str) -> str | None:
-    """finished_at of the newest run of ``command`` that ended "ok", or None."""
-    row = row_dicts.one(db, "SELECT max(finished_at) AS finished FROM runs WHERE command = ? AND status = 'ok'", [command])
+    """finished_at of the newest run of ``command`` that ended "ok" or "partial" (it ran to its end), or None."""
+    row = row_dicts.one(db, "SELECT max(finished_at) AS finished FROM runs WHERE command = ? "
+                            "AND status IN ('ok', 'partial')", [command])
     return row["finished"] if row else None
+
+
+def sites_of(db: Database, run_id: int) -> list[dict[str, Any]]:
+    """The ``run_sites`` rows of one run, by site."""
+    return row_dicts.all_rows(db, "SELECT * FROM run_sites WHERE run_id = ? ORDER BY site", [run_id])
 
 
 def close_stale(db: Database) -> list[int]:
@@ -86,3 +95,9 @@ def close_stale(db: Database) -> list[int]:
     for run_id in stale:
         _close(db, run_id, "interrupted", "the crawl process ended without closing its run")
     return stale
+
+
+def errors_of(db: Database, run_id: int) -> list[dict[str, Any]]:
+    """The failed captures of one run: url, site, error_class, error_message, in recording order."""
+    return row_dicts.all_rows(db, "SELECT url, site, error_class, error_message FROM captures "
+                                  "WHERE run_id = ? AND outcome = 'error' ORDER BY id", [run_id])

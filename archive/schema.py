@@ -371,6 +371,45 @@ def _reports_family(db: Database) -> None:
     db.execute("UPDATE schema_meta SET value = '10' WHERE key = 'schema_version'")
 
 
+# A run that reached some sites but not all, or lost or cut short something, is "partial". Widening
+# a CHECK constraint changes no stored row, so the table's SQL is edited in place (SQLite's documented
+# procedure for constraint changes: https://sqlite.org/lang_altertable.html#otheralter), not rebuilt.
+# In run_sites a partial run's sites that were reached are "ok": the run's other sites failed.
+_RUN_STATUS_OLD = "CHECK (status IN ('running', 'ok', 'failed', 'interrupted'))"
+_RUN_STATUS_NEW = "CHECK (status IN ('running', 'ok', 'partial', 'failed', 'interrupted'))"
+_RUN_SITES_PARTIAL = """
+CREATE VIEW run_sites AS
+    SELECT c.run_id, c.site, r.command, r.status AS run_status,
+           min(c.fetched_at) AS first_fetch, max(c.fetched_at) AS last_fetch,
+           count(*) AS fetched,
+           sum(c.outcome = 'new') AS new, sum(c.outcome = 'changed') AS changed,
+           sum(c.outcome = 'unchanged') AS unchanged, sum(c.outcome = 'not_modified') AS not_modified,
+           sum(c.outcome = 'removed') AS removed, sum(c.outcome = 'error') AS errors,
+           sum(c.outcome != 'error') AS succeeded,
+           group_concat(DISTINCT c.error_class) AS error_classes,
+           CASE WHEN r.status = 'running' THEN 'running'
+                WHEN sum(c.outcome != 'error') = 0 THEN 'failed'
+                WHEN r.status = 'partial' THEN 'ok'
+                ELSE r.status END AS outcome
+    FROM captures c JOIN runs r ON r.id = c.run_id
+    GROUP BY c.run_id, c.site
+"""
+_WIDEN_RUN_STATUS = "UPDATE sqlite_schema SET sql = replace(sql, ?, ?) WHERE type = 'table' AND name = 'runs'"
+
+
+@MIGRATIONS(name="011_run_partial")
+def _run_partial(db: Database) -> None:
+    """Allow run status "partial"; run_sites calls the reached sites of a partial run "ok"."""
+    db.execute("PRAGMA writable_schema = ON")
+    db.execute(_WIDEN_RUN_STATUS, [_RUN_STATUS_OLD, _RUN_STATUS_NEW])
+    # other connections re-read the schema when its version changes
+    db.execute(f"PRAGMA schema_version = {db.execute('PRAGMA schema_version').fetchone()[0] + 1}")
+    db.execute("PRAGMA writable_schema = OFF")
+    db.execute("DROP VIEW run_sites")
+    db.execute(_RUN_SITES_PARTIAL)
+    db.execute("UPDATE schema_meta SET value = '11' WHERE key = 'schema_version'")
+
+
 # Document identity (archive/identity.py): a document is its site and the canonical path and query
 # of its URL (its key), so a portal that changes scheme, host or port keeps its documents. Every
 # URL a document was seen at is kept (document_urls); hosts a site moved to, learned from permanent
@@ -378,8 +417,8 @@ def _reports_family(db: Database) -> None:
 # Keys of existing URLs are worked out here in SQL: everything after the host, without the
 # fragment, a trailing index file spelled as its directory. (nianbao.urls also sorts the query and
 # normalises escapes; a URL whose key it spells otherwise is still found by the URL itself.)
-_URL_KEYS_011 = """
-CREATE TEMP TABLE url_keys_011 AS
+_URL_KEYS_012 = """
+CREATE TEMP TABLE url_keys_012 AS
 WITH rest AS (
     SELECT url, substr(url, instr(url, '://') + 3) AS r FROM (
         SELECT url FROM captures UNION SELECT url FROM documents)),
@@ -394,13 +433,13 @@ SELECT url, CASE
     ELSE p END AS key
 FROM bare
 """
-_IDENTITY_011 = (
+_IDENTITY_012 = (
     "ALTER TABLE documents ADD COLUMN next_visit TEXT",
     "ALTER TABLE documents ADD COLUMN revisit_days REAL",
     "ALTER TABLE documents ADD COLUMN revisit_reason TEXT",
     "ALTER TABLE captures ADD COLUMN key TEXT",
-    "CREATE INDEX url_keys_011_url ON url_keys_011(url)",
-    "UPDATE captures SET key = (SELECT key FROM url_keys_011 k WHERE k.url = captures.url)",
+    "CREATE INDEX url_keys_012_url ON url_keys_012(url)",
+    "UPDATE captures SET key = (SELECT key FROM url_keys_012 k WHERE k.url = captures.url)",
     "CREATE INDEX captures_site_key ON captures(site, key, id)",
     "CREATE INDEX documents_next_visit ON documents(site, next_visit)",
     "CREATE INDEX version_rows_title ON version_rows(title)",
@@ -417,7 +456,7 @@ _IDENTITY_011 = (
     "CREATE INDEX document_urls_url ON document_urls(url)",
     """INSERT INTO document_urls(document_id, url, site, key, first_seen, last_seen)
         SELECT d.id, d.url, d.site, k.key, d.first_seen, d.last_seen
-        FROM documents d JOIN url_keys_011 k ON k.url = d.url""",
+        FROM documents d JOIN url_keys_012 k ON k.url = d.url""",
     """CREATE TABLE site_aliases (
         site TEXT NOT NULL REFERENCES sites(name),
         alias TEXT NOT NULL,
@@ -433,71 +472,71 @@ _IDENTITY_011 = (
 # Documents of one site sharing a key are one document: the oldest keeps its id and takes the
 # others' URLs, captures and versions (numbered again by creation time; none is dropped), and the
 # attachments that pointed at them. It is current in whatever the latest version is.
-_MERGE_011 = (
-    """CREATE TEMP TABLE merged_011 AS
+_MERGE_012 = (
+    """CREATE TEMP TABLE merged_012 AS
         SELECT u.document_id AS id, min(u.document_id) OVER (PARTITION BY u.site, u.key) AS survivor
         FROM document_urls u""",
-    "DELETE FROM merged_011 WHERE survivor NOT IN (SELECT survivor FROM merged_011 WHERE id != survivor)",
+    "DELETE FROM merged_012 WHERE survivor NOT IN (SELECT survivor FROM merged_012 WHERE id != survivor)",
     """INSERT INTO search_fts(search_fts, rowid, title, text)
         SELECT 'delete', r.id, r.title, r.text FROM documents d JOIN version_rows r ON r.id = d.current_version_id
-        WHERE d.id IN (SELECT id FROM merged_011)""",
-    "UPDATE documents SET current_version_id = NULL WHERE id IN (SELECT id FROM merged_011)",
-    """CREATE TEMP TABLE renumbered_011 AS
+        WHERE d.id IN (SELECT id FROM merged_012)""",
+    "UPDATE documents SET current_version_id = NULL WHERE id IN (SELECT id FROM merged_012)",
+    """CREATE TEMP TABLE renumbered_012 AS
         SELECT r.id, m.survivor, row_number() OVER (PARTITION BY m.survivor ORDER BY r.created_at, r.id) AS number
-        FROM version_rows r JOIN merged_011 m ON m.id = r.document_id""",
-    "UPDATE version_rows SET number = number + 1000000 WHERE id IN (SELECT id FROM renumbered_011)",
+        FROM version_rows r JOIN merged_012 m ON m.id = r.document_id""",
+    "UPDATE version_rows SET number = number + 1000000 WHERE id IN (SELECT id FROM renumbered_012)",
     """UPDATE version_rows SET
-        document_id = (SELECT survivor FROM renumbered_011 n WHERE n.id = version_rows.id),
-        number = (SELECT number FROM renumbered_011 n WHERE n.id = version_rows.id)
-        WHERE id IN (SELECT id FROM renumbered_011)""",
-    """UPDATE captures SET document_id = (SELECT survivor FROM merged_011 m WHERE m.id = captures.document_id)
-        WHERE document_id IN (SELECT id FROM merged_011)""",
-    """UPDATE document_urls SET document_id = (SELECT survivor FROM merged_011 m WHERE m.id = document_urls.document_id)
-        WHERE document_id IN (SELECT id FROM merged_011)""",
-    """UPDATE documents SET parent_id = (SELECT survivor FROM merged_011 m WHERE m.id = documents.parent_id)
-        WHERE parent_id IN (SELECT id FROM merged_011)""",
+        document_id = (SELECT survivor FROM renumbered_012 n WHERE n.id = version_rows.id),
+        number = (SELECT number FROM renumbered_012 n WHERE n.id = version_rows.id)
+        WHERE id IN (SELECT id FROM renumbered_012)""",
+    """UPDATE captures SET document_id = (SELECT survivor FROM merged_012 m WHERE m.id = captures.document_id)
+        WHERE document_id IN (SELECT id FROM merged_012)""",
+    """UPDATE document_urls SET document_id = (SELECT survivor FROM merged_012 m WHERE m.id = document_urls.document_id)
+        WHERE document_id IN (SELECT id FROM merged_012)""",
+    """UPDATE documents SET parent_id = (SELECT survivor FROM merged_012 m WHERE m.id = documents.parent_id)
+        WHERE parent_id IN (SELECT id FROM merged_012)""",
     """UPDATE documents SET
-        first_seen = (SELECT min(d.first_seen) FROM documents d JOIN merged_011 m ON m.id = d.id
+        first_seen = (SELECT min(d.first_seen) FROM documents d JOIN merged_012 m ON m.id = d.id
                       WHERE m.survivor = documents.id),
-        last_seen = (SELECT max(d.last_seen) FROM documents d JOIN merged_011 m ON m.id = d.id
+        last_seen = (SELECT max(d.last_seen) FROM documents d JOIN merged_012 m ON m.id = d.id
                      WHERE m.survivor = documents.id),
-        parent_id = coalesce(parent_id, (SELECT d.parent_id FROM documents d JOIN merged_011 m ON m.id = d.id
+        parent_id = coalesce(parent_id, (SELECT d.parent_id FROM documents d JOIN merged_012 m ON m.id = d.id
                                          WHERE m.survivor = documents.id AND d.parent_id != documents.id LIMIT 1)),
         current_version_id = (SELECT r.id FROM version_rows r WHERE r.document_id = documents.id
                               ORDER BY r.number DESC LIMIT 1),
-        (status, removed_at) = (SELECT d.status, d.removed_at FROM documents d JOIN merged_011 m ON m.id = d.id
+        (status, removed_at) = (SELECT d.status, d.removed_at FROM documents d JOIN merged_012 m ON m.id = d.id
                                 WHERE m.survivor = documents.id ORDER BY d.last_seen DESC, d.id DESC LIMIT 1)
-        WHERE id IN (SELECT survivor FROM merged_011)""",
-    "DELETE FROM documents WHERE id IN (SELECT id FROM merged_011 WHERE id != survivor)",
+        WHERE id IN (SELECT survivor FROM merged_012)""",
+    "DELETE FROM documents WHERE id IN (SELECT id FROM merged_012 WHERE id != survivor)",
     """UPDATE documents SET url = (SELECT u.url FROM document_urls u WHERE u.document_id = documents.id
                                    ORDER BY u.last_seen DESC, u.url LIMIT 1)
-        WHERE id IN (SELECT survivor FROM merged_011)""",
+        WHERE id IN (SELECT survivor FROM merged_012)""",
     """INSERT INTO search_fts(rowid, title, text)
         SELECT r.id, r.title, r.text FROM documents d JOIN version_rows r ON r.id = d.current_version_id
-        WHERE d.id IN (SELECT survivor FROM merged_011)""",
+        WHERE d.id IN (SELECT survivor FROM merged_012)""",
 )
 
-_CLEANUP_011 = ("DROP TABLE temp.url_keys_011", "DROP TABLE temp.merged_011", "DROP TABLE temp.renumbered_011")
+_CLEANUP_012 = ("DROP TABLE temp.url_keys_012", "DROP TABLE temp.merged_012", "DROP TABLE temp.renumbered_012")
 
 
-@MIGRATIONS(name="011_document_identity")
+@MIGRATIONS(name="012_document_identity")
 def _document_identity(db: Database) -> None:
     """Documents keyed by site and canonical path: their URLs, learned site aliases, revisit times; duplicates merged."""
-    db.execute(_URL_KEYS_011)
-    for statement in _IDENTITY_011:
+    db.execute(_URL_KEYS_012)
+    for statement in _IDENTITY_012:
         db.execute(statement)
-    for statement in _MERGE_011:
+    for statement in _MERGE_012:
         db.execute(statement)
-    documents = db.execute("SELECT DISTINCT survivor FROM merged_011")
+    documents = db.execute("SELECT DISTINCT survivor FROM merged_012")
     for (document_id,) in documents.fetchall():
         text_deltas.rebase(db, document_id)
-    for statement in _CLEANUP_011:
+    for statement in _CLEANUP_012:
         db.execute(statement)
-    db.execute("UPDATE schema_meta SET value = '11' WHERE key = 'schema_version'")
+    db.execute("UPDATE schema_meta SET value = '12' WHERE key = 'schema_version'")
 
 
 # The schema version is the number of migrations; each migration bumps schema_meta itself.
-SCHEMA_VERSION = 11
+SCHEMA_VERSION = 12
 
 
 def stored_schema_version(db: Database) -> int:

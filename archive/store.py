@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import IO, Any
 
 from sqlite_utils import Database
 
@@ -29,6 +29,7 @@ from archive import (
 )
 from archive.audit import Audit, SiteInfo, audit
 from archive.connection import connect, read_snapshot, write_transaction
+from archive.lock import writer_lock
 from archive.record import Recorded
 from archive.revisit import RevisitPolicy
 from archive.schema import MIGRATIONS, SCHEMA_VERSION, stored_schema_version
@@ -38,50 +39,76 @@ from nianbao.crawl_types import FrontierEntry, KnownDocument
 from nianbao.errors import ArchiveError
 
 
-def open_archive(path: str | Path, *, readonly: bool = False, revisit: RevisitPolicy | None = None) -> Archive:
-    """Open (creating and migrating unless ``readonly``) the archive at ``path``.
+def open_archive(path: str | Path, *, readonly: bool = False, writer: bool = False,
+                 revisit: RevisitPolicy | None = None) -> Archive:
+    """Open the archive at ``path``.
 
-    ``revisit`` is the policy that schedules each document's next visit as captures are recorded
-    (default: :class:`archive.revisit.RevisitPolicy`, a 7-day ceiling).
+    Writable (the default) creates the file if needed and applies pending migrations;
+    ``readonly`` never writes (the file must exist and have the current schema); ``writer`` also
+    holds the archive's writer lock (``archive.lock``) until :meth:`Archive.close`, and fails at
+    once with ``ArchiveBusyError`` while another process holds it. ``revisit`` is the policy that
+    schedules each document's next visit as captures are recorded (default:
+    :class:`archive.revisit.RevisitPolicy`, a 7-day ceiling).
     """
-    db = connect(path, readonly=readonly)
+    stack = ExitStack()
     try:
-        if readonly:
-            _require_current_schema(db, path)
-        else:
-            _migrate(db, path)
+        db = connect(path, readonly=readonly)  # first: a file that is no archive gets no lock file beside it
+        stack.callback(db.close)
+        if writer:
+            stack.enter_context(writer_lock(path))
+        migrated_from = _require_current_schema(db, path) if readonly else _migrate(db, path)
     except BaseException:
-        db.close()
+        stack.close()
         raise
-    return Archive(db, Path(path), readonly=readonly, revisit=revisit)
+    return Archive(db, Path(path), readonly=readonly, closing=stack, migrated_from=migrated_from, revisit=revisit)
 
 
-def _migrate(db: Database, path: str | Path) -> None:
-    """Apply pending migrations under the write lock, so two openers never race."""
+def _migrate(db: Database, path: str | Path) -> int:
+    """Apply pending migrations under the write lock, so two openers never race; the version found."""
     try:
         with write_transaction(db):
-            if stored_schema_version(db) > SCHEMA_VERSION:
-                raise ArchiveError(f"{path} has schema version {stored_schema_version(db)}; "
-                                   f"this nianbao knows only up to {SCHEMA_VERSION}")
+            stored = stored_schema_version(db)
+            if stored > SCHEMA_VERSION:
+                raise ArchiveError(_newer_schema(path, stored))
             MIGRATIONS.apply(db)
     except sqlite3.Error as exc:
         raise ArchiveError(f"cannot migrate archive {path}: {exc}") from exc
+    return stored
 
 
-def _require_current_schema(db: Database, path: str | Path) -> None:
+def _require_current_schema(db: Database, path: str | Path) -> int:
     """A read-only archive cannot be migrated, so it must already be current."""
-    stored = stored_schema_version(db)
+    try:
+        stored = stored_schema_version(db)
+    except sqlite3.Error as exc:
+        raise ArchiveError(f"cannot read archive {path}: {exc}") from exc
+    if stored > SCHEMA_VERSION:
+        raise ArchiveError(_newer_schema(path, stored))
+    if stored == 0:
+        raise ArchiveError(f"{path} is not a nianbao archive (schema version 0: an SQLite file without its tables)")
     if stored != SCHEMA_VERSION:
-        raise ArchiveError(f"{path} has schema version {stored}, expected {SCHEMA_VERSION}; "
-                           "open it writable once to migrate")
+        raise ArchiveError(f"{path} has schema version {stored}, this nianbao reads {SCHEMA_VERSION}: "
+                           f"run `nianbao migrate --db {path}` (or any crawl) first")
+    return stored
+
+
+def _newer_schema(path: str | Path, stored: int) -> str:
+    return (f"{path} has schema version {stored}; this nianbao knows only up to {SCHEMA_VERSION}: "
+            "upgrade nianbao to read it")
 
 
 class Archive:
     """A versioned archive of captures; see docs/archive.md."""
 
-    def __init__(self, db: Database, path: Path, *, readonly: bool, revisit: RevisitPolicy | None = None) -> None:
+    def __init__(self, db: Database, path: Path, *, readonly: bool, closing: ExitStack | None = None,
+                 migrated_from: int = SCHEMA_VERSION, revisit: RevisitPolicy | None = None) -> None:
         self.db, self.path, self.readonly = db, path, readonly
+        self.migrated_from = migrated_from  # the schema version the file had when opened
         self.revisit = revisit or RevisitPolicy()
+        if closing is None:
+            closing = ExitStack()
+            closing.callback(db.close)
+        self._closing = closing
 
     def __enter__(self) -> Archive:
         return self
@@ -91,8 +118,16 @@ class Archive:
         self.close()
 
     def close(self) -> None:
-        """Close the connection."""
-        self.db.close()
+        """Close the connection and release the writer lock if held (again: no-op)."""
+        self._closing.close()
+
+    def interrupt(self) -> None:
+        """Stop the statement running on this connection; callable from any thread (see crawler.stopping)."""
+        self.db.conn.interrupt()
+
+    def migrate(self) -> dict[str, int]:
+        """The schema versions before and after opening writable (which applied any pending migration)."""
+        return {"from": self.migrated_from, "to": stored_schema_version(self.db)}
 
     @contextmanager
     def _writing(self, action: str) -> Iterator[None]:
@@ -128,6 +163,19 @@ class Archive:
         """Each site's latest run (outcome, counts, error classes) and hours since its last good run."""
         with read_snapshot(self.db):
             return status.site_status(self.db)
+
+    def status(self) -> dict[str, Any]:
+        """``sites`` (:meth:`site_status`) and ``last_run`` (:meth:`last_run`), from one snapshot."""
+        with read_snapshot(self.db):
+            return {"sites": status.site_status(self.db), "last_run": status.last_run(self.db)}
+
+    def run_sites(self, run_id: int) -> list[dict[str, Any]]:
+        """Per site of one run: captures, successes, errors and error classes (the ``run_sites`` view)."""
+        return runs.sites_of(self.db, run_id)
+
+    def run_errors(self, run_id: int) -> list[dict[str, Any]]:
+        """The failed captures of one run (url, site, error_class, error_message)."""
+        return runs.errors_of(self.db, run_id)
 
     def last_run(self) -> dict[str, Any] | None:
         """The newest run row, or None for an archive never crawled."""
@@ -277,8 +325,17 @@ class Archive:
 
     def get_version(self, url_or_id: str | int, *, as_of: str | None = None,
                     number: int | None = None) -> dict[str, Any] | None:
-        """One version of a document: current, by number, or as of a date."""
+        """The same as :meth:`show` (its older name)."""
+        return self.show(url_or_id, as_of=as_of, number=number)
+
+    def show(self, url_or_id: str | int, *, as_of: str | None = None,
+             number: int | None = None) -> dict[str, Any] | None:
+        """One version of a document: current, by number, or as of a date (what ``nianbao show`` prints)."""
         return history.get_version(self.db, url_or_id, as_of, number)
+
+    def first_version(self, url_or_id: str | int) -> dict[str, Any] | None:
+        """The first version of a document, or None for an unknown one."""
+        return history.get_version(self.db, url_or_id, None, 1)
 
     def diff(self, url_or_id: str | int, v1: int | None = None, v2: int | None = None) -> dict[str, Any]:
         """Text diff and changed fields between two versions (default: previous and current)."""
@@ -303,13 +360,41 @@ class Archive:
             raise ArchiveError("cannot re-extract: archive opened read-only")
         return reextract.reextract(self.db, extract_fn, extractor_version, force)
 
+    def export(self, format: str, target: str | Path | IO[str], *, all_versions: bool = False) -> int:
+        """Write the archive as ``jsonl``, ``csv`` or ``warc`` to ``target``; return versions (or records) written.
+
+        A WARC named ``*.warc`` is plain, any other name gzipped record by record; ``all_versions``
+        applies to JSON Lines and CSV. ``target`` may be an open text stream for JSON Lines.
+        """
+        from archive import export  # export builds on this class
+
+        if format == "jsonl":
+            return export.export_jsonl(self, target, all_versions=all_versions)
+        if format not in ("csv", "warc"):
+            raise ArchiveError(f"unknown export format {format!r}; known: jsonl, csv, warc")
+        if not isinstance(target, (str, Path)):
+            raise ArchiveError(f"{format} exports write to a file, not a stream")
+        if Path(target).exists():  # before any other complaint: the archive itself may be named by mistake
+            raise ArchiveError(f"export target {target} exists; refusing to overwrite (remove it first)")
+        if format == "csv":
+            return export.export_csv(self, target, all_versions=all_versions)
+        return export.export_warc(self, target)  # gzipped per record unless the name ends in .warc
+
     def backup(self, dest_path: str | Path) -> Path:
         """A consistent, checked snapshot at ``dest_path`` (VACUUM INTO); refuses to overwrite."""
         return maintenance.backup(self.db, dest_path)
 
     def check(self) -> list[str]:
-        """Problems found by every check; [] when the archive is sound."""
+        """Problems found by every check, read in one transaction; [] when the archive is sound.
+
+        On a read-only connection FTS5's own integrity-check (an INSERT) is left out; the
+        invariants still compare the indexed versions with the current ones.
+        """
         return maintenance.check(self.db)
+
+    def remove_stale_backups(self, directory: str | Path | None = None) -> list[tuple[Path, int]]:
+        """Delete partial files that killed backups left in ``directory`` (default: beside the archive); (path, bytes) of each."""
+        return maintenance.remove_stale_backups(Path(directory) if directory is not None else self.path.parent)
 
     def compact(self, *, vacuum: bool = False) -> dict[str, int]:
         """Merge the search index (and with ``vacuum`` shrink the file); byte counts before and after."""

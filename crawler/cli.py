@@ -1,36 +1,42 @@
-"""The ``nianbao`` command line: a thin layer over library functions."""
+"""The ``nianbao`` command line: a thin layer over library functions.
+
+Archive commands wrap the :class:`archive.Archive` method of the same name (``cli_archive``,
+``cli_maintenance``); ``crawl``, ``demo``, ``sites``, ``extract`` and ``schedule`` call their library
+function. Errors are one line on stderr; exit codes are in ``crawler.exit_codes`` (README, "Exit codes").
+"""
 
 from __future__ import annotations
 
 import dataclasses
 import gc
 import json
+import re
+import signal
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-import archive
-from crawler.cli_archive import ARCHIVE_COMMANDS
+from crawler import exit_codes
+from crawler.cli_archive import READER_COMMANDS
 from crawler.cli_audit import audit
-from crawler.registry import Registry, RegistryError, SiteEntry, load_registry
-from nianbao.errors import NianbaoError
+from crawler.cli_base import DB_OPTION, JSON_OPTION, CommandFailed, NianbaoGroup, OneLineErrors, db_option, echo_json
+from crawler.cli_maintenance import MAINTENANCE_COMMANDS
+from crawler.registry import Registry, SiteEntry, load_registry
+from crawler.render import show_lines
+from crawler.text_table import plural, render
 
-DB_OPTION = click.option("--db", "db_path", default="nianbao.db", show_default=True,
-                         type=click.Path(dir_okay=False), help="Archive file (SQLite).")
+if TYPE_CHECKING:
+    from crawler.runner import CrawlResult
 
 
-@click.group()
+@click.group(cls=NianbaoGroup)
 @click.version_option(package_name="nianbao")
-def main() -> None:
+@click.option("--debug", is_flag=True, help="Show the traceback of an error (and of the crawl's log records).")
+def main(debug: bool) -> None:
     """Archive Chinese government information-disclosure annual reports (政府信息公开年报)."""
-
-
-def _open_existing(db_path: str) -> archive.Archive:
-    if not Path(db_path).exists():
-        raise click.ClickException(f"no archive at {db_path}; run `nianbao crawl` or `nianbao demo` first")
-    return archive.open_archive(db_path)
+    OneLineErrors.debug = debug
 
 
 REVISIT_OPTION = click.option(
@@ -42,52 +48,61 @@ REVISIT_OPTION = click.option(
 @main.command()
 @DB_OPTION
 @REVISIT_OPTION
-def demo(db_path: str, revisit: str) -> None:
-    """Serve the offline fixture portal, crawl it into the archive, print a summary."""
+@JSON_OPTION
+def demo(db_path: str, revisit: str, as_json: bool) -> None:
+    """Serve the offline fixture portal, crawl it into the archive, print a summary; again into one archive, a refresh."""
     from crawler.runner import FIXTURE_SETTINGS, run_crawl
 
     try:
         from fixture_portal import FixturePortal
     except ImportError as exc:  # the portal's generators are an extra: the crawler itself does not need them
-        raise click.ClickException(f"the demo serves the bundled fixture portal, which needs {exc.name}: "
-                                   "pip install -e '.[portal]'") from exc
+        raise CommandFailed(f"the demo serves the bundled fixture portal, which needs {exc.name}: "
+                            "pip install -e '.[portal]'") from exc
 
     with FixturePortal() as portal:
-        click.echo(f"fixture portal: {len(portal.sites)} sites on 127.0.0.1")
+        if not as_json:
+            click.echo(f"fixture portal: {plural(len(portal.sites), 'site')} on 127.0.0.1")
         # Named after the fixture's sites: the site name (not the loopback port the portal got this
         # time) is a document's identity with its path, so a second demo into one archive is a refresh.
         targets = [{"name": site.name, "root": site.homepage, "start_urls": [site.homepage],
                     "hosts": [site.base_url.split("//")[1]]} for site in portal.sites.values()]
-        run_id = run_crawl(db_path=db_path, targets=targets,
-                           settings={**FIXTURE_SETTINGS, "LOG_LEVEL": "WARNING", "NIANBAO_REVISIT": revisit})
-    _print_summary(db_path, run_id)
+        deliberate = {error["url"]: error["kind"] for error in portal.expected_errors()}
+        result = run_crawl(db_path=db_path, targets=targets,
+                           settings={**FIXTURE_SETTINGS, "LOG_LEVEL": "ERROR", "NIANBAO_REVISIT": revisit},
+                           debug=OneLineErrors.debug)
+    _finish(db_path, result, as_json, deliberate=deliberate)
 
+
+# What the fixture portal's deliberate faults are, as the demo names them.
+DELIBERATE_FAULTS = {"not_found": "a dead link", "stub": "an empty list page", "soft_404": "a vanished column",
+                     "bad_attachment": "a truncated PDF", "robots": "a robots.txt ban", "challenge": "a JavaScript challenge"}
 
 REGISTRY_OPTION = click.option("--registry", "registry_path", type=click.Path(exists=True, dir_okay=False),
                                help="Your own sites file (same format), merged over the packaged registry.")
 
 
 def _registry(registry_path: str | None) -> Registry:
-    try:
-        return load_registry(extra=Path(registry_path) if registry_path else None)
-    except RegistryError as exc:
-        raise click.ClickException(str(exc)) from exc
+    return load_registry(extra=Path(registry_path) if registry_path else None)
 
 
 @main.command()
 @REGISTRY_OPTION
-@click.option("--json", "as_json", is_flag=True, help="One JSON object per site.")
+@JSON_OPTION
 def sites(registry_path: str | None, as_json: bool) -> None:
     """List the portals in the site registry."""
-    for entry in _registry(registry_path):
-        if as_json:
-            click.echo(json.dumps(dataclasses.asdict(entry), ensure_ascii=False))
-        else:
-            click.echo(f"{entry.name:<28} {entry.region_code}  {entry.level:<10} {entry.family:<8} {entry.title}  {entry.root}")
+    registry = _registry(registry_path)
+    if as_json:
+        for entry in registry:
+            echo_json(dataclasses.asdict(entry))
+        return
+    rows = [[e.name, e.region_code, e.level, e.family, e.title, e.root] for e in registry]
+    for line in render(["name", "region", "level", "family", "title", "homepage"], rows):
+        click.echo(line)
+    click.echo(plural(len(registry), "site"), err=True)
 
 
 @main.command()
-@click.argument("start_urls", nargs=-1)
+@click.argument("start_urls", nargs=-1, metavar="[START_URL]...")
 @click.option("--site", "site_names", multiple=True, help="A registry site to crawl (repeatable); see `nianbao sites`.")
 @click.option("--all", "all_sites", is_flag=True, help="Crawl every site in the registry.")
 @REGISTRY_OPTION
@@ -96,21 +111,43 @@ def sites(registry_path: str | None, as_json: bool) -> None:
 @click.option("--concurrency", type=int, default=None, help="Requests in flight per host (default 1).")
 @click.option("--workers", type=int, default=None, help="Extraction processes (default 2; 0 = inline).")
 @REVISIT_OPTION
-@click.option("--log-level", default="WARNING", show_default=True)
+@click.option("--log-level", default="ERROR", show_default=True,
+              help="Scrapy's log level; fetch failures (recorded in the archive) show from INFO.")
 @click.option("--label", default="crawl", show_default=True, help="Names the run in the archive (the scheduler sets it).")
 @click.option("--stats", "stats_path", type=click.Path(dir_okay=False), help="Write Scrapy's crawl stats here as JSON.")
 @click.option("-s", "--set", "overrides", multiple=True, metavar="NAME=VALUE",
               help="Override a Scrapy or NIANBAO_* setting (repeatable), e.g. -s NIANBAO_CONDITIONAL_REQUESTS=0.")
+@JSON_OPTION
 def crawl(start_urls: tuple[str, ...], site_names: tuple[str, ...], all_sites: bool, registry_path: str | None,
           db_path: str, delay: float | None, concurrency: int | None, workers: int | None, revisit: str,
-          log_level: str, label: str, stats_path: str | None, overrides: tuple[str, ...]) -> None:
-    """Crawl portals from their homepages (START_URLS) or registry sites into the archive."""
-    from crawler.runner import run_crawl
+          log_level: str, label: str, stats_path: str | None, overrides: tuple[str, ...], as_json: bool) -> None:
+    """Crawl portals from their homepages (START_URLS) or registry sites into the archive.
 
+    Exit code 0 when the run is ok, 3 when partial, 1 when failed, 4 when another crawl holds the
+    archive, 143 (130) when SIGTERM (SIGINT) stopped it: the run is then interrupted and resumes next time.
+    """
+    from crawler.runner import check_start_urls, run_crawl
+
+    check_start_urls(start_urls)
     entries = _chosen_sites(_registry(registry_path), site_names, all_sites) if site_names or all_sites else []
     if not start_urls and not entries:
         raise click.UsageError("give START_URLS, --site NAME or --all")
+    settings = _crawl_settings(log_level, label, delay, concurrency, workers, revisit, overrides)
+    stats: dict[str, Any] = {}
+    result = run_crawl(list(start_urls), db_path=db_path, settings=settings, sites=entries, stats_out=stats,
+                       debug=OneLineErrors.debug)
+    if stats_path:
+        Path(stats_path).write_text(json.dumps(stats, ensure_ascii=False, indent=1), encoding="utf-8")
+    _finish(db_path, result, as_json)
+    # A crawl is the last thing its process does (Twisted's reactor cannot restart), and everything
+    # is closed by now: skip the interpreter's final collection over all the crawl built, which took
+    # 0.1–0.2 s, a twentieth of an unchanged night. The OS takes the memory back at once.
+    gc.freeze()
 
+
+def _crawl_settings(log_level: str, label: str, delay: float | None, concurrency: int | None,
+                    workers: int | None, revisit: str, overrides: tuple[str, ...]) -> dict[str, Any]:
+    """Scrapy settings from the crawl command's options."""
     settings: dict[str, Any] = {"LOG_LEVEL": log_level.upper(), "NIANBAO_COMMAND": label, "NIANBAO_REVISIT": revisit}
     if delay is not None:
         settings.update(DOWNLOAD_DELAY=delay, AUTOTHROTTLE_ENABLED=delay > 0)
@@ -118,29 +155,13 @@ def crawl(start_urls: tuple[str, ...], site_names: tuple[str, ...], all_sites: b
         settings["CONCURRENT_REQUESTS_PER_DOMAIN"] = concurrency
     if workers is not None:
         settings["NIANBAO_EXTRACT_WORKERS"] = workers
-    settings.update(_parse_overrides(overrides))
-    stats: dict[str, Any] = {}
-    try:
-        run_id = run_crawl(list(start_urls), db_path=db_path, settings=settings, sites=entries, stats_out=stats)
-    except NianbaoError as exc:
-        raise click.ClickException(str(exc)) from exc
-    if stats_path:
-        Path(stats_path).write_text(json.dumps(stats, ensure_ascii=False, indent=1), encoding="utf-8")
-    if Path(db_path).exists():
-        _print_summary(db_path, run_id)
-    # A crawl is the last thing its process does (Twisted's reactor cannot restart), and everything
-    # is closed by now: skip the interpreter's final collection over all the crawl built, which took
-    # 0.1–0.2 s, a twentieth of an unchanged night. The OS takes the memory back at once.
-    gc.freeze()
+    return {**settings, **_parse_overrides(overrides)}
 
 
 def _chosen_sites(registry: Registry, names: tuple[str, ...], everything: bool) -> list[SiteEntry]:
     if everything:
         return list(registry)
-    try:
-        return [registry.get(name) for name in names]
-    except RegistryError as exc:
-        raise click.ClickException(str(exc)) from exc
+    return [registry.get(name) for name in names]
 
 
 def _parse_overrides(overrides: tuple[str, ...]) -> dict[str, str]:
@@ -153,103 +174,90 @@ def _parse_overrides(overrides: tuple[str, ...]) -> dict[str, str]:
     return parsed
 
 
-def _print_summary(db_path: str, run_id: int | None) -> None:
-    with archive.open_archive(db_path) as db:
-        counts = db.counts()  # not stats(): its byte sums read the whole file, seconds on a large archive
-        run = db.get_run(run_id) if run_id is not None else None
-    if run:
-        click.echo(f"run {run['id']}: {run['status']} — fetched {run['fetched']}, new {run['new']}, "
-                   f"changed {run['changed']}, unchanged {run['unchanged']}, not modified {run['not_modified']}, "
-                   f"removed {run['removed']}, errors {run['errors']}")
-    click.echo(f"archive {db_path}: {counts['sites']} sites, {counts['documents']} documents, "
-               f"{counts['versions']} versions, {counts['captures']} captures")
+def _finish(db_path: str, result: CrawlResult, as_json: bool, *, deliberate: dict[str, str] | None = None) -> None:
+    """Print what the crawl did; exit with its run's code (one line on stderr when it did not succeed)."""
+    run, counts = result.run, result.counts
+    if as_json:
+        echo_json({"run": run, "archive": None if counts is None else {"path": db_path, **counts}})
+    elif run is not None and counts is not None:
+        click.echo(_run_line(run, db_path, deliberate))
+        click.echo(f"archive {db_path}: {plural(counts['sites'], 'site')}, {plural(counts['documents'], 'document')}, "
+                   f"{plural(counts['versions'], 'version')}, {plural(counts['captures'], 'capture')}")
+    code = exit_codes.for_run(run["status"], signum=result.signum) if run else exit_codes.FAILED
+    if code != exit_codes.OK:
+        click.echo(_failure_line(run, result, db_path), err=True)
+        sys.exit(code)
 
 
-@main.command()
-@click.argument("query")
-@DB_OPTION
-@click.option("--limit", default=20, show_default=True)
-@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
-@click.option("--order", type=click.Choice(["recent", "relevance"]), default="recent", show_default=True,
-              help="Newest versions first (fast), or ranked by bm25 (slower for very common terms).")
-def search(query: str, db_path: str, limit: int, as_json: bool, order: str) -> None:
-    """Full-text search (Chinese substrings) over the current version of every document."""
-    with _open_existing(db_path) as db:
-        try:
-            hits = db.search(query, limit=limit, order=order)
-        except archive.QueryError as exc:
-            raise click.ClickException(str(exc)) from exc
-    for hit in hits:
-        if as_json:
-            click.echo(json.dumps(hit, ensure_ascii=False))
-        else:
-            click.echo(f"{hit['title']}\n  {hit['url']}\n  {hit['snippet']}")
-    if not as_json:
-        click.echo(f"{len(hits)} result(s)", err=True)
+def _run_line(run: dict[str, Any], db_path: str, deliberate: dict[str, str] | None) -> str:
+    line = (f"run {run['id']}: {run['status']} — fetched {run['fetched']}, new {run['new']}, changed {run['changed']}, "
+            f"unchanged {run['unchanged']}, not modified {run['not_modified']}, removed {run['removed']}, "
+            f"errors {run['errors']}")
+    if deliberate is not None and run["errors"]:
+        line += _deliberate_note(db_path, run["id"], deliberate)
+    return line
 
 
-@main.command()
-@DB_OPTION
-def stats(db_path: str) -> None:
-    """Counts of sites, documents, versions, captures and bytes."""
-    with _open_existing(db_path) as db:
-        click.echo(json.dumps(db.stats(), ensure_ascii=False, indent=2))
+def _deliberate_note(db_path: str, run_id: int, deliberate: dict[str, str]) -> str:
+    """Which of the demo's errors are the fixture portal's deliberate faults, and which are not."""
+    from crawler.cli_base import opened
+
+    with opened(db_path) as db:
+        errors = db.run_errors(run_id)
+    meant = sorted(DELIBERATE_FAULTS.get(deliberate[e["url"]], deliberate[e["url"]])
+                   for e in errors if e["url"] in deliberate)
+    others = len(errors) - len(meant)
+    faults = f"the fixture portal's deliberate faults: {', '.join(meant)}"
+    if not others:
+        return f" — {'all ' if len(meant) > 1 else ''}{'are' if len(meant) > 1 else 'is'} {faults}"
+    return f" — {len(meant)} {'are' if len(meant) != 1 else 'is'} {faults}; {others} not: see `nianbao status`"
 
 
-@main.command()
-@DB_OPTION
-@click.option("--json", "as_json", is_flag=True, help="One JSON object per site.")
-def status(db_path: str, as_json: bool) -> None:
-    """Each site's latest run, staleness and failures; exits 1 when the last run or a site failed."""
-    with _open_existing(db_path) as db:
-        sites, last = db.site_status(), db.last_run()
-    for row in sites:
-        if as_json:
-            click.echo(json.dumps(row, ensure_ascii=False))
-            continue
-        stale = "never ok" if row["stale_hours"] is None else f"{row['stale_hours']}h ago"
-        click.echo(f"{row['site']:<28} run {row['run_id']:<4} {row['outcome']:<11} fetched {row['fetched']:<5} "
-                   f"new {row['new']:<4} changed {row['changed']:<4} errors {row['errors']:<4} "
-                   f"last ok {stale:<10} {','.join(row['error_classes'])}")
-    if last is not None and not as_json:
-        click.echo(f"last run {last['id']} ({last['command']}): {last['status']}, started {last['started_at']}")
-    if (last is not None and last["status"] == "failed") or any(r["outcome"] == "failed" for r in sites):
-        sys.exit(1)
-
-
-@main.command()
-@DB_OPTION
-@click.option("--by-issuer", is_flag=True, help="One row per issuing body instead of per site.")
-@click.option("--json", "as_json", is_flag=True, help="One JSON object per row.")
-def coverage(db_path: str, by_issuer: bool, as_json: bool) -> None:
-    """Per site: report years found vs expected, missing years, failed fetches by class."""
-    with _open_existing(db_path) as db:
-        table = db.coverage(by_issuer=by_issuer)
-    for row in table:
-        if as_json:
-            click.echo(json.dumps(row, ensure_ascii=False))
-            continue
-        span = f"{row['first_year']}–{row['last_year']}" if row["years"] else "no reports"
-        missing = ",".join(map(str, row["missing_years"])) or "-"
-        failures = " ".join(f"{k}:{v}" for k, v in row["failures"].items()) or "-"
-        who = f"{row['site']} {row['issuer']}" if by_issuer else row["site"]
-        click.echo(f"{who:<40} {span:<10} {len(row['years']):>3} years  missing {missing:<12} failures {failures}")
+def _failure_line(run: dict[str, Any] | None, result: CrawlResult, db_path: str) -> str:
+    """The one line on stderr for a crawl that did not succeed."""
+    if run is None:
+        return "Error: the crawl ended before it could start a run"
+    if run["status"] == "interrupted":
+        name = signal.Signals(result.signum).name if result.signum else "a signal"
+        return f"stopped by {name}: run {run['id']} is interrupted; the next crawl resumes it"
+    removed = f"; nothing archived, so no archive was left at {db_path}" if result.archive_removed else ""
+    return f"Error: run {run['id']} {run['status']}: {run['error']}{removed}"
 
 
 @main.command()
 @click.argument("file_or_url")
 @click.option("--url", help="The page's URL when FILE_OR_URL is a file (for links and rules).")
-@click.option("--json", "as_json", is_flag=True, default=True, help="Print one JSON object (the default).")
+@JSON_OPTION
 def extract(file_or_url: str, url: str | None, as_json: bool) -> None:
-    """Extract one saved page or URL and print the result as JSON."""
+    """Extract one saved page, attachment or URL: readable fields, tables and text (--json: one JSON object)."""
     from extract import extract_document
 
     body, headers, page_url = _read_input(file_or_url, url)
-    try:
-        result = extract_document(body, page_url, headers)
-    except NianbaoError as exc:
-        raise click.ClickException(str(exc)) from exc
-    click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+    result = extract_document(body, page_url, headers)
+    unreadable = _unreadable(body, result)
+    if unreadable:
+        raise CommandFailed(f"{file_or_url}: {unreadable}")
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    for line in show_lines({"url": page_url, **result}):
+        click.echo(line)
+
+
+def _unreadable(body: bytes, result: dict[str, Any]) -> str | None:
+    """Why an extraction of ``body`` is no document at all, or None.
+
+    Bytes that decode only with losses and hold no markup are not a page, whatever text the
+    decoder made of them (random or binary data of an unknown format).
+    """
+    if "decode_lossy" not in result.get("flags", []) or _MARKUP.search(body):
+        return None
+    return (f"not a page or an attachment nianbao reads: {len(body):,} bytes with no HTML that decode only with "
+            "losses (binary data of an unknown kind?)")
+
+
+# Tags of a page; short ones (<p, <a) also turn up by chance in random bytes.
+_MARKUP = re.compile(rb"<(?:!doctype|html|head|body|div|table|meta|title|span|script|style|form)\b", re.IGNORECASE)
 
 
 def _read_input(file_or_url: str, url: str | None) -> tuple[bytes, dict[str, str], str]:
@@ -259,11 +267,13 @@ def _read_input(file_or_url: str, url: str | None) -> tuple[bytes, dict[str, str
         try:
             response = httpx.get(file_or_url, follow_redirects=True, timeout=30)
         except httpx.HTTPError as exc:
-            raise click.ClickException(f"cannot fetch {file_or_url}: {exc}") from exc
+            raise CommandFailed(f"cannot fetch {file_or_url}: {exc}") from exc
         return response.content, dict(response.headers), url or str(response.url)
     path = Path(file_or_url)
+    if path.is_dir():
+        raise CommandFailed(f"{file_or_url} is a directory; give one saved page or attachment file")
     if not path.is_file():
-        raise click.ClickException(f"no such file: {file_or_url}")
+        raise CommandFailed(f"no such file: {file_or_url}")
     return path.read_bytes(), {}, url or path.resolve().as_uri()
 
 
@@ -276,16 +286,28 @@ def serve(db_path: str, host: str, port: int) -> None:
     try:
         from archive.serve.app import serve as run_server
     except ImportError as exc:  # Datasette is the extra "serve"
-        raise click.ClickException(f"nianbao serve needs {exc.name}: pip install -e '.[serve]'") from exc
-    try:
-        run_server(db_path, host=host, port=port, announce=click.echo)
-    except (NianbaoError, OSError) as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise CommandFailed(f"nianbao serve needs {exc.name}: pip install -e '.[serve]'") from exc
+    run_server(db_path, host=host, port=port, announce=click.echo)  # errors: one line, by the group
 
 
-for _command in ARCHIVE_COMMANDS:  # history, show, diff, export, backup, check, reextract
+@main.command(cls=OneLineErrors)
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Config file with a [scheduler] table (default: ./nianbao.toml).")
+@db_option(default=None, help="The archive file (default: the config's `db`, else nianbao.db).")
+@click.option("--once", is_flag=True, help="Run every group now, one after another, then exit.")
+def schedule(config_path: Path | None, db_path: str | None, once: bool) -> None:
+    """Run the nightly refresh: each group of the config file crawled on its cron schedule (JSON lines on stdout).
+
+    --once exits with the first non-zero crawl exit code (0 when all succeeded); serving exits 0
+    when SIGTERM or SIGINT stops it (the running crawl is interrupted gracefully).
+    """
+    from crawler.schedule import run
+
+    sys.exit(run(config_path, db=db_path, once=once))
+
+
+for _command in (*READER_COMMANDS, *MAINTENANCE_COMMANDS, audit):
     main.add_command(_command)
-main.add_command(audit)
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

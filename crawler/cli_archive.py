@@ -1,58 +1,42 @@
-"""Archive commands of the ``nianbao`` CLI: history, show, diff, export, backup, check, reextract.
+"""The reading commands of ``nianbao``: search, history, show, diff, coverage, status, stats, export.
 
-Each command is a thin wrapper over one library call; library errors become ClickExceptions.
-The commands are collected in ``ARCHIVE_COMMANDS`` for ``main.add_command``.
+Each is a thin wrapper over the :class:`archive.Archive` method of the same name, on an archive
+opened read-only: a reader never migrates or writes, so it works on a read-only file and while a
+crawl writes. Plain output is for people (tables padded by display width); ``--json`` is for programs.
 """
 
 from __future__ import annotations
 
-import json
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import click
 
-import archive
-from archive import export
-from nianbao import fields
-from nianbao.errors import NianbaoError
-
-DB_OPTION = click.option("--db", "db_path", default="nianbao.db", show_default=True,
-                         type=click.Path(dir_okay=False), help="Archive file (SQLite).")
-JSON_OPTION = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
-SHA_PREFIX = 12
-# The history table: (heading, key, width).
-HISTORY_COLUMNS = (
-    ("fetched_at", "fetched_at", 20), ("status", "status", 6), ("outcome", "outcome", 12),
-    ("version", "version", 7), ("sha256", "sha256", SHA_PREFIX), ("note", "note", 0),
-)
-# Metadata printed by `show`, in order; text and JSON lists are printed on their own.
-SHOW_FIELDS = ("url", "document_status", "number", "created_at", "sha256", *fields.SHOWN)
+from crawler import exit_codes
+from crawler.cli_base import DB_OPTION, JSON_OPTION, CommandFailed, document_ref, echo_json, echo_lines, opened
+from crawler.render import history_lines, show_lines, snippet_line, stats_lines, whereabouts_lines
+from crawler.text_table import plural, render
 
 
-@contextmanager
-def opened(db_path: str, *, readonly: bool = True) -> Iterator[archive.Archive]:
-    """The archive at ``db_path``; a missing file or any library error becomes a ClickException."""
-    if not Path(db_path).exists():
-        raise click.ClickException(f"no archive at {db_path}; run `nianbao crawl` or `nianbao demo` first")
-    try:
-        with archive.open_archive(db_path, readonly=readonly) as db:
-            yield db
-    except NianbaoError as exc:
-        raise click.ClickException(str(exc)) from exc
-
-
-def document_ref(value: str) -> str | int:
-    """A document id (all digits) or a URL."""
-    return int(value) if value.isdigit() else value
-
-
-def echo_json(value: Any) -> None:
-    """One JSON value on one line, CJK kept readable."""
-    click.echo(json.dumps(value, ensure_ascii=False))
+@click.command()
+@click.argument("query")
+@DB_OPTION
+@click.option("--limit", default=20, show_default=True, help="At most this many results.")
+@JSON_OPTION
+@click.option("--order", type=click.Choice(["recent", "relevance"]), default="recent", show_default=True,
+              help="Newest versions first (fast), or ranked by bm25 (slower for very common terms).")
+def search(query: str, db_path: str, limit: int, as_json: bool, order: str) -> None:
+    """Full-text search (Chinese substrings) over the current version of every document."""
+    with opened(db_path) as db:
+        hits = db.search(query, limit=limit, order=order)
+    for hit in hits:
+        if as_json:
+            echo_json(hit)
+        else:
+            echo_lines([hit["title"] or "(no title)", f"  {hit['url']}  (document {hit['document_id']}, "
+                        f"version {hit['version']})", f"  {snippet_line(hit['snippet'])}"])
+    if not as_json:
+        click.echo(plural(len(hits), "result"), err=True)
 
 
 @click.command()
@@ -60,50 +44,18 @@ def echo_json(value: Any) -> None:
 @DB_OPTION
 @JSON_OPTION
 def history(doc_or_url: str, db_path: str, as_json: bool) -> None:
-    """Every capture of one document (by id or URL), oldest first, with the version it showed."""
+    """Every capture of one document (by id or URL), oldest first, with the version it showed; its URLs and next visit."""
     with opened(db_path) as db:
         timeline = db.history(document_ref(doc_or_url))
         seen_at, visit = db.document_urls(document_ref(doc_or_url)), db.next_visit(document_ref(doc_or_url))
-    if not timeline:
-        raise click.ClickException(f"no document {doc_or_url}")
+        current = db.show(document_ref(doc_or_url)) if timeline else None
+    if not timeline or current is None:
+        raise CommandFailed(f"no document {doc_or_url} in {db_path}")
     if as_json:
         for entry in timeline:
             echo_json(entry)
         return
-    click.echo(_table_line({key: heading for heading, key, _ in HISTORY_COLUMNS}))
-    for entry in timeline:
-        click.echo(_table_line(_history_cells(entry)))
-    if len(seen_at) > 1:  # the document moved: every URL it was served at
-        for place in seen_at:
-            click.echo(f"seen at {place['url']} from {place['first_seen']} to {place['last_seen']}")
-    click.echo(_next_visit_line(visit))
-
-
-def _history_cells(entry: dict[str, Any]) -> dict[str, str]:
-    """The printed cells of one history entry."""
-    note = entry["error_class"] or ""
-    if entry["error_message"]:
-        note = f"{note}: {entry['error_message']}" if note else entry["error_message"]
-    return {"fetched_at": entry["fetched_at"], "status": _text(entry["status"]),
-            "outcome": entry["outcome"], "version": _text(entry["version"]),
-            "sha256": (entry["sha256"] or "")[:SHA_PREFIX], "note": note}
-
-
-def _next_visit_line(visit: dict[str, Any] | None) -> str:
-    """When the document is next due and why (archive/revisit.py)."""
-    if not visit or not visit["next_visit"]:
-        return "next visit: the next crawl (not scheduled yet)"
-    return f"next visit: from {visit['next_visit']} ({visit['revisit_reason']})"
-
-
-def _table_line(cells: dict[str, str]) -> str:
-    """Cells padded to the HISTORY_COLUMNS widths."""
-    return "  ".join(str(cells[key]).ljust(width) for _, key, width in HISTORY_COLUMNS).rstrip()
-
-
-def _text(value: Any) -> str:
-    """A cell: empty for None."""
-    return "" if value is None else str(value)
+    echo_lines(history_lines(current, timeline) + whereabouts_lines(seen_at, visit))
 
 
 @click.command()
@@ -113,43 +65,129 @@ def _text(value: Any) -> str:
 @DB_OPTION
 @JSON_OPTION
 def show(doc_or_url: str, as_of: str | None, number: int | None, db_path: str, as_json: bool) -> None:
-    """Title, metadata and text of one version of a document (the current one by default)."""
+    """Title, metadata, tables and text of one version of a document (the current one by default)."""
+    ref = document_ref(doc_or_url)
     with opened(db_path) as db:
-        version = db.get_version(document_ref(doc_or_url), as_of=as_of, number=number)
+        version = db.show(ref, as_of=as_of, number=number)
+        first = db.first_version(ref) if version is None else None
     if version is None:
-        raise click.ClickException(f"no such version of {doc_or_url}")
+        raise CommandFailed(_no_version(doc_or_url, first, as_of, number))
     if as_json:
         echo_json(version)
         return
-    click.echo(version["title"] or "(no title)")
-    for name in SHOW_FIELDS:
-        if version[name] is not None:
-            click.echo(f"{name}: {version[name]}")
-    for name in ("attachments", "tables", "flags"):
-        if version[name]:
-            click.echo(f"{name}: {json.dumps(version[name], ensure_ascii=False)}")
-    click.echo("")
-    click.echo(version["text"] or "")
+    echo_lines(show_lines(version))
+
+
+def _no_version(doc_or_url: str, first: dict[str, Any] | None, as_of: str | None, number: int | None) -> str:
+    """Why ``show`` found nothing: no such document, a date before it, or a number past its last version."""
+    if first is None:
+        return f"no document {doc_or_url}"
+    name = f"document {first['document_id']}"
+    if as_of is not None:
+        return f"no version of {name} existed on {as_of} (first captured {first['created_at']})"
+    return f"{name} has no version {number}"
 
 
 @click.command()
 @click.argument("doc_or_url")
-@click.argument("versions", nargs=-1, type=int)
+@click.argument("versions", nargs=-1, type=int, metavar="[V1 V2]")
 @DB_OPTION
 @JSON_OPTION
 def diff(doc_or_url: str, versions: tuple[int, ...], db_path: str, as_json: bool) -> None:
     """Changed metadata and a unified text diff between versions V1 and V2 (default: previous → current)."""
     if len(versions) not in (0, 2):
         raise click.BadParameter("give two version numbers, or none", param_hint="V1 V2")
+    ref = document_ref(doc_or_url)
     with opened(db_path) as db:
-        result = db.diff(document_ref(doc_or_url), *versions)
+        current = db.show(ref)
+        if current is None:
+            raise CommandFailed(f"no document {doc_or_url}")
+        if not versions and current["number"] == 1:
+            click.echo(f"document {current['document_id']} has only one version; nothing to compare")
+            return
+        result = db.diff(ref, *versions)
     if as_json:
         echo_json(result)
         return
-    click.echo(f"version {result['from']} → {result['to']}")
+    click.echo(f"document {current['document_id']}: version {result['from']} → {result['to']}")
     for name, (old, new) in result["fields"].items():
-        click.echo(f"{name}: {json.dumps(old, ensure_ascii=False)} → {json.dumps(new, ensure_ascii=False)}")
+        click.echo(f"{name}: {_shown(old)} → {_shown(new)}")
     click.echo(result["text_diff"] or "(text unchanged)")
+
+
+def _shown(value: Any) -> str:
+    """A changed field's value as a person reads it."""
+    return "(none)" if value is None else str(value)
+
+
+@click.command()
+@DB_OPTION
+@click.option("--by-issuer", is_flag=True, help="One row per issuing body instead of per site.")
+@JSON_OPTION
+def coverage(db_path: str, by_issuer: bool, as_json: bool) -> None:
+    """Per site: report years found vs expected, missing years, failed fetches by class."""
+    with opened(db_path) as db:
+        table = db.coverage(by_issuer=by_issuer)
+    if as_json:
+        for row in table:
+            echo_json(row)
+        return
+    headings = ["site", *(["issuer"] if by_issuer else []), "years", "reports", "missing", "failures"]
+    echo_lines(render(headings, [_coverage_row(row, by_issuer) for row in table], numeric=[len(headings) - 3]))
+
+
+def _coverage_row(row: dict[str, Any], by_issuer: bool) -> list[Any]:
+    span = f"{row['first_year']}–{row['last_year']}" if row["years"] else "no reports"
+    failures = " ".join(f"{kind}:{count}" for kind, count in row["failures"].items()) or "-"
+    issuer = [row["issuer"] or "-"] if by_issuer else []
+    return [row["site"], *issuer, span, len(row["years"]), ",".join(map(str, row["missing_years"])) or "-", failures]
+
+
+STATUS_HEADINGS = ["site", "run", "outcome", "fetched", "new", "changed", "errors", "last ok", "error classes"]
+
+
+@click.command()
+@DB_OPTION
+@JSON_OPTION
+def status(db_path: str, as_json: bool) -> None:
+    """Each site's latest run, staleness and failures; exit code 1 when the last run or a site failed."""
+    with opened(db_path) as db:
+        report = db.status()
+    sites, last = report["sites"], report["last_run"]
+    if as_json:
+        for row in sites:
+            echo_json(row)
+    else:
+        echo_lines(render(STATUS_HEADINGS, [_status_row(row) for row in sites], numeric=[1, 3, 4, 5, 6]))
+        if last is not None:
+            click.echo(f"last run {last['id']} ({last['command']}): {last['status']}, started {last['started_at']}")
+    sys.exit(_status_code(sites, last))
+
+
+def _status_row(row: dict[str, Any]) -> list[Any]:
+    stale = "never" if row["stale_hours"] is None else f"{row['stale_hours']}h ago"
+    return [row["site"], row["run_id"], row["outcome"], row["fetched"], row["new"], row["changed"], row["errors"],
+            stale, ",".join(row["error_classes"]) or "-"]
+
+
+def _status_code(sites: list[dict[str, Any]], last: dict[str, Any] | None) -> int:
+    """1 when the last run or any site's latest run failed, 3 when the last run was partial, else 0."""
+    if (last is not None and last["status"] == "failed") or any(r["outcome"] == "failed" for r in sites):
+        return exit_codes.FAILED
+    return exit_codes.PARTIAL if last is not None and last["status"] == "partial" else exit_codes.OK
+
+
+@click.command()
+@DB_OPTION
+@JSON_OPTION
+def stats(db_path: str, as_json: bool) -> None:
+    """Counts of sites, documents, versions, captures and bytes."""
+    with opened(db_path) as db:
+        counts = db.stats()
+    if as_json:
+        echo_json(counts)
+        return
+    echo_lines(stats_lines(counts))
 
 
 @click.group(name="export")
@@ -167,9 +205,8 @@ ALL_VERSIONS = click.option("--all-versions", is_flag=True, help="Every version,
 def export_jsonl(path: str, all_versions: bool, db_path: str) -> None:
     """One JSON object per version, text included (PATH "-" writes to standard output)."""
     with opened(db_path) as db:
-        target: str | IO[str] = sys.stdout if path == "-" else path
-        count = export.export_jsonl(db, target, all_versions=all_versions)
-    click.echo(f"{count} versions written to {path}", err=True)
+        count = db.export("jsonl", sys.stdout if path == "-" else path, all_versions=all_versions)
+    click.echo(f"{plural(count, 'version')} written to {path}", err=True)
 
 
 @export_group.command(name="csv")
@@ -179,8 +216,8 @@ def export_jsonl(path: str, all_versions: bool, db_path: str) -> None:
 def export_csv(path: str, all_versions: bool, db_path: str) -> None:
     """Metadata of each version as CSV, UTF-8 with a BOM so Excel reads the Chinese right."""
     with opened(db_path) as db:
-        count = export.export_csv(db, path, all_versions=all_versions)
-    click.echo(f"{count} versions written to {path}", err=True)
+        count = db.export("csv", path, all_versions=all_versions)
+    click.echo(f"{plural(count, 'version')} written to {path}", err=True)
 
 
 @export_group.command(name="warc")
@@ -189,65 +226,8 @@ def export_csv(path: str, all_versions: bool, db_path: str) -> None:
 def export_warc(path: str, db_path: str) -> None:
     """Captures (responses, revisits, removals) and versions (metadata) as WARC 1.1, gzipped unless PATH ends in .warc."""
     with opened(db_path) as db:
-        count = export.export_warc(db, path)
-    click.echo(f"{count} records written to {path}", err=True)
+        count = db.export("warc", path)
+    click.echo(f"{plural(count, 'record')} written to {path}", err=True)
 
 
-@click.command()
-@click.argument("dest", type=click.Path(dir_okay=False))
-@DB_OPTION
-def backup(dest: str, db_path: str) -> None:
-    """A consistent snapshot of the archive at DEST (never overwritten), then a check of the copy."""
-    with opened(db_path, readonly=False) as db:  # VACUUM INTO is refused on a query-only connection
-        written = db.backup(dest)
-    with opened(str(written)) as copy:
-        problems = copy.check()
-    click.echo(f"backup written to {written} ({written.stat().st_size} bytes)")
-    _report(problems)
-
-
-@click.command()
-@DB_OPTION
-def check(db_path: str) -> None:
-    """Integrity, invariants, blobs and the search index; exit code 1 when anything is wrong."""
-    with opened(db_path, readonly=False) as db:  # FTS5's own integrity-check needs a writable connection
-        problems = db.check()
-    _report(problems)
-
-
-@click.command()
-@click.option("--vacuum", is_flag=True,
-              help="Also rewrite the file without free pages (needs free disk space the size of the archive).")
-@DB_OPTION
-def compact(vacuum: bool, db_path: str) -> None:
-    """Merge the search index (a complete crawl that changed versions already does); --vacuum shrinks the file."""
-    from archive.lock import writer_lock
-
-    with opened(db_path, readonly=False) as db, writer_lock(db_path):  # never while a crawl writes
-        sizes = db.compact(vacuum=vacuum)
-    click.echo(f"search index {sizes['index_before']:,} → {sizes['index_after']:,} bytes; "
-               f"file {sizes['file_before']:,} → {sizes['file_after']:,} bytes")
-
-
-def _report(problems: list[str]) -> None:
-    """Print check results; problems make the command fail."""
-    for problem in problems:
-        click.echo(problem)
-    if problems:
-        raise click.exceptions.Exit(1)
-    click.echo("check: ok")
-
-
-@click.command()
-@click.option("--force", is_flag=True, help="Re-extract every body, not only those of older extractors.")
-@DB_OPTION
-def reextract(force: bool, db_path: str) -> None:
-    """Re-extract stored bodies with the current extractor and rebuild versions; no HTTP."""
-    from extract import EXTRACTOR_VERSION, extract_document
-
-    with opened(db_path, readonly=False) as db:
-        counts = db.reextract(extract_document, extractor_version=EXTRACTOR_VERSION, force=force)
-    click.echo(f"extractor {EXTRACTOR_VERSION}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
-
-
-ARCHIVE_COMMANDS = (history, show, diff, export_group, backup, check, compact, reextract)
+READER_COMMANDS = (search, history, show, diff, coverage, status, stats, export_group)

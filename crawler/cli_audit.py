@@ -14,6 +14,7 @@ import archive
 from archive.audit import VIEWS, SiteInfo
 from archive.audit.rows import csv_cell
 from archive.export import export_table_csv
+from crawler.cli_base import DB_OPTION
 from crawler.registry import RegistryError, load_registry
 from nianbao.errors import NianbaoError
 
@@ -36,8 +37,7 @@ TEXT_COLUMNS = {
 
 
 @click.command()
-@click.option("--db", "db_path", default="nianbao.db", show_default=True, type=click.Path(dir_okay=False),
-              help="Archive file (SQLite).")
+@DB_OPTION
 @click.option("--view", type=click.Choice(VIEWS), default="summary", show_default=True,
               help="Rows by region and level, per report, body, report year or finding, or the checks' rules.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per row, every column.")

@@ -26,12 +26,16 @@ from nianbao.errors import ArchiveError
 
 logger = logging.getLogger(__name__)
 
+# Scrapy close reasons of a crawl cut short by a limit, not broken: what it reached is kept.
+CAP_REASONS = ("closespider_", "memusage_")
+
 
 class CrawlArchive:
     """Opens the crawl's archive and run, and closes them with the run's status.
 
-    A run is ``ok`` only when the crawl finished and lost nothing: a capture the archive refused
-    makes it ``failed`` (its request stays queued in the frontier for the next run).
+    A run is ``ok`` only when the crawl finished, reached every site and lost nothing; see
+    :meth:`verdict` for ``partial``, ``failed`` and ``interrupted``. A capture the archive refused
+    stays queued in the frontier for the next run.
     """
 
     def __init__(self, db_path: str, command: str, *, compact_after_run: bool = True,
@@ -44,6 +48,7 @@ class CrawlArchive:
         self.run_id: int | None = None
         self.sites: list[str] = []
         self.refused = 0
+        self.records_captures = True
         self._archive: archive.Archive | None = None
 
     @classmethod
@@ -54,6 +59,9 @@ class CrawlArchive:
         owner = cls(settings.get("NIANBAO_DB"), settings.get("NIANBAO_COMMAND"),
                     compact_after_run=settings.getbool("NIANBAO_COMPACT_AFTER_RUN"),
                     revisit=RevisitPolicy(ceiling_days=settings.getfloat("NIANBAO_REVISIT_CEILING_DAYS")))
+        pipelines = settings.getwithbase("ITEM_PIPELINES")
+        # with the archive writer off (fetch-only benchmarks) no capture is recorded to judge sites by
+        owner.records_captures = pipelines.get("crawler.pipelines.ArchivePipeline") is not None
         owner.crawler = crawler
         crawler.signals.connect(owner.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(owner.spider_closed, signal=signals.spider_closed)
@@ -78,7 +86,7 @@ class CrawlArchive:
         """Open the archive, mark runs that died while running as interrupted, start this run."""
         if self._archive is not None:
             return
-        self._archive = archive.open_archive(self.db_path, revisit=self.revisit)
+        self._archive = archive.open_archive(self.db_path, writer=True, revisit=self.revisit)
         stale = self._archive.close_stale_runs()  # we hold the writer lock: any "running" run died
         if stale:
             logger.warning("runs %s ended without closing; marked interrupted", stale)
@@ -98,19 +106,40 @@ class CrawlArchive:
         """Finish the run with its status, merge the search index after a complete run, close."""
         if self._archive is None or self.run_id is None:
             return
-        status = {"finished": "ok", "shutdown": "interrupted"}.get(reason, "failed")
-        error = None if status == "ok" else reason
-        if self.refused:
-            status, error = "failed", f"{self.refused} captures could not be recorded; their requests stay queued"
-        if status == "ok":
-            self._archive.frontier_clear(self.sites)  # complete: the next run walks the portals afresh
+        status, error = self.verdict(reason, self._archive.run_sites(self.run_id))
+        if reason == "finished" and not self.refused:
+            self._archive.frontier_clear(self.sites)  # walked to the end: the next run walks the portals afresh
         counts = self._archive.finish_run(self.run_id, status=status, error=error)
         logger.info("run %s %s: %s", self.run_id, status, counts)
-        # only after a complete run: a crawl stopped by SIGTERM should end quickly, and the next run merges
-        if self.compact_after_run and status == "ok" and any(counts.get(k) for k in ("new", "changed", "removed")):
+        # only after a complete walk: a crawl stopped by SIGTERM should end quickly, and the next run merges
+        if (self.compact_after_run and reason == "finished" and status != "failed"
+                and any(counts.get(k) for k in ("new", "changed", "removed"))):
             self._compact()
         self._archive.close()
         self._archive = None
+
+    def verdict(self, reason: str, site_rows: list[dict[str, Any]]) -> tuple[str, str | None]:
+        """The run's status and why, from Scrapy's close reason and what each site's captures did.
+
+        ``interrupted``: a signal stopped it. ``failed``: no site could be crawled, or the crawl broke
+        (any close reason other than finishing or a cap). ``partial``: some sites failed, captures
+        were refused by the archive, or a cap (``CLOSESPIDER_*``, memory) cut it short. ``ok``: none of these.
+        """
+        if reason == "shutdown":
+            return "interrupted", "stopped by a signal; the next crawl resumes from the frontier"
+        failed = [row for row in site_rows if not row["succeeded"]] + [
+            {"site": site, "error_classes": None} for site in self.sites if site not in {r["site"] for r in site_rows}
+        ] if self.records_captures else []
+        lost = [f"{self.refused} captures could not be recorded; their requests stay queued"] if self.refused else []
+        if failed and len(failed) == len({*self.sites, *(r["site"] for r in site_rows)}):
+            return "failed", "; ".join([f"no site could be crawled: {_failures(failed)}", *lost])
+        if reason != "finished" and not reason.startswith(CAP_REASONS):
+            return "failed", "; ".join([f"the crawl stopped: {reason}", *lost])
+        problems = [f"stopped early: {reason}"] if reason != "finished" else []
+        problems += lost
+        if failed:
+            problems.append(f"{len(failed)} of {len(self.sites) or len(site_rows)} sites failed: {_failures(failed)}")
+        return ("partial", "; ".join(problems)) if problems else ("ok", None)
 
     def _compact(self) -> None:
         """Merge the search index after a run that changed it (see ``archive.maintenance.compact``).
@@ -125,6 +154,12 @@ class CrawlArchive:
             logger.error("search index not compacted: %s", exc)
             return
         logger.info("search index compacted: %s → %s bytes", f"{sizes['index_before']:,}", f"{sizes['index_after']:,}")
+
+
+def _failures(rows: list[dict[str, Any]]) -> str:
+    """``site (class, class)`` for each failed site, the first five."""
+    shown = [f"{row['site']} ({row['error_classes'] or 'nothing fetched'})" for row in rows[:5]]
+    return ", ".join(shown) + (f" and {len(rows) - 5} more" if len(rows) > 5 else "")
 
 
 def archive_or_off(crawler: Crawler, feature: str) -> CrawlArchive:

@@ -22,7 +22,7 @@ from nianbao.errors import RegistryError, UnknownSiteError
 
 __all__ = [
     "FAMILIES", "LEVELS", "NATIONAL_CODE", "Registry", "RegistryError", "SiteEntry", "UnknownSiteError",
-    "host_of", "load_registry", "parse_registry",
+    "host_of", "is_http_url", "load_registry", "parse_registry",
 ]
 
 FAMILIES = families.NAMES
@@ -316,12 +316,12 @@ def _linked_urls(entry: SiteEntry) -> list[tuple[str, str]]:
 def _check_urls(entry: SiteEntry) -> Problem:
     """Root, column and start URLs are absolute http(s) URLs."""
     for field, url in [("root", entry.root), *_linked_urls(entry)]:
-        if not _is_http_url(url):
+        if not is_http_url(url):
             return field, f"{url!r} is not an http(s) URL"
     return None
 
 
-def _is_http_url(url: str) -> bool:
+def is_http_url(url: str) -> bool:
     """True for an absolute http(s) URL with a host and no whitespace."""
     try:
         parts = urlsplit(url)

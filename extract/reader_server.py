@@ -168,7 +168,10 @@ def main(argv: list[str]) -> int:
     """Serve the process ``argv[1]`` until it closes the pipe; die with it."""
     die_with_parent(int(argv[1]))
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # a Ctrl-C is for the crawl, which stops us by closing the pipe
-    serve(sys.stdin.buffer, sys.stdout.buffer)
+    try:
+        serve(sys.stdin.buffer, sys.stdout.buffer)
+    except BrokenPipeError:  # the caller went away mid-answer (a command stopped by SIGTERM): nobody to answer
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so the flush at exit cannot fail either
     return 0
 
 

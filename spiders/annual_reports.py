@@ -25,6 +25,7 @@ import scrapy
 from scrapy.http import FormRequest, Request, Response
 from twisted.python.failure import Failure
 
+from crawler.text_table import article
 from nianbao import pages as pages_module
 from nianbao.capture import Capture, ListPage, SiteMove, request_key
 from nianbao.errors import ListFormatError
@@ -230,7 +231,7 @@ class AnnualReportsSpider(scrapy.Spider):
         """Remember the site's CMS family (recorded with its captures); a more specific mark wins later."""
         if family and site not in self._declared_family and more_specific(family, self._families.get(site)):
             self._families[site] = family
-            self.logger.info("%s looks like a %s portal", site, family)
+            self.logger.info("%s looks like %s portal", site, article(family))
 
     def _maybe_no_column(self, url: str, site: str) -> Iterator[Capture]:
         if self._pending_discovery[site] == 0 and site not in self._column_found | self._home_failed:

@@ -87,15 +87,15 @@ def not_modified(url: str, *, site: str = "qinglan") -> Capture:
 
 
 def undo_document_identity(conn: sqlite3.Connection) -> None:
-    """Give an archive schema 10's layout again: documents keyed by URL alone, no revisit times."""
+    """Give an archive schema 11's layout again: documents keyed by URL alone, no revisit times."""
     for statement in ("DROP TABLE document_urls", "DROP TABLE site_aliases", "DROP INDEX documents_next_visit",
                       "DROP INDEX version_rows_title",
                       "DROP INDEX captures_site_key", "ALTER TABLE documents DROP COLUMN next_visit",
                       "ALTER TABLE documents DROP COLUMN revisit_days", "ALTER TABLE documents DROP COLUMN revisit_reason",
                       "ALTER TABLE captures DROP COLUMN key"):
         conn.execute(statement)
-    conn.execute("DELETE FROM _sqlite_migrations WHERE name = '011_document_identity'")
-    conn.execute("UPDATE schema_meta SET value = '10' WHERE key = 'schema_version'")
+    conn.execute("DELETE FROM _sqlite_migrations WHERE name = '012_document_identity'")
+    conn.execute("UPDATE schema_meta SET value = '11' WHERE key = 'schema_version'")
 
 
 def undo_text_deltas(conn: sqlite3.Connection) -> None:
@@ -110,5 +110,5 @@ def undo_text_deltas(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE version_rows RENAME TO versions")
     for statement in schema._statements(schema._SEARCH_SOURCE + ";" + schema._VIEWS):
         conn.execute(statement)
-    conn.execute("DELETE FROM _sqlite_migrations WHERE name IN ('009_text_deltas', '010_reports_family')")
+    conn.execute("DELETE FROM _sqlite_migrations WHERE name IN ('009_text_deltas', '010_reports_family', '011_run_partial')")
     conn.execute("UPDATE schema_meta SET value = '8' WHERE key = 'schema_version'")

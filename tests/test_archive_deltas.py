@@ -80,7 +80,7 @@ def test_a_schema_6_archive_keeps_its_blobs_and_gains_deltas(tmp_path: Path) -> 
     undo_text_deltas(conn)
     conn.execute("ALTER TABLE blobs DROP COLUMN base_sha256")  # as schema 6 had it
     conn.execute("DROP TABLE list_pages")  # nor had it what schema 8 added
-    conn.execute("DELETE FROM _sqlite_migrations WHERE name IN ('007_blob_deltas', '008_list_pages')")
+    conn.execute("DELETE FROM _sqlite_migrations WHERE name IN ('007_blob_deltas', '008_list_pages', '011_run_partial')")
     conn.execute("UPDATE schema_meta SET value = '6' WHERE key = 'schema_version'")
     conn.commit()
     conn.close()

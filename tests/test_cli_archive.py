@@ -6,12 +6,13 @@ import csv
 import json
 from pathlib import Path
 
-import click
 import pytest
 from click.testing import CliRunner, Result
 
 import archive
-from crawler.cli_archive import ARCHIVE_COMMANDS
+from crawler.cli import main as CLI
+from crawler.cli_archive import READER_COMMANDS
+from crawler.cli_maintenance import MAINTENANCE_COMMANDS
 from extract import EXTRACTOR_VERSION, extract_document
 from nianbao.capture import Capture
 from tests.archive_support import error, not_modified, page, report_body
@@ -19,11 +20,10 @@ from tests.archive_support import error, not_modified, page, report_body
 URL = "http://qinglan.example/xxgk/2023/t1.html"
 OTHER = "http://qinglan.example/xxgk/2023/t2.html"
 V2_TEXT = "本报告依据条例编制。\n一、总体情况\n2022年，全市依申请公开办理规范。\n四、存在的问题"
-CLI = click.Group("nianbao", commands=ARCHIVE_COMMANDS)
 
 
-def run(*args: str) -> Result:
-    """Invoke a command of the archive CLI."""
+def run(*args: object) -> Result:
+    """Invoke a command of the CLI in this process."""
     return CliRunner().invoke(CLI, [str(arg) for arg in args])
 
 
@@ -48,10 +48,8 @@ def library(path: Path) -> archive.Archive:
 
 
 def test_commands_are_registered_on_the_main_cli() -> None:
-    from crawler.cli import main
-
-    for command in ARCHIVE_COMMANDS:
-        assert main.commands[command.name] is command
+    for command in (*READER_COMMANDS, *MAINTENANCE_COMMANDS):
+        assert CLI.commands[command.name] is command
     assert sorted(CLI.commands["export"].commands) == ["csv", "jsonl", "warc"]
 
 
@@ -78,6 +76,11 @@ def test_history_table(path: Path) -> None:
     result = run("history", URL, "--db", path)
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
+    with library(path) as db:
+        current = db.show(URL)
+    assert lines[0] == f"document {current['document_id']}: 青岚市2022年政府信息公开工作年度报告"  # the header names it
+    assert lines[1] == f"{URL}  (live, 3 versions, 5 captures)" and lines[2] == ""
+    lines = lines[3:]
     assert lines[0].split() == ["fetched_at", "status", "outcome", "version", "sha256", "note"]
     with library(path) as db:
         timeline = db.history(URL)
@@ -124,7 +127,13 @@ def test_show_by_number_or_date_as_json(path: Path, option: list[str], number: i
 
 def test_show_errors(path: Path) -> None:
     before = run("show", URL, "--as-of", "2020-01-01", "--db", path)
-    assert before.exit_code == 1 and "no such version" in before.output
+    with library(path) as db:
+        doc_id = db.show(URL)["document_id"]
+    assert before.exit_code == 1
+    assert before.output == (f"Error: no version of document {doc_id} existed on 2020-01-01 "
+                             "(first captured 2023-01-20T02:00:00Z)\n")
+    past_the_last = run("show", URL, "--version", "9", "--db", path)
+    assert past_the_last.exit_code == 1 and f"document {doc_id} has no version 9" in past_the_last.output
     both = run("show", URL, "--as-of", "2023-03-01", "--version", "2", "--db", path)
     assert both.exit_code == 1 and "give as_of or number, not both" in both.output
     bad_date = run("show", URL, "--as-of", "March", "--db", path)
@@ -134,8 +143,8 @@ def test_show_errors(path: Path) -> None:
 def test_diff_previous_to_current(path: Path) -> None:
     result = run("diff", URL, "--db", path)
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines()[0] == "version 2 → 3"
-    assert 'doc_no: "青政办〔2023〕7号" → null' in result.output
+    assert result.output.splitlines()[0].endswith(": version 2 → 3")
+    assert "doc_no: 青政办〔2023〕7号 → (none)" in result.output
     assert "--- v2" in result.output and "+第三版。" in result.output and "-四、存在的问题" in result.output
 
 
@@ -150,7 +159,9 @@ def test_diff_errors(path: Path) -> None:
     one = run("diff", URL, "1", "--db", path)
     assert one.exit_code == 2 and "give two version numbers" in one.output
     single = run("diff", OTHER, "--db", path)
-    assert single.exit_code == 1 and "no version 0" in single.output
+    assert single.exit_code == 0 and single.output.endswith("has only one version; nothing to compare\n")
+    beyond = run("diff", URL, "1", "7", "--db", path)
+    assert beyond.exit_code == 1 and "no version 7" in beyond.output
 
 
 def test_export_jsonl_csv_warc(path: Path, tmp_path: Path) -> None:

@@ -46,3 +46,35 @@ def test_without_an_archive_each_feature_says_it_is_off(caplog, component, featu
     with caplog.at_level(logging.WARNING), pytest.raises(NotConfigured):
         component.from_crawler(crawler)
     assert f"{feature}" in caplog.text and "off (this crawl writes no archive)" in caplog.text
+
+
+@pytest.mark.parametrize(("reason", "refused", "rows", "expected"), [
+    ("finished", 0, [("a", 3, None)], ("ok", None)),
+    ("finished", 0, [("a", 3, None), ("b", 0, "connect")], ("partial", "1 of 2 sites failed: b (connect)")),
+    ("finished", 2, [("a", 3, None)], ("partial", "2 captures could not be recorded; their requests stay queued")),
+    ("closespider_pagecount", 0, [("a", 3, None)], ("partial", "stopped early: closespider_pagecount")),
+    ("memusage_exceeded", 0, [("a", 3, None)], ("partial", "stopped early: memusage_exceeded")),
+    ("finished", 0, [("a", 0, "robots"), ("b", 0, "dns")],
+     ("failed", "no site could be crawled: a (robots), b (dns)")),
+    ("cancelled", 0, [("a", 3, None)], ("failed", "the crawl stopped: cancelled")),
+    ("shutdown", 0, [("a", 0, "connect")],
+     ("interrupted", "stopped by a signal; the next crawl resumes from the frontier")),
+])
+def test_the_run_status_follows_the_close_reason_and_the_sites(reason, refused, rows, expected):
+    owner = CrawlArchive("unused.db", "crawl")
+    owner.sites, owner.refused = sorted(site for site, _, _ in rows), refused
+    site_rows = [{"site": site, "succeeded": ok, "error_classes": classes} for site, ok, classes in rows]
+    assert owner.verdict(reason, site_rows) == expected
+
+
+def test_a_target_that_produced_no_capture_at_all_counts_as_failed():
+    owner = CrawlArchive("unused.db", "crawl")
+    owner.sites = ["a", "b"]
+    status, error = owner.verdict("finished", [{"site": "a", "succeeded": 2, "error_classes": None}])
+    assert (status, error) == ("partial", "1 of 2 sites failed: b (nothing fetched)")
+
+
+def test_without_the_archive_writer_sites_are_not_judged_by_captures():
+    owner = CrawlArchive("unused.db", "crawl")
+    owner.sites, owner.records_captures = ["a"], False  # ITEM_PIPELINES without ArchivePipeline
+    assert owner.verdict("finished", []) == ("ok", None)

@@ -1,5 +1,5 @@
 """The demo keeps its identity: its sites are named, not numbered by port, so a second demo into one
-archive is a refresh; and migration 011 merges the duplicates two demos made before it."""
+archive is a refresh; and migration 012 merges the duplicates two demos made before it."""
 
 from __future__ import annotations
 
@@ -72,8 +72,8 @@ def test_a_demo_revalidating_everything_finds_every_report_where_it_is_now(two_d
     assert last["unchanged"] + last["not_modified"] == first["documents"]
 
 
-def test_migration_011_merges_what_two_demos_made_before_it(tmp_path) -> None:
-    """Before schema 10 a document was its URL, and each demo's ports made a second copy of every report."""
+def test_migration_012_merges_what_two_demos_made_before_it(tmp_path) -> None:
+    """Before schema 12 a document was its URL, and each demo's ports made a second copy of every report."""
     db = tmp_path / "nianbao.db"
     demo(db)
     renamed = rename_sites(db, "{}-first")  # so the second demo cannot recognise the first one's reports

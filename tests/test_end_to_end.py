@@ -138,7 +138,7 @@ def test_changed_report_gets_exactly_one_new_version(portal, first_crawl, second
 def test_unreachable_start_url_is_recorded_with_a_clear_message(portal, tmp_path):
     db = tmp_path / "nianbao.db"
     dead = closed_port_url()
-    result = crawl(db, dead, portal.homepages()[0])
+    result = crawl(db, dead, portal.homepages()[0], expect=3)  # partial: one of the two sites failed
     found = rows(db, "select error_class, error_message from captures where url = ?", dead)
     assert [r["error_class"] for r in found] == ["connect"]
     assert found[0]["error_message"]
@@ -260,7 +260,7 @@ def test_status_shows_each_site_and_fails_for_a_failed_site(portal, tmp_path):
 
     db = tmp_path / "nianbao.db"
     dead = closed_port_url()
-    crawl(db, dead, portal.homepages()[0])
+    crawl(db, dead, portal.homepages()[0], expect=3)
     result = run_nianbao("status", "--db", str(db), "--json")
     assert result.returncode == 1  # the unreachable site failed: monitoring must see it
     table = {row["site"]: row for row in map(json.loads, result.stdout.splitlines())}

@@ -17,7 +17,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
 import archive
-from crawler.cli_archive import ARCHIVE_COMMANDS
+from crawler.cli import main as nianbao
 from extract import EXTRACTOR_VERSION, extract_document
 from extract.pdf_furniture import Line, PageLines, mark_furniture
 from extract.pdf_tables import MAX_RULINGS
@@ -230,9 +230,7 @@ def test_reextract_rebuilds_attachment_versions_of_an_older_extractor(tmp_path: 
     with archive.open_archive(file) as db:
         db.record_capture(Capture(url=url, site="qinglan", status=200, body=body, extraction=older,
                                   fetched_at="2024-02-01T00:00:00Z"))
-    import click
-
-    result = CliRunner().invoke(click.Group("nianbao", commands=ARCHIVE_COMMANDS), ["reextract", "--db", str(file)])
+    result = CliRunner().invoke(nianbao, ["reextract", "--db", str(file)])
     assert result.exit_code == 0, result.output
     with archive.open_archive(file, readonly=True) as db:
         version = db.get_version(url)

@@ -112,6 +112,7 @@ def test_a_capture_the_archive_refuses_fails_the_run_and_stays_queued(tmp_path):
     assert pipeline.refused == 1
     with archive.open_archive(db) as store:
         run = store.last_run()
+        # nothing of the site succeeded (the other two are error captures), so the run failed
         assert run["status"] == "failed" and "1 captures could not be recorded" in run["error"]
         assert [e["key"] for e in store.frontier_pending(["h"])] == ["k1"]  # fetched again by the next run
         assert store.db.execute("select count(*) from captures").fetchone()[0] == 2

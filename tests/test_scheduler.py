@@ -1,4 +1,4 @@
-"""scheduler.py and resumable crawls, with fast triggers and real subprocesses."""
+"""scheduler.py (crawler.schedule) and resumable crawls, with fast triggers and real subprocesses."""
 
 from __future__ import annotations
 
@@ -198,10 +198,10 @@ def test_crawl_killed_with_sigkill_resumes_with_every_report_exactly_once(hanweb
 
 
 def test_an_unreadable_archive_means_an_unknown_last_run_not_a_crash(tmp_path, capsys):
-    import scheduler
+    from crawler import schedule
 
     not_an_archive = tmp_path / "nianbao.db"
     not_an_archive.write_bytes(b"this is not a SQLite file" * 100)
-    assert scheduler.last_success(str(not_an_archive), "scheduler:nightly") is None
+    assert schedule.last_success(str(not_an_archive), "scheduler:nightly") is None
     line = json.loads(capsys.readouterr().out.splitlines()[-1])
     assert line["event"] == "last_run_unknown" and line["level"] == "warning"

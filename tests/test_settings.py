@@ -112,5 +112,5 @@ def test_crawls_run_on_uvloop_where_it_is_installed(tmp_path):
         assert crawl_settings(tmp_path / "a.db").get("ASYNCIO_EVENT_LOOP") is None
         pytest.skip("uvloop is not installed here (Windows)")
     assert crawl_settings(tmp_path / "a.db").get("ASYNCIO_EVENT_LOOP") == "uvloop.Loop"
-    result = crawl(tmp_path / "b.db", closed_port_url(), extra=("-s", "LOG_LEVEL=DEBUG"))
+    result = crawl(tmp_path / "b.db", closed_port_url(), extra=("-s", "LOG_LEVEL=DEBUG"), expect=1)  # nothing reachable
     assert "Using asyncio event loop: uvloop.Loop" in result.stderr, sys.platform
