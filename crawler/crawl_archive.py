@@ -28,6 +28,8 @@ logger = logging.getLogger(__name__)
 
 # Scrapy close reasons of a crawl cut short by a limit, not broken: what it reached is kept.
 CAP_REASONS = ("closespider_", "memusage_")
+# Requests whose answer shows a site's 年报 column was reached (a homepage alone may lead nowhere).
+READ_KINDS = ("list", "page", "attachment")
 
 
 class CrawlArchive:
@@ -49,6 +51,7 @@ class CrawlArchive:
         self.sites: list[str] = []
         self.refused = 0
         self.records_captures = True
+        self.listed: set[str] = set()  # sites whose list pages (or documents) answered
         self._archive: archive.Archive | None = None
 
     @classmethod
@@ -65,6 +68,7 @@ class CrawlArchive:
         owner.crawler = crawler
         crawler.signals.connect(owner.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(owner.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(owner.response_received, signal=signals.response_received)
         return owner
 
     @staticmethod
@@ -98,6 +102,11 @@ class CrawlArchive:
     def spider_opened(self, spider: Any) -> None:
         self.open(spider)
 
+    def response_received(self, response: Any, request: Any, spider: Any) -> None:
+        """Note a site whose column answered: on a night with no document due it records no capture."""
+        if response.status < 400 and request.meta.get("nianbao_kind") in READ_KINDS:
+            self.listed.add(request.meta.get("site"))
+
     def note_refused(self, count: int = 1) -> None:
         """Captures the archive would not record: the run cannot end ``ok``."""
         self.refused += count
@@ -121,14 +130,18 @@ class CrawlArchive:
     def verdict(self, reason: str, site_rows: list[dict[str, Any]]) -> tuple[str, str | None]:
         """The run's status and why, from Scrapy's close reason and what each site's captures did.
 
+        A site failed when none of its captures succeeded and none of its list pages or documents
+        answered (a night with no document due records no capture of a site whose lists answered).
+
         ``interrupted``: a signal stopped it. ``failed``: no site could be crawled, or the crawl broke
         (any close reason other than finishing or a cap). ``partial``: some sites failed, captures
         were refused by the archive, or a cap (``CLOSESPIDER_*``, memory) cut it short. ``ok``: none of these.
         """
         if reason == "shutdown":
             return "interrupted", "stopped by a signal; the next crawl resumes from the frontier"
-        failed = [row for row in site_rows if not row["succeeded"]] + [
-            {"site": site, "error_classes": None} for site in self.sites if site not in {r["site"] for r in site_rows}
+        failed = [row for row in site_rows if not row["succeeded"] and row["site"] not in self.listed] + [
+            {"site": site, "error_classes": None} for site in self.sites
+            if site not in {r["site"] for r in site_rows} | self.listed
         ] if self.records_captures else []
         lost = [f"{self.refused} captures could not be recorded; their requests stay queued"] if self.refused else []
         if failed and len(failed) == len({*self.sites, *(r["site"] for r in site_rows)}):
