@@ -343,6 +343,58 @@ def _text_deltas(db: Database) -> None:
     db.execute("UPDATE schema_meta SET value = '9' WHERE key = 'schema_version'")
 
 
+# Which rule set each metadata field (extraction's metadata_rules, a JSON object); the versions view
+# gains the column, and the views over it are recreated as they were.
+_VERSIONS_VIEW_010 = """
+CREATE VIEW versions AS SELECT r.id, r.document_id, r.number, r.created_at, r.sha256, r.content_digest, r.title,
+    CASE WHEN r.text_delta IS NULL THEN r.text ELSE (
+        SELECT group_concat(piece, '') FROM (
+            SELECT CASE j.type WHEN 'text' THEN j.value
+                   ELSE substr(b.text, json_extract(j.value, '$[0]'), json_extract(j.value, '$[1]')) END AS piece
+            FROM version_rows b, json_each(r.text_delta) j
+            WHERE b.id = r.text_base ORDER BY j.key)
+    ) END AS text,
+    r.index_no, r.topic, r.issuer, r.written_date, r.publish_date, r.doc_no, r.validity, r.keywords,
+    r.site_name, r.site_id_code, r.report_year, r.report_year_rule, r.region, r.encoding, r.encoding_rule,
+    r.content_type, r.tables, r.attachments, r.flags, r.stage, r.metadata_rules, r.extractor_version
+FROM version_rows r
+"""
+_VIEWS_OVER_VERSIONS_010 = ("current_reports", "removed_documents", "changes")
+_VIEWS_010 = """
+CREATE VIEW current_reports AS
+    SELECT d.id AS document_id, d.url, d.site, d.kind, d.parent_id, d.first_seen, d.last_seen,
+           v.id AS version_id, v.number AS version, v.created_at AS version_created_at,
+           v.title, v.issuer, v.report_year, v.region, v.publish_date, v.written_date,
+           v.index_no, v.doc_no, v.topic, v.validity, v.keywords, v.site_name, v.site_id_code,
+           v.content_type, v.flags, length(v.text) AS text_chars
+    FROM documents d JOIN versions v ON v.id = d.current_version_id
+    WHERE d.status = 'live';
+CREATE VIEW removed_documents AS
+    SELECT d.id AS document_id, d.url, d.site, d.kind, d.first_seen, d.last_seen, d.removed_at,
+           v.number AS last_version, v.title, v.report_year, v.publish_date
+    FROM documents d LEFT JOIN versions v ON v.id = d.current_version_id
+    WHERE d.status = 'removed';
+CREATE VIEW changes AS
+    SELECT v.id AS version_id, d.id AS document_id, d.url, d.site, v.number, v.created_at,
+           CASE WHEN v.number = 1 THEN 'new' ELSE 'changed' END AS change,
+           v.title, v.report_year, v.publish_date, v.content_digest
+    FROM versions v JOIN documents d ON d.id = v.document_id;
+"""
+
+
+@MIGRATIONS(name="010_metadata_rules")
+def _metadata_rules(db: Database) -> None:
+    """Add version_rows.metadata_rules (which rule set each metadata field) and show it in the versions view."""
+    db.execute("ALTER TABLE version_rows ADD COLUMN metadata_rules TEXT NOT NULL DEFAULT '{}'")
+    for view in _VIEWS_OVER_VERSIONS_010:
+        db.execute(f"DROP VIEW {view}")
+    db.execute("DROP VIEW versions")
+    db.execute(_VERSIONS_VIEW_010)
+    for statement in _statements(_VIEWS_010):
+        db.execute(statement)
+    db.execute("UPDATE schema_meta SET value = '10' WHERE key = 'schema_version'")
+
+
 def _statements(script: str) -> list[str]:
     """The statements of a DDL script without triggers (none of ours has a ';' inside a statement)."""
     return [part.strip() for part in script.split(";") if part.strip()]

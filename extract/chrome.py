@@ -22,7 +22,7 @@ from lxml import etree
 
 from nianbao.families import FAMILIES
 
-from .labels import LABEL_WITH_COLON, is_label_only
+from .labels import STRONG_LINE, is_label_only, label_count
 from .links import is_attachment_href
 from .parse import drop, is_element, iter_text_nodes, text_of
 
@@ -37,6 +37,8 @@ CHROME_XPATHS = (
     "//*[contains(@class, 'info_ewm') or contains(@class, 'bdsharebuttonbox')]",
     "//*[contains(@class, 'xg-list')]",
     "//*[contains(@class, 'bot-btns-box') or contains(@class, 'xxgk_xgxx')]",
+    # hidden copies (a read-aloud widget's text, a collapsed mobile block); never the body container
+    "//*[@hidden or contains(translate(@style, ' ', ''), 'display:none')]",
     *(xpath for family in FAMILIES for xpath in family.chrome_xpaths),
 )
 
@@ -131,10 +133,11 @@ def is_chrome_line(line: str) -> bool:
 
 
 def _is_metadata_line(line: str) -> bool:
-    """``索引号:… 发布机构:…`` or a bare ``标 题:`` left over from the metadata block."""
+    """``索引号:… 发布机构:…``, a bare ``标 题:``, or a line of two labelled pairs (``来源：… 时间：…``)
+    left over from the metadata block. A single ordinary-word pair (``时间：…``) can be body text."""
     if len(line) > METADATA_LINE_CHARS:
         return False
-    return is_label_only(line) or LABEL_WITH_COLON.match(line.lstrip()) is not None
+    return is_label_only(line) or STRONG_LINE.match(line) is not None or label_count(line) >= 2
 
 
 def _chrome_elements(tree: etree._Element, keep: set[etree._Element]) -> list[etree._Element]:

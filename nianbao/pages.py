@@ -18,7 +18,7 @@ from __future__ import annotations
 import codecs
 import re
 from collections.abc import Mapping
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, urljoin, urlsplit
 
 import charset_normalizer
 
@@ -231,3 +231,40 @@ def _ext(path: str) -> str | None:
     stem, dot, ext = path.rpartition(".")
     ext = ext.lower()
     return ext if dot and stem and ext in ATTACHMENT_EXTS else None
+
+
+# -- pages drawn by JavaScript ------------------------------------------------------------
+
+# Placeholders a client-side template leaves in the static page (Handlebars/Vue ``{{…}}``,
+# template literals ``${…}``, ``<%= … %>``); the real text arrives later from a data endpoint.
+TEMPLATE_PLACEHOLDER = re.compile(r"\{\{[^{}\n]{1,80}\}\}|\$\{[^{}\n]{1,80}\}|<%=?[^%\n]{1,80}%>")
+# A page with this many placeholders outside its scripts is a shell.
+SHELL_PLACEHOLDERS = 2
+# Where a shell's script fetches its data: ajax/get/getJSON/fetch/axios calls and ``url:`` options.
+_DATA_CALL = re.compile(
+    r"""(?:\burl\s*:\s*|\$\.(?:get|getJSON|ajax)\(\s*|\bfetch\(\s*|\baxios(?:\.get)?\(\s*)["']([^"'\s<>{}]+)["']""")
+# A data endpoint: JSON by its name or an API path; never a script, a style sheet or an image.
+_DATA_PATH = re.compile(r"\.json\b|/api/|/interface/|json|/getcontent|/detail", re.I)
+_NOT_DATA = re.compile(r"\.(?:js|css|png|jpe?g|gif|svg|ico|woff2?)(?:\?|$)", re.I)
+_SCRIPT_BLOCK = re.compile(r"<script\b[^>]*>(.*?)</script>", re.S | re.I)
+
+
+def template_placeholders(text: str) -> int:
+    """How many client-side template placeholders ``text`` carries."""
+    return len(TEMPLATE_PLACEHOLDER.findall(text))
+
+
+def is_js_shell(html: str) -> bool:
+    """A page whose document is drawn by JavaScript: template placeholders outside its scripts."""
+    return template_placeholders(_SCRIPT_BLOCK.sub(" ", html)) >= SHELL_PLACEHOLDERS
+
+
+def js_data_url(page_url: str, html: str) -> str | None:
+    """The data endpoint a JavaScript shell fetches its document from, absolute; None when there is none."""
+    for script in _SCRIPT_BLOCK.findall(html):
+        for target in _DATA_CALL.findall(script):
+            if _DATA_PATH.search(target) and not _NOT_DATA.search(target):
+                url = urljoin(page_url, target)
+                if url.startswith(("http://", "https://")):
+                    return url
+    return None

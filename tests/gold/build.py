@@ -33,7 +33,7 @@ CODECS = {"gbk": "gb18030", "gb18030": "gb18030", "utf-8": "utf-8", "utf-8-sig":
 CHROME = (*CHROME_PHRASES, "设为首页", "加入收藏", "站内搜索", "热点专题", "国务院部门网站", "网站声明",
           "建议使用", "政府网站找错", "上一篇", "下一篇", "星期")
 # Family-wide values the fixture prints for every report of that family.
-FAMILY_VALUES = {"gkmlpt": {"keywords": gkmlpt.KEYWORDS}, "jpaas": {"validity": "有效"}}
+FAMILY_VALUES = {"gkmlpt": {"keywords": gkmlpt.KEYWORDS}, "jpaas": {"validity": "有效", "topic": None}}  # jpaas shows 组配分类, not 主题分类
 SERVED_HEADERS = ("content-type", "content-disposition")
 
 
