@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 import trafilatura
 from lxml import etree
+from lxml.html import HtmlElement, HTMLParser, document_fromstring
 
 from nianbao.families import FAMILIES
 
@@ -217,7 +218,7 @@ def _trafilatura(tree: etree._Element, url: str) -> Body:
     """Stage 2: trafilatura's main-content extraction (it works on its own copy of the tree)."""
     try:
         document = trafilatura.bare_extraction(
-            tree, url=url or None, favor_precision=True, include_tables=True, include_links=True,
+            as_html_tree(tree), url=url or None, favor_precision=True, include_tables=True, include_links=True,
             include_comments=False, with_metadata=False, deduplicate=False,
         )
     except Exception as exc:  # a third-party failure must not lose the page: record, fall back
@@ -225,6 +226,12 @@ def _trafilatura(tree: etree._Element, url: str) -> Body:
         return Body("trafilatura", None, flags=["trafilatura_failed"])
     element = getattr(document, "body", None)
     return _body("trafilatura", element) if element is not None else Body("trafilatura", None)
+
+
+def as_html_tree(tree: etree._Element) -> HtmlElement:
+    """The tree as trafilatura takes it (an ``lxml.html`` tree; ours is plain lxml, for speed)."""
+    return document_fromstring(etree.tostring(tree, encoding="unicode"),
+                               parser=HTMLParser(huge_tree=True, remove_comments=False))
 
 
 # 4. ---------------------------------------------------------------------------------------

@@ -127,8 +127,9 @@ def _metadata(result: dict[str, Any], tree: etree._Element, meta: dict[str, str]
     labelled, rules = choose_fields(hits, mark_metadata_blocks(hits), meta)
     result.update(site_fields(meta))
     result.update({key: labelled[key] for key in LABELLED_FIELDS})
-    result["title"], rules["title"] = page_title(tree, meta, labelled["title"])
-    result["metadata_rules"] = {key: rule for key, rule in rules.items() if rule and result.get(key)}
+    result["title"], title_rule = page_title(tree, meta, labelled["title"])
+    rules = {**rules, "title": title_rule} if title_rule else rules
+    result["metadata_rules"] = {key: rule for key, rule in rules.items() if result.get(key)}
 
 
 def _fill_list(result: dict[str, Any], rows: list[Row]) -> None:

@@ -40,9 +40,11 @@ ARRAY_START = re.compile(r"\[\s*\{")
 MAX_ARRAY_CHARS = 2_000_000
 TITLE_KEYS = ("title", "showtitle", "articletitle", "doctitle", "name", "bt", "subject")
 DATE_KEYS = re.compile(r"date|time|rq|fbsj", re.I)
+URL_KEYS = re.compile(r"url|link|href|path", re.I)
 URL_VALUE = re.compile(r"(?:https?://|/|\./)[^\s\"'<>,]*?\.(?:s?html?|jsp|aspx?|pdf|docx?)\b")
 PER_PAGE = re.compile(r"\b(?:perPage|pageSize|page_size|rows|perpage)\s*[:=]\s*['\"]?(\d{1,3})\b")
 _TAGS = re.compile(r"<[^>]+>")
+_DECODER = json.JSONDecoder()
 _JS_KEY = re.compile(r"([{,]\s*)([A-Za-z_$][\w$]*)\s*:")
 
 
@@ -165,18 +167,27 @@ def _unique(rows: list[Row]) -> list[Row]:
 
 def _arrays(script: str) -> Iterator[list[Any]]:
     """Every JSON-readable array of objects in a script (object keys may be bare JavaScript names)."""
+    end = 0
     for match in ARRAY_START.finditer(script):
-        literal = _balanced(script, match.start())
-        if literal is None:
-            continue
-        for candidate in (literal, _JS_KEY.sub(r'\1"\2":', literal)):
-            try:
-                value = json.loads(candidate)
-            except ValueError:
-                continue
-            if isinstance(value, list):
-                yield value
-            break
+        if match.start() < end:
+            continue  # inside an array already read
+        try:  # JSON first: the C decoder reads it at once
+            value, end = _DECODER.raw_decode(script, match.start())
+        except ValueError:
+            value = _javascript_array(script, match.start())
+        if isinstance(value, list):
+            yield value
+
+
+def _javascript_array(script: str, start: int) -> Any:
+    """An array literal written as JavaScript (bare keys), read as JSON; None when it is not one."""
+    literal = _balanced(script, start)
+    if literal is None:
+        return None
+    try:
+        return json.loads(_JS_KEY.sub(r'\1"\2":', literal))
+    except ValueError:
+        return None
 
 
 def _balanced(text: str, start: int) -> str | None:
@@ -210,8 +221,9 @@ def _object_row(item: Any) -> Row | None:
         return None
     date = next((parse_date(v) for k, v in keys.items() if DATE_KEYS.search(k) and isinstance(v, str)
                  and parse_date(v)), None)
-    found = URL_VALUE.search(json.dumps(item, ensure_ascii=False).replace("\\/", "/").replace('\\"', '"'))
-    return Row(title, date, found[0] if found else None)
+    links = (str(v) for k, v in keys.items() if URL_KEYS.search(k) and isinstance(v, (str, dict)))
+    found = next((m[0] for m in map(URL_VALUE.search, links) if m), None)
+    return Row(title, date, found)
 
 
 def _page_size(script: str) -> int | None:

@@ -97,7 +97,7 @@ def scan_labels(tree: etree._Element) -> list[Hit]:
     after_title = -1
     for order, (owner, text, is_tail) in enumerate(iter_text_nodes(tree)):
         holder = owner.getparent() if is_tail else owner
-        if holder is None or holder.tag in ("title", "head"):
+        if holder is None or holder.tag in ("title", "head") or text.isspace():
             continue
         if owner in title_nodes:
             after_title = order + AFTER_TITLE_NODES

@@ -264,7 +264,7 @@ def js_data_url(page_url: str, html: str) -> str | None:
     for script in _SCRIPT_BLOCK.findall(html):
         for target in _DATA_CALL.findall(script):
             if _DATA_PATH.search(target) and not _NOT_DATA.search(target):
-                url = urljoin(page_url, target)
+                url = urljoin(page_url, str(target))
                 if url.startswith(("http://", "https://")):
                     return url
     return None
