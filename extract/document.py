@@ -26,6 +26,7 @@ from nianbao.pages import SHELL_PLACEHOLDERS, decode_html, is_soft_404, rule_fla
 from .attachment import extract_attachment
 from .body import Body, find_body, mark_containers
 from .chrome import KEEP_MARK, prune_chrome, strip_junk
+from .datadoc import extract_json
 from .density import text_weights
 from .links import attachment_blocks, base_url, find_attachments
 from .listpage import Row, inline_scripts, is_list_page, list_rows
@@ -79,6 +80,10 @@ def _extract(body: bytes, url: str, headers: Mapping[str, str] | None) -> dict[s
     """Steps 1–3, then the tree steps."""
     result = empty_result()
     result["content_type"] = sniff_content_type(body)
+    if result["content_type"] == "json" and len(body) <= MAX_BODY_BYTES:
+        text, result["encoding"], result["encoding_rule"] = decode_html(body, headers)
+        extract_json(result, text)
+        return _finish(result)
     if result["content_type"] != "html":
         extract_attachment(result, body)
         return _finish(result)

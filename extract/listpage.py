@@ -1,12 +1,14 @@
 """List pages: a column's rows (title and date), wherever the page keeps them.
 
-Rows are read from three places (docs/layouts.md, list-page layouts):
+Rows are read from four places (docs/layouts.md, list-page layouts):
 
-- the markup: sibling elements (``li``, ``tr``, ``dd`` …) that each hold a link and a date;
+- the markup: sibling elements (``li``, ``tr``, ``dd``, one ``table`` per item …) that each hold
+  a link and a date (the date may sit inside the link, or in the next sibling);
 - HTML comments: a CMS that draws its live list with JavaScript often leaves the server's list,
   pager and all, inside a comment;
 - JavaScript arrays of objects with a title and a URL (a list rendered in the browser from inline
-  data); the page shows the first ``perPage`` of them.
+  data); the page shows the first ``perPage`` of them;
+- Hanweb datastores: ``<record><![CDATA[<li>…</li>]]></record>`` in an XML script.
 
 A page is a list page when its rows carry more text than everything else on it that is not a link:
 then its text is the rows alone, one per line (``title | YYYY-MM-DD``), without menus or pager words.
@@ -14,17 +16,15 @@ then its text is the rows alone, one per line (``title | YYYY-MM-DD``), without 
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
 
 from lxml import etree
-from lxml.html import HTMLParser, fragment_fromstring
+
+from nianbao.pages import ARRAY_START, page_size, script_rows
 
 from .dates import parse_date
-from .parse import squash, text_of
+from .parse import is_element, squash, text_of
 
 # Fewer rows than this are a short link list, not a column page.
 MIN_ROWS = 3
@@ -32,20 +32,13 @@ MIN_ROWS = 3
 DATED_SHARE = 0.6
 # A row's link text is at least this long (menus are two to six characters).
 MIN_TITLE_CHARS = 6
-ROW_TAGS = frozenset({"li", "tr", "dd", "dt", "p", "div", "span", "h3", "h4", "td"})
-ROW_CLIMB = 3
-DATE = re.compile(r"(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}")
-# JavaScript: an array of objects, the keys naming a row's title and date, the page size.
-ARRAY_START = re.compile(r"\[\s*\{")
-MAX_ARRAY_CHARS = 2_000_000
-TITLE_KEYS = ("title", "showtitle", "articletitle", "doctitle", "name", "bt", "subject")
-DATE_KEYS = re.compile(r"date|time|rq|fbsj", re.I)
-URL_KEYS = re.compile(r"url|link|href|path", re.I)
-URL_VALUE = re.compile(r"(?:https?://|/|\./)[^\s\"'<>,]*?\.(?:s?html?|jsp|aspx?|pdf|docx?)\b")
-PER_PAGE = re.compile(r"\b(?:perPage|pageSize|page_size|rows|perpage)\s*[:=]\s*['\"]?(\d{1,3})\b")
-_TAGS = re.compile(r"<[^>]+>")
-_DECODER = json.JSONDecoder()
-_JS_KEY = re.compile(r"([{,]\s*)([A-Za-z_$][\w$]*)\s*:")
+# Elements that make a row, found by climbing from its link to the first one that has siblings alike.
+ROW_TAGS = frozenset({"li", "tr", "dd", "dt", "p", "div", "span", "h3", "h4", "table", "section", "article"})
+ROW_CLIMB = 5
+DATE = re.compile(r"(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?")
+_BRACKETS = re.compile(r"^[\s\[【(（]+|[\s\]】)）]+$")
+DATASTORE_RECORD = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S | re.I)
+_HINTS = re.compile(r"\[\s*\{|perPage|pageSize|<record>", re.I)
 
 
 @dataclass(frozen=True)
@@ -62,14 +55,13 @@ class Row:
 
 
 def inline_scripts(tree: etree._Element) -> list[str]:
-    """The text of every inline script that may hold a data array (read before scripts are dropped)."""
-    return [script.text for script in tree.iter("script")
-            if script.text and (ARRAY_START.search(script.text) or PER_PAGE.search(script.text))]
+    """Inline scripts that may hold rows (data arrays, page sizes, datastores), read before scripts are dropped."""
+    return [script.text for script in tree.iter("script") if script.text and _HINTS.search(script.text)]
 
 
 def list_rows(tree: etree._Element, scripts: list[str]) -> list[Row]:
     """The longest of the markup's, the comments' and the scripts' row lists."""
-    candidates = [markup_rows(tree), comment_rows(tree), script_rows(scripts)]
+    candidates = [markup_rows(tree), comment_rows(tree), array_rows(scripts), datastore_rows(scripts)]
     return max(candidates, key=len)
 
 
@@ -79,11 +71,11 @@ def is_list_page(rows: list[Row], own_text_chars: int) -> bool:
 
 
 def markup_rows(root: etree._Element) -> list[Row]:
-    """The biggest group of dated rows under one parent, in page order, each URL once."""
+    """The biggest group of dated rows under one parent, in page order, each once."""
     groups: dict[tuple[etree._Element, str], list[etree._Element]] = {}
     for anchor in root.iter("a"):
         row = _row_of(anchor)
-        if row is not None and row.getparent() is not None:
+        if row is not None:
             members = groups.setdefault((row.getparent(), row.tag), [])
             if not members or members[-1] is not row:
                 members.append(row)
@@ -97,54 +89,79 @@ def markup_rows(root: etree._Element) -> list[Row]:
 
 def comment_rows(tree: etree._Element) -> list[Row]:
     """Rows of a list left inside an HTML comment."""
+    texts = [c.text or "" for c in tree.iter(etree.Comment)]
+    return _best_fragment([t for t in texts if "<a" in t and "href" in t])
+
+
+def datastore_rows(scripts: list[str]) -> list[Row]:
+    """Rows of a Hanweb datastore, its records being CDATA fragments."""
+    records = [record for script in scripts for record in DATASTORE_RECORD.findall(script)]
+    return _best_fragment(["\n".join(records)] if records else [])
+
+
+def array_rows(scripts: list[str]) -> list[Row]:
+    """Rows of the longest array of titled objects in the scripts, cut to the page size they give."""
+    best = max((script_rows(script) for script in scripts if ARRAY_START.search(script)), key=len, default=[])
+    rows = _unique([Row(title, parse_date(date) if date else None, url) for title, url, date in best])
+    size = page_size("\n".join(scripts)) if rows else None
+    return rows[:size] if size else rows
+
+
+def _best_fragment(fragments: list[str]) -> list[Row]:
+    """The longest row list among HTML fragments."""
     best: list[Row] = []
-    for comment in tree.iter(etree.Comment):
-        text = comment.text or ""
-        if "<a" not in text or "href" not in text:
-            continue
+    for text in fragments:
         try:
-            fragment = fragment_fromstring(text, create_parent="div", parser=HTMLParser(remove_comments=True))
-        except (etree.ParserError, ValueError):
+            holder = etree.fromstring(f"<div>{text}</div>", parser=_FRAGMENT_PARSER)
+        except (etree.ParserError, etree.XMLSyntaxError, ValueError):
             continue
-        rows = markup_rows(fragment)
-        if len(rows) > len(best):
-            best = rows
+        rows = markup_rows(holder) if holder is not None else []
+        best = rows if len(rows) > len(best) else best
     return best
 
 
-def script_rows(scripts: list[str]) -> list[Row]:
-    """Rows of the longest array of titled objects in the page's scripts, cut to its page size."""
-    best: list[Row] = []
-    for script in scripts:
-        for array in _arrays(script):
-            rows = _unique([r for r in map(_object_row, array) if r is not None])
-            best = rows if len(rows) > len(best) else best
-    size = _page_size("\n".join(scripts)) if best else None
-    return best[:size] if size else best
+_FRAGMENT_PARSER = etree.HTMLParser(remove_comments=True, recover=True)
 
 
 def _row_of(anchor: etree._Element) -> etree._Element | None:
-    """The row element around a link whose text is long enough to be an item title."""
+    """The row around a link whose text can be an item title: the nearest element with siblings alike."""
     if len(_link_title(anchor)) < MIN_TITLE_CHARS or (anchor.get("href") or "").startswith(("javascript", "#")):
         return None
+    if DATE.search(text_of(anchor)) and _alike_siblings(anchor):
+        return anchor  # the link wraps the whole row: <a><p>title</p><span>date</span></a>
     element = anchor.getparent()
     for _ in range(ROW_CLIMB):
-        if element is None:
+        if element is None or element.tag in ("body", "html"):
             return None
-        if element.tag in ROW_TAGS:
+        if element.tag in ROW_TAGS and _alike_siblings(element):
             return element
         element = element.getparent()
     return None
 
 
+def _alike_siblings(element: etree._Element) -> bool:
+    """Whether the element's parent holds another element of its tag."""
+    parent = element.getparent()
+    return parent is not None and sum(1 for c in parent if c.tag == element.tag) >= 2
+
+
 def _read_row(row: etree._Element) -> Row | None:
-    """A row's title (its longest link), date and URL."""
-    anchors = [a for a in row.iter("a") if _link_title(a)]
+    """A row's title (its longest link), date (in the row, else in the next sibling) and URL."""
+    anchors = [a for a in row.iter("a") if _link_title(a)] if row.tag != "a" else [row]
     if not anchors:
         return None
     anchor = max(anchors, key=lambda a: len(_link_title(a)))
-    dates = DATE.findall(text_of(row))
-    return Row(_link_title(anchor), parse_date(dates[0]) if dates else None, anchor.get("href"))
+    dates = DATE.findall(text_of(row)) or _sibling_date(row)
+    title = _BRACKETS.sub("", DATE.sub("", _link_title(anchor))).strip() or _link_title(anchor)
+    return Row(squash(title), parse_date(dates[0]) if dates else None, anchor.get("href"))
+
+
+def _sibling_date(row: etree._Element) -> list[str]:
+    """The date of a row kept in the element after it (a date-only ``<li>``), if that holds no link."""
+    following = next((n for n in row.itersiblings() if is_element(n)), None)
+    if following is None or any(True for _ in following.iter("a")):
+        return []
+    return DATE.findall(text_of(following))
 
 
 def _link_title(anchor: etree._Element) -> str:
@@ -155,78 +172,4 @@ def _link_title(anchor: etree._Element) -> str:
 
 def _unique(rows: list[Row]) -> list[Row]:
     """Rows in order, each (URL, title) once."""
-    seen: set[tuple[str | None, str]] = set()
-    out = []
-    for row in rows:
-        key = (row.url, row.title)
-        if key not in seen:
-            seen.add(key)
-            out.append(row)
-    return out
-
-
-def _arrays(script: str) -> Iterator[list[Any]]:
-    """Every JSON-readable array of objects in a script (object keys may be bare JavaScript names)."""
-    end = 0
-    for match in ARRAY_START.finditer(script):
-        if match.start() < end:
-            continue  # inside an array already read
-        try:  # JSON first: the C decoder reads it at once
-            value, end = _DECODER.raw_decode(script, match.start())
-        except ValueError:
-            value = _javascript_array(script, match.start())
-        if isinstance(value, list):
-            yield value
-
-
-def _javascript_array(script: str, start: int) -> Any:
-    """An array literal written as JavaScript (bare keys), read as JSON; None when it is not one."""
-    literal = _balanced(script, start)
-    if literal is None:
-        return None
-    try:
-        return json.loads(_JS_KEY.sub(r'\1"\2":', literal))
-    except ValueError:
-        return None
-
-
-def _balanced(text: str, start: int) -> str | None:
-    """The bracketed literal starting at ``start``, strings respected; None if unbalanced or too long."""
-    depth, quote, escaped = 0, "", False
-    end = min(len(text), start + MAX_ARRAY_CHARS)
-    for index in range(start, end):
-        char = text[index]
-        if quote:
-            escaped, quote = (not escaped and char == "\\"), ("" if char == quote and not escaped else quote)
-            continue
-        if char in "\"'":
-            quote = char
-        elif char in "[{":
-            depth += 1
-        elif char in "]}":
-            depth -= 1
-            if depth == 0:
-                return text[start:index + 1]
-    return None
-
-
-def _object_row(item: Any) -> Row | None:
-    """A row from one object of a data array: its title-like key, its first URL and date."""
-    if not isinstance(item, dict):
-        return None
-    keys = {str(k).lower(): v for k, v in item.items()}
-    title = next((squash(_TAGS.sub("", v)) for k in TITLE_KEYS if isinstance(v := keys.get(k), str) and v.strip()),
-                 None)
-    if not title or len(title) < MIN_TITLE_CHARS:
-        return None
-    date = next((parse_date(v) for k, v in keys.items() if DATE_KEYS.search(k) and isinstance(v, str)
-                 and parse_date(v)), None)
-    links = (str(v) for k, v in keys.items() if URL_KEYS.search(k) and isinstance(v, (str, dict)))
-    found = next((m[0] for m in map(URL_VALUE.search, links) if m), None)
-    return Row(title, date, found)
-
-
-def _page_size(script: str) -> int | None:
-    """The number of rows the page shows at once, when its script says."""
-    match = PER_PAGE.search(script)
-    return int(match[1]) if match and int(match[1]) > 0 else None
+    return list(dict.fromkeys(rows))
