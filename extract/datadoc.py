@@ -13,6 +13,7 @@ from typing import Any
 
 from nianbao.pages import TITLE_KEYS
 
+from .body import Body
 from .chrome import is_chrome_line, strip_junk
 from .dates import parse_date
 from .parse import parse_html, squash
@@ -27,24 +28,22 @@ _CJK = re.compile("[\u4e00-\u9fff]")
 MAX_DEPTH = 32
 
 
-def extract_json(result: dict[str, Any], text: str) -> None:
-    """Fill ``result`` from a JSON reply: text, title, dates and issuer of its record, and the stage."""
+def read_json(result: dict[str, Any], text: str) -> Body:
+    """A JSON reply's record as a body (``stage`` json:<key>); its title, date and issuer go into ``result``."""
     try:
-        data = json.loads(text)
+        found = _record(json.loads(text))
     except ValueError:
-        result["flags"].append("no_body")
-        return
-    found = _record(data)
+        found = None
     if found is None:
-        result["flags"].append("no_body")
-        return
+        return Body(None, None, [], ["no_body"])
     record, key = found
-    tree, _ = parse_html(f"<html><body><div>{record[key]}</div></body></html>")
-    if tree is not None:
-        strip_junk(tree)
-        result["text"] = "\n".join(line for line in render_lines(tree) if not is_chrome_line(line)) or None
-    result["stage"] = f"json:{key}"
     _fields(result, {str(k).lower(): (str(k), v) for k, v in record.items()})
+    tree, _ = parse_html(f"<html><body><div>{record[key]}</div></body></html>")
+    if tree is None:
+        return Body(None, None, [], ["no_body"])
+    strip_junk(tree)
+    holder = next(tree.iter("body"))
+    return Body(f"json:{key}", holder, [line for line in render_lines(holder) if not is_chrome_line(line)])
 
 
 def _record(data: Any) -> tuple[dict[str, Any], str] | None:

@@ -26,7 +26,7 @@ from nianbao.pages import SHELL_PLACEHOLDERS, decode_html, is_soft_404, rule_fla
 from .attachment import extract_attachment
 from .body import Body, find_body, mark_containers
 from .chrome import KEEP_MARK, prune_chrome, strip_junk
-from .datadoc import extract_json
+from .datadoc import read_json
 from .density import text_weights
 from .links import attachment_blocks, base_url, find_attachments
 from .listpage import Row, inline_scripts, is_list_page, list_rows
@@ -50,6 +50,8 @@ from .year import names_a_report, report_year
 
 KEYS = fields.KEYS
 LABELLED_FIELDS = fields.LABELLED
+# The stage of a list page, whose text is its rows (and which has no report year).
+LIST_STAGE = "list"
 # A source table counts as part of a trafilatura body when this share of its cells is in the text.
 TABLE_OVERLAP = 0.5
 
@@ -82,7 +84,8 @@ def _extract(body: bytes, url: str, headers: Mapping[str, str] | None) -> dict[s
     result["content_type"] = sniff_content_type(body)
     if result["content_type"] == "json" and len(body) <= MAX_BODY_BYTES:
         text, result["encoding"], result["encoding_rule"] = decode_html(body, headers)
-        extract_json(result, text)
+        data = read_json(result, text)
+        _fill_body(result, data, data.element)
         return _finish(result)
     if result["content_type"] != "html":
         extract_attachment(result, body)
@@ -121,7 +124,7 @@ def _from_tree(result: dict[str, Any], tree: etree._Element, url: str) -> None:
         return
     found = find_body(pruned, url, links_attachments=bool(find_attachments(blocks, url)))
     _fill_body(result, found, pruned)
-    _shell(result, tree, scripts)
+    _shell(result, tree)
     holders = [found.element] if found.element is not None else []
     result["attachments"] = find_attachments([*holders, *blocks], base_url(tree, url))
 
@@ -142,13 +145,17 @@ def _fill_list(result: dict[str, Any], rows: list[Row]) -> None:
     result.update(dict.fromkeys(key for key in LABELLED_FIELDS if key != "title"))
     result["metadata_rules"] = {k: v for k, v in result["metadata_rules"].items() if k == "title"}
     result["text"] = "\n".join(row.line() for row in rows)
-    result["stage"] = "list"
+    result["stage"] = LIST_STAGE
 
 
-def _shell(result: dict[str, Any], tree: etree._Element, scripts: list[str]) -> None:
-    """Flag a page drawn by JavaScript (template placeholders where its text should be)."""
-    if template_placeholders(_page_text(tree)) >= SHELL_PLACEHOLDERS:
-        result["flags"].append("js_shell")
+def _shell(result: dict[str, Any], tree: etree._Element) -> None:
+    """Flag a page drawn by JavaScript (template placeholders where its text should be); its
+    placeholder lines are no text of the document."""
+    if template_placeholders(_page_text(tree)) < SHELL_PLACEHOLDERS:
+        return
+    result["flags"].append("js_shell")
+    lines = [line for line in (result["text"] or "").split("\n") if not template_placeholders(line)]
+    result["text"] = "\n".join(lines) or None
 
 
 def _fill_body(result: dict[str, Any], found: Body, pruned: etree._Element) -> None:
@@ -194,7 +201,8 @@ def _page_text(tree: etree._Element) -> str:
 
 def _finish(result: dict[str, Any]) -> dict[str, Any]:
     """Derived fields and page-level flags."""
-    if result["content_type"] != "html" or names_a_report(result["title"], result["text"]):
+    if result["stage"] != LIST_STAGE and (result["content_type"] != "html"
+                                          or names_a_report(result["title"], result["text"])):
         result["report_year"], result["report_year_rule"] = report_year(
             result["title"], result["text"], result["publish_date"]
         )

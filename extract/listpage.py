@@ -17,7 +17,7 @@ then its text is the rows alone, one per line (``title | YYYY-MM-DD``), without 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from lxml import etree
 
@@ -36,7 +36,7 @@ MIN_TITLE_CHARS = 6
 ROW_TAGS = frozenset({"li", "tr", "dd", "dt", "p", "div", "span", "h3", "h4", "table", "section", "article"})
 ROW_CLIMB = 5
 DATE = re.compile(r"(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?")
-_BRACKETS = re.compile(r"^[\s\[【(（]+|[\s\]】)）]+$")
+_BRACKETED_DATE = re.compile(rf"[\[【(（]?\s*{DATE.pattern}\s*[\]】)）]?")
 DATASTORE_RECORD = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S | re.I)
 _HINTS = re.compile(r"\[\s*\{|perPage|pageSize|<record>", re.I)
 
@@ -48,6 +48,7 @@ class Row:
     title: str
     date: str | None
     url: str | None
+    own: int = field(default=0, compare=False)  # the row's text outside links (its date, its columns)
 
     def line(self) -> str:
         """The row as a line of text."""
@@ -66,8 +67,9 @@ def list_rows(tree: etree._Element, scripts: list[str]) -> list[Row]:
 
 
 def is_list_page(rows: list[Row], own_text_chars: int) -> bool:
-    """Rows that outweigh the page's own (non-link) text make it a list page."""
-    return len(rows) >= MIN_ROWS and sum(len(row.title) for row in rows) >= own_text_chars
+    """Rows that outweigh the rest of the page's own (non-link) text make it a list page."""
+    rest = own_text_chars - sum(row.own for row in rows)
+    return len(rows) >= MIN_ROWS and sum(len(row.title) for row in rows) >= rest
 
 
 def markup_rows(root: etree._Element) -> list[Row]:
@@ -124,19 +126,24 @@ _FRAGMENT_PARSER = etree.HTMLParser(remove_comments=True, recover=True)
 
 
 def _row_of(anchor: etree._Element) -> etree._Element | None:
-    """The row around a link whose text can be an item title: the nearest element with siblings alike."""
-    if len(_link_title(anchor)) < MIN_TITLE_CHARS or (anchor.get("href") or "").startswith(("javascript", "#")):
+    """The row around a link whose text can be an item title: the highest element above it that
+    holds no other item link and has siblings alike (a link wrapping the whole row is its own row)."""
+    if not _titled(anchor) or (anchor.get("href") or "").startswith(("javascript", "#")):
         return None
-    if DATE.search(text_of(anchor)) and _alike_siblings(anchor):
-        return anchor  # the link wraps the whole row: <a><p>title</p><span>date</span></a>
+    row = anchor if DATE.search(text_of(anchor)) and _alike_siblings(anchor) else None
     element = anchor.getparent()
     for _ in range(ROW_CLIMB):
-        if element is None or element.tag in ("body", "html"):
-            return None
+        if element is None or element.tag in ("body", "html") or sum(map(_titled, element.iter("a"))) > 1:
+            break
         if element.tag in ROW_TAGS and _alike_siblings(element):
-            return element
+            row = element
         element = element.getparent()
-    return None
+    return row
+
+
+def _titled(anchor: etree._Element) -> bool:
+    """A link whose text is long enough to be an item title."""
+    return len(_link_title(anchor)) >= MIN_TITLE_CHARS
 
 
 def _alike_siblings(element: etree._Element) -> bool:
@@ -152,8 +159,11 @@ def _read_row(row: etree._Element) -> Row | None:
         return None
     anchor = max(anchors, key=lambda a: len(_link_title(a)))
     dates = DATE.findall(text_of(row)) or _sibling_date(row)
-    title = _BRACKETS.sub("", DATE.sub("", _link_title(anchor))).strip() or _link_title(anchor)
-    return Row(squash(title), parse_date(dates[0]) if dates else None, anchor.get("href"))
+    title = _link_title(anchor)
+    if DATE.search(title):  # the date printed inside the link: <a>title<span>[2024-01-05]</span></a>
+        title = _BRACKETED_DATE.sub("", title).strip() or title
+    own = len(text_of(row)) - sum(len(text_of(a)) for a in row.iter("a"))
+    return Row(squash(title), parse_date(dates[0]) if dates else None, anchor.get("href"), own)
 
 
 def _sibling_date(row: etree._Element) -> list[str]:
@@ -171,5 +181,5 @@ def _link_title(anchor: etree._Element) -> str:
 
 
 def _unique(rows: list[Row]) -> list[Row]:
-    """Rows in order, each (URL, title) once."""
+    """Rows in order, each (URL, title, date) once."""
     return list(dict.fromkeys(rows))

@@ -17,6 +17,8 @@ from typing import Any
 
 from lxml import etree
 
+from nianbao.pages import template_placeholders
+
 from .chrome import CONTAINER_MARK
 from .dates import parse_date
 from .labels import (
@@ -52,6 +54,9 @@ BLOCK_MARK = "data-nianbao-metadata"
 # A date standing alone in a text node (the unlabelled date of a title line), brackets allowed.
 DATE_TEXT = re.compile(r"^[\[【(（]?\s*(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?"
                        r"(?:\s+\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?\s*[\]】)）]?$")
+# The unlabelled date that ends the text before a title line's first label (positional fields).
+DATE_AT_END = re.compile(r"(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?"
+                         r"(?:\s+\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?[\s\]】)）]*$")
 # Text nodes after the page's <h1> in which an unlabelled date still belongs to the title.
 AFTER_TITLE_NODES = 6
 _TIME_OF_DAY = re.compile(r"\d{1,2}[:：]\d{2}")
@@ -104,7 +109,7 @@ def scan_labels(tree: etree._Element) -> list[Hit]:
         found = [Hit(field, label, value, holder, order) for field, label, value in _labelled(owner, text, is_tail)]
         found = [h for h in found if not is_weak(h.label) or _weak_place(holder)]
         if not found and order <= after_title and DATE_TEXT.match(text.strip()):
-            found = [Hit("publish_date", UNLABELLED_DATE, text, holder, order)]
+            found = [Hit("publish_date", UNLABELLED_DATE, clean_value("publish_date", text), holder, order)]
         hits.extend(found)
     return hits
 
@@ -180,7 +185,8 @@ def page_title(tree: etree._Element, meta: dict[str, str], labelled: str | None)
     column = meta.get("columnname")
     candidates = (("meta:ArticleTitle", meta.get("articletitle")), ("label", labelled),
                   ("h1", _h1(tree, site | {column} if column else site)), ("title-tag", _title_tag(tree, site, column)))
-    return next(((title, rule) for rule, title in candidates if title), (None, None))
+    return next(((title, rule) for rule, title in candidates if title and not template_placeholders(title)),
+                (None, None))
 
 
 def mark_title(tree: etree._Element, title: str | None) -> None:
@@ -228,8 +234,9 @@ def _labelled(owner: etree._Element, text: str, is_tail: bool) -> list[tuple[str
         field = TIMED_VALUE_FIELD.get(label) if raw and _TIME_OF_DAY.search(raw) else None
         field = field or field_of(label)
         out.append((field, label, clean_value(field, raw)))
-    if matches and matches[0].start() > 0 and DATE_TEXT.match(text[:matches[0].start()].strip()):
-        out.append(("publish_date", UNLABELLED_DATE, clean_value("publish_date", text[:matches[0].start()])))
+    ending = DATE_AT_END.search(text[:matches[0].start()]) if matches and matches[0].start() > 0 else None
+    if ending:  # 2022-07-17 07:50 来源：… — the date of a title line has no label
+        out.append(("publish_date", UNLABELLED_DATE, clean_value("publish_date", ending[0])))
     return out
 
 
@@ -257,16 +264,43 @@ def _until_close(value: str) -> str:
 def _following_value(owner: etree._Element, is_tail: bool) -> str | None:
     """The value of a bare label: what follows it in its element (``<li>索引号：<span>…``), else the
     text right after the label element (``<b>发布机构：</b>…``, ``<span>发文字号</span>：…``), else the
-    next element (``<td>索引号</td><td>…</td>``, ``<dt>…</dt><dd>…</dd>``, the next row)."""
+    next element (``<td>索引号</td><td>…</td>``, ``<dt>…</dt><dd>…</dd>``), climbing out of wrappers
+    whose text is only the label (``<td><b><span>…</span></b>…</td>``), else the cell below a row of labels."""
     rest = _rest_after(owner, is_tail)
-    if not squash(_LEADING.sub("", rest)) and not is_tail:
-        rest = owner.tail or ""
     if squash(_LEADING.sub("", rest)):
         return _cut_at_label(rest)
     anchor = owner.getparent() if is_tail else owner
     if anchor is None:
         return None
-    return _next_sibling_text(anchor)
+    label_text = text_of(anchor)
+    for _ in range(3):
+        if anchor is not owner or not is_tail:
+            tail = anchor.tail or ""
+            if squash(_LEADING.sub("", tail)):
+                return _cut_at_label(tail)
+        following = next((n for n in anchor.itersiblings() if is_element(n)), None)
+        if following is not None:
+            value = text_of(following)
+            return _below(anchor) if is_label_only(value) else _cut_at_label(value)
+        parent = anchor.getparent()
+        if parent is None or text_of(parent) != label_text:
+            return None
+        anchor = parent
+    return None
+
+
+def _below(cell: etree._Element) -> str | None:
+    """In a two-row table of labels over values, the cell under a label cell; None in a list's header row."""
+    row = cell.getparent()
+    table = row.getparent() if row is not None else None
+    if cell.tag not in ("td", "th") or row is None or table is None:
+        return None
+    rows = [r for r in table if r.tag == "tr"]
+    if len(rows) != 2 or rows[0] is not row:
+        return None
+    cells = [c for c in rows[1] if c.tag in ("td", "th")]
+    index = [c for c in row if c.tag in ("td", "th")].index(cell)
+    return text_of(cells[index]) if index < len(cells) else None
 
 
 def _rest_after(owner: etree._Element, is_tail: bool) -> str:

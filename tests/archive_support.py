@@ -14,7 +14,7 @@ from nianbao.errors import ExtractionError
 EXTRACTION_KEYS = (
     "title", "text", "index_no", "topic", "issuer", "written_date", "publish_date", "doc_no", "validity",
     "keywords", "site_name", "site_id_code", "report_year", "report_year_rule", "region", "encoding",
-    "encoding_rule", "content_type", "tables", "attachments", "flags", "stage", "is_soft_404",
+    "encoding_rule", "content_type", "tables", "attachments", "flags", "stage", "metadata_rules", "is_soft_404",
     "extractor_version",
 )
 
@@ -34,7 +34,7 @@ def extraction(**fields: Any) -> dict[str, Any]:
         title="青岚市2022年政府信息公开工作年度报告", text=REPORT_TEXT, issuer="青岚市人民政府办公室",
         publish_date="2023-01-20", report_year=2022, report_year_rule="title", encoding="utf-8",
         encoding_rule="http-header", content_type="html", tables=[], attachments=[], flags=[],
-        stage="container:#zoom", is_soft_404=False, extractor_version="1",
+        stage="container:#zoom", metadata_rules={}, is_soft_404=False, extractor_version="1",
     )
     result.update(fields)
     return result
@@ -105,10 +105,12 @@ def undo_text_deltas(conn: sqlite3.Connection) -> None:
                  "text_base = NULL, text_delta = NULL WHERE text_delta IS NOT NULL")
     for view in ("search_source", "current_reports", "removed_documents", "changes", "versions"):
         conn.execute(f"DROP VIEW {view}")
+    conn.execute("ALTER TABLE version_rows DROP COLUMN metadata_rules")  # as schema 10 added it
     conn.execute("ALTER TABLE version_rows DROP COLUMN text_delta")
     conn.execute("ALTER TABLE version_rows DROP COLUMN text_base")
     conn.execute("ALTER TABLE version_rows RENAME TO versions")
     for statement in schema._statements(schema._SEARCH_SOURCE + ";" + schema._VIEWS):
         conn.execute(statement)
-    conn.execute("DELETE FROM _sqlite_migrations WHERE name IN ('009_text_deltas', '010_reports_family', '011_run_partial')")
+    conn.execute("DELETE FROM _sqlite_migrations WHERE name IN "
+                 "('009_text_deltas', '010_reports_family', '011_run_partial', '011_metadata_rules')")
     conn.execute("UPDATE schema_meta SET value = '8' WHERE key = 'schema_version'")

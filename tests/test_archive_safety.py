@@ -184,7 +184,8 @@ WRITER = textwrap.dedent("""
     for i in range(start, start + 100000):
         text = f"第{i}号报告。" + "政府信息公开工作年度报告。依申请公开。" * 1500
         extraction = dict.fromkeys(FIELDS)
-        extraction.update(title=f"报告{i}", text=text, tables=[], attachments=[], flags=[], is_soft_404=False)
+        extraction.update(title=f"报告{i}", text=text, tables=[], attachments=[], flags=[], metadata_rules={},
+                          is_soft_404=False)
         site = f"site{i // 2 % 3}"
         url = f"http://{site}.example/{i // 2}.html"  # every URL is captured twice: new, then changed
         db.record_capture(Capture(url=url, site=site, status=200, body=text.encode(),
