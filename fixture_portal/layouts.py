@@ -76,6 +76,7 @@ def _s(label: str, value: str, kept: str | None = None, **extra: object) -> Slot
 
 TD_PAIR = '<td class="t">{label}</td><td>{value}</td>'
 TR = "<tr>{items}</tr>"
+PLAIN_LI = "<li>{label}{colon}{value}</li>"
 
 META: tuple[Block, ...] = (
     Block("M01", "gov.cn template: bold label cells with a full-width colon, two pairs a row, Chinese dates",
@@ -205,12 +206,13 @@ META: tuple[Block, ...] = (
           row=TR, per_row=2, wrapper='<table class="table">{rows}</table>', colon=""),
     Block("M22", "<li> items mixing a label element with plain label：value text",
           "<li><span>{label}{colon}</span>{value}</li>",
-          (_s("索引号", "index_no", "index_no"), _s("发布机构", "issuer", "issuer", item="<li>{label}{colon}{value}</li>"),
-           _s("发文字号", "doc_no", "doc_no"), _s("发布日期", "published", "publish_date", item="<li>{label}{colon}{value}</li>")),
+          (_s("索引号", "index_no", "index_no"), _s("发布机构", "issuer", "issuer", item=PLAIN_LI),
+           _s("发文字号", "doc_no", "doc_no"), _s("发布日期", "published", "publish_date", item=PLAIN_LI)),
           wrapper='<ul class="clearfix">{rows}</ul>'),
     Block("M23", "bold labels with a half-width colon, the value the tail; 文      号 with six spaces; title after the block",
           "<td><b>{label}{colon}</b>{value}</td>",
-          (_s("索引号", "index_no", "index_no"), _s("发布机构", "issuer", "issuer", item="<td><b><span>{label}{colon}</span></b>{value}</td>"),
+          (_s("索引号", "index_no", "index_no"),
+           _s("发布机构", "issuer", "issuer", item="<td><b><span>{label}{colon}</span></b>{value}</td>"),
            _s("文      号", "doc_no", "doc_no"), _s("发布日期", "published", "publish_date")),
           row=TR, per_row=2, wrapper='<div class="bt-article-y"><table>{rows}</table></div>', colon=":"),
     Block("M24", "<th> label and <td> value pairs in the page's first table body, no class",
