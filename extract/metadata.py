@@ -57,6 +57,8 @@ DATE_TEXT = re.compile(r"^[\[【(（]?\s*(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[
 # The unlabelled date that ends the text before a title line's first label (positional fields).
 DATE_AT_END = re.compile(r"(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?"
                          r"(?:\s+\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?[\s\]】)）]*$")
+# A text this long is a document's prose: ordinary-word labels after it inside its container are text.
+PROSE_CHARS = 40
 # Text nodes after the page's <h1> in which an unlabelled date still belongs to the title.
 AFTER_TITLE_NODES = 6
 _TIME_OF_DAY = re.compile(r"\d{1,2}[:：]\d{2}")
@@ -65,6 +67,7 @@ _ISSUER_END = re.compile(r"\s{2,}|(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}")
 _LEADING = re.compile(r"^[\s:：︰\]】］〕]+")
 _TRAILING = re.compile(r"[\s\[【［〔|｜,，;；、]+$")
 _CLOSE_CHARS = "]】］〕"
+_COLON_ONLY = re.compile(r"^\s*[:：︰]\s*$")
 _TITLE_SEPARATORS = re.compile(r"\s*(?:[_|｜]|--|—+|\s-\s|^-\s|\s-$)\s*")
 _SEPARATOR_BEFORE = " \t\r\n\u3000\xa0|｜;；,，、"
 UNLABELLED_DATE = "date"
@@ -100,6 +103,7 @@ def scan_labels(tree: etree._Element) -> list[Hit]:
     hits: list[Hit] = []
     title_nodes = _first_h1_elements(tree)
     after_title = -1
+    prose_in: set[etree._Element] = set()  # body containers whose text has begun
     for order, (owner, text, is_tail) in enumerate(iter_text_nodes(tree)):
         holder = owner.getparent() if is_tail else owner
         if holder is None or holder.tag in ("title", "head") or text.isspace():
@@ -107,7 +111,11 @@ def scan_labels(tree: etree._Element) -> list[Hit]:
         if owner in title_nodes:
             after_title = order + AFTER_TITLE_NODES
         found = [Hit(field, label, value, holder, order) for field, label, value in _labelled(owner, text, is_tail)]
-        found = [h for h in found if not is_weak(h.label) or _weak_place(holder)]
+        if any(is_weak(h.label) for h in found) and _container_of(holder) in prose_in:
+            found = [h for h in found if not is_weak(h.label)]  # 来源：… inside a document's text is its text
+        found = [h for h in found if not is_weak(h.label) or len(text_of(holder)) <= LINE_MAX_CHARS]
+        if len(text) >= PROSE_CHARS and (container := _container_of(holder)) is not None:
+            prose_in.add(container)
         if not found and order <= after_title and DATE_TEXT.match(text.strip()):
             found = [Hit("publish_date", UNLABELLED_DATE, clean_value("publish_date", text), holder, order)]
         hits.extend(found)
@@ -161,8 +169,8 @@ def choose_fields(hits: list[Hit], blocks: set[etree._Element],
                    key=lambda hit: (RANK.get(hit.label, len(RANK)), not _in_any(hit.holder, blocks), hit.order))
         if best is not None:
             values[field] = best.value
-            place = "label" if _in_any(best.holder, blocks) else "title-line"
-            rules[field] = f"{place}:{best.label}"
+            line = (is_weak(best.label) or best.label == UNLABELLED_DATE) and not _in_any(best.holder, blocks)
+            rules[field] = f"{'title-line' if line else 'label'}:{best.label}"
         elif not shown:
             values[field], rule = meta_fallback(field, meta)
             if rule:
@@ -278,7 +286,8 @@ def _following_value(owner: etree._Element, is_tail: bool) -> str | None:
             tail = anchor.tail or ""
             if squash(_LEADING.sub("", tail)):
                 return _cut_at_label(tail)
-        following = next((n for n in anchor.itersiblings() if is_element(n)), None)
+        following = next((n for n in anchor.itersiblings() if is_element(n) and not _COLON_ONLY.match(text_of(n))),
+                         None)  # a cell holding only the colon is skipped: <td>索引号</td><td>：</td><td>…</td>
         if following is not None:
             value = text_of(following)
             return _below(anchor) if is_label_only(value) else _cut_at_label(value)
@@ -343,11 +352,9 @@ def _starts_with_label(value: str) -> bool:
     return match is not None and bool(match["colon"])
 
 
-def _weak_place(holder: etree._Element) -> bool:
-    """An ordinary-word label counts in a short line outside every known body container."""
-    if any(e.get(CONTAINER_MARK) is not None for e in (holder, *holder.iterancestors())):
-        return False
-    return len(text_of(holder)) <= LINE_MAX_CHARS
+def _container_of(element: etree._Element) -> etree._Element | None:
+    """The known body container holding ``element`` (None outside every container)."""
+    return next((e for e in (element, *element.iterancestors()) if e.get(CONTAINER_MARK) is not None), None)
 
 
 def _first_h1_elements(tree: etree._Element) -> set[etree._Element]:

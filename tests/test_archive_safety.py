@@ -48,7 +48,8 @@ def test_schema_is_migrated_once_and_versioned(tmp_path: Path) -> None:
                        ("nianbao", "007_blob_deltas"), ("nianbao", "008_list_pages"),
                        ("nianbao", "009_text_deltas"), ("nianbao", "010_reports_family"),
                        ("nianbao", "011_run_partial"),
-                       ("nianbao", "012_document_identity")]
+                       ("nianbao", "012_document_identity"),
+                       ("nianbao", "013_metadata_rules")]
     assert int(version) == archive.SCHEMA_VERSION
 
 
