@@ -119,7 +119,7 @@ def _from_tree(result: dict[str, Any], tree: etree._Element, url: str) -> None:
     for element in pruned.xpath(f"//*[@{BLOCK_MARK}][not(@{KEEP_MARK})]"):
         drop(element)
     rows = list_rows(pruned, scripts)
-    if is_list_page(rows, text_weights(pruned).get(next(pruned.iter("body"), pruned), 0)):
+    if rows and is_list_page(rows, text_weights(pruned), next(pruned.iter("body"), pruned)):
         _fill_list(result, rows)
         return
     found = find_body(pruned, url, links_attachments=bool(find_attachments(blocks, url)))

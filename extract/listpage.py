@@ -23,9 +23,12 @@ from lxml import etree
 
 from nianbao.pages import ARRAY_START, page_size, script_rows
 
+from .chrome import CONTAINER_MARK
 from .dates import parse_date
 from .parse import is_element, squash, text_of
 
+# A known body container with this much text outside links holds a document, not a list.
+DOCUMENT_CHARS = 100
 # Fewer rows than this are a short link list, not a column page.
 MIN_ROWS = 3
 # Most rows of a list carry a date; navigation does not.
@@ -49,6 +52,7 @@ class Row:
     date: str | None
     url: str | None
     own: int = field(default=0, compare=False)  # the row's text outside links (its date, its columns)
+    element: etree._Element | None = field(default=None, compare=False)  # where it is in the page
 
     def line(self) -> str:
         """The row as a line of text."""
@@ -66,10 +70,17 @@ def list_rows(tree: etree._Element, scripts: list[str]) -> list[Row]:
     return max(candidates, key=len)
 
 
-def is_list_page(rows: list[Row], own_text_chars: int) -> bool:
-    """Rows that outweigh the rest of the page's own (non-link) text make it a list page."""
-    rest = own_text_chars - sum(row.own for row in rows)
-    return len(rows) >= MIN_ROWS and sum(len(row.title) for row in rows) >= rest
+def is_list_page(rows: list[Row], weights: dict[etree._Element, int], root: etree._Element) -> bool:
+    """Rows that outweigh the rest of the page's own (non-link) text make it a list page, unless a
+    known body container holds a document beside them (an article's related links)."""
+    if len(rows) < MIN_ROWS:
+        return False
+    rest = weights.get(root, 0) - sum(row.own for row in rows)
+    if sum(len(row.title) for row in rows) < rest:
+        return False
+    inside = {a for row in rows if row.element is not None for a in row.element.iterancestors()}
+    return not any(weights.get(c, 0) >= DOCUMENT_CHARS and c not in inside
+                   for c in root.iter() if is_element(c) and c.get(CONTAINER_MARK) is not None)
 
 
 def markup_rows(root: etree._Element) -> list[Row]:
@@ -163,7 +174,7 @@ def _read_row(row: etree._Element) -> Row | None:
     if DATE.search(title):  # the date printed inside the link: <a>title<span>[2024-01-05]</span></a>
         title = _BRACKETED_DATE.sub("", title).strip() or title
     own = len(text_of(row)) - sum(len(text_of(a)) for a in row.iter("a"))
-    return Row(squash(title), parse_date(dates[0]) if dates else None, anchor.get("href"), own)
+    return Row(squash(title), parse_date(dates[0]) if dates else None, anchor.get("href"), own, row)
 
 
 def _sibling_date(row: etree._Element) -> list[str]:

@@ -48,6 +48,7 @@ MAX_ISSUER_CHARS = 60
 # A labelled block is at least this many labels, in at most this much text.
 BLOCK_MIN_LABELS = 3
 BLOCK_MAX_CHARS = 800
+BLOCK_LABEL_SHARE = 0.4
 # A line holding labels outside a block (the 日期/来源 line under a title) is at most this long.
 LINE_MAX_CHARS = 200
 BLOCK_MARK = "data-nianbao-metadata"
@@ -145,7 +146,7 @@ def mark_metadata_blocks(hits: list[Hit]) -> set[etree._Element]:
     only a large ancestor with it, and such an ancestor is never marked. A label outside every
     block is marked with its short line (the 日期/来源 line under a title).
     """
-    blocks = _blocks([hit.holder for hit in hits])
+    blocks = _blocks(hits)
     for block in blocks:
         block.set(BLOCK_MARK, "1")
     for hit in hits:
@@ -291,6 +292,8 @@ def _following_value(owner: etree._Element, is_tail: bool) -> str | None:
         if following is not None:
             value = text_of(following)
             return _below(anchor) if is_label_only(value) else _cut_at_label(value)
+        if anchor.tag in ("td", "th"):
+            return _below(anchor)  # the last label of a row of labels
         parent = anchor.getparent()
         if parent is None or text_of(parent) != label_text:
             return None
@@ -363,17 +366,27 @@ def _first_h1_elements(tree: etree._Element) -> set[etree._Element]:
     return set(h1.iter()) if h1 is not None else set()
 
 
-def _blocks(holders: list[etree._Element]) -> set[etree._Element]:
-    """The innermost short elements holding at least ``BLOCK_MIN_LABELS`` labels."""
-    counts: dict[etree._Element, int] = {}
-    for holder in holders:
-        for element in (holder, *holder.iterancestors()):
-            counts[element] = counts.get(element, 0) + 1
-    found = {next((e for e in (h, *h.iterancestors()) if counts[e] >= BLOCK_MIN_LABELS), None) for h in holders}
+def _blocks(hits: list[Hit]) -> set[etree._Element]:
+    """The innermost short elements holding at least ``BLOCK_MIN_LABELS`` labels, their text mostly
+    the labels and values (an element that also holds the document's prose is no block)."""
+    counts: dict[etree._Element, list[Hit]] = {}
+    for hit in hits:
+        for element in (hit.holder, *hit.holder.iterancestors()):
+            counts.setdefault(element, []).append(hit)
+    found = {next((e for e in (h.holder, *h.holder.iterancestors()) if len(counts[e]) >= BLOCK_MIN_LABELS), None)
+             for h in hits}
     found.discard(None)
     innermost = {b for b in found if b is not None and not any(
         other is not b and other is not None and b in set(other.iterancestors()) for other in found)}
-    return {block for block in innermost if len(text_of(block)) <= BLOCK_MAX_CHARS}
+    return {block for block in innermost if _labelled_share(block, counts[block]) >= BLOCK_LABEL_SHARE}
+
+
+def _labelled_share(block: etree._Element, hits: list[Hit]) -> float:
+    """The share of a block's text that its labels and values make up (0 for a block too long)."""
+    size = len(text_of(block))
+    if not size or size > BLOCK_MAX_CHARS:
+        return 0.0
+    return sum(len(hit.label) + len(hit.value or "") for hit in hits) / size
 
 
 def _in_any(element: etree._Element, blocks: Iterable[etree._Element]) -> bool:
