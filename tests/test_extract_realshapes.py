@@ -169,7 +169,7 @@ def rows(markup: str) -> str:
     "<ul class='live'></ul><!--<ul>" + rows("<li><a href='./t{n}.html'>{title}</a><b>{date}</b></li>") + "</ul>-->",
     "<ul id='list'></ul><script>var listData = {articleList: " + json.dumps(
         [{"title": t, "pubDate": f"2024-01-{n:02d} 10:00", "urls": json.dumps({"pc": f"/a/{n}.html"})}
-         for n, t in enumerate(TITLES + ["多出的一条不在首屏显示的信息标题"], start=1)], ensure_ascii=False)
+         for n, t in enumerate([*TITLES, "多出的一条不在首屏显示的信息标题"], start=1)], ensure_ascii=False)
     + "}; var params = {perPage: '8'};</script>",
     "<div class='items'>" + rows("<table><tr><td><a href='/a/{n}.html'>{title}</a></td><td>[{date}]</td></tr>"
                                  "</table>") + "</div>",
