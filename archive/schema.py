@@ -344,7 +344,7 @@ def _text_deltas(db: Database) -> None:
 
 
 # Which rule set each metadata field (extraction's metadata_rules, a JSON object); the versions view
-# gains the column, and the views over it are recreated as they were.
+# gains the column.
 _VERSIONS_VIEW_010 = """
 CREATE VIEW versions AS SELECT r.id, r.document_id, r.number, r.created_at, r.sha256, r.content_digest, r.title,
     CASE WHEN r.text_delta IS NULL THEN r.text ELSE (
@@ -359,39 +359,14 @@ CREATE VIEW versions AS SELECT r.id, r.document_id, r.number, r.created_at, r.sh
     r.content_type, r.tables, r.attachments, r.flags, r.stage, r.metadata_rules, r.extractor_version
 FROM version_rows r
 """
-_VIEWS_OVER_VERSIONS_010 = ("current_reports", "removed_documents", "changes")
-_VIEWS_010 = """
-CREATE VIEW current_reports AS
-    SELECT d.id AS document_id, d.url, d.site, d.kind, d.parent_id, d.first_seen, d.last_seen,
-           v.id AS version_id, v.number AS version, v.created_at AS version_created_at,
-           v.title, v.issuer, v.report_year, v.region, v.publish_date, v.written_date,
-           v.index_no, v.doc_no, v.topic, v.validity, v.keywords, v.site_name, v.site_id_code,
-           v.content_type, v.flags, length(v.text) AS text_chars
-    FROM documents d JOIN versions v ON v.id = d.current_version_id
-    WHERE d.status = 'live';
-CREATE VIEW removed_documents AS
-    SELECT d.id AS document_id, d.url, d.site, d.kind, d.first_seen, d.last_seen, d.removed_at,
-           v.number AS last_version, v.title, v.report_year, v.publish_date
-    FROM documents d LEFT JOIN versions v ON v.id = d.current_version_id
-    WHERE d.status = 'removed';
-CREATE VIEW changes AS
-    SELECT v.id AS version_id, d.id AS document_id, d.url, d.site, v.number, v.created_at,
-           CASE WHEN v.number = 1 THEN 'new' ELSE 'changed' END AS change,
-           v.title, v.report_year, v.publish_date, v.content_digest
-    FROM versions v JOIN documents d ON d.id = v.document_id;
-"""
 
 
 @MIGRATIONS(name="010_metadata_rules")
 def _metadata_rules(db: Database) -> None:
     """Add version_rows.metadata_rules (which rule set each metadata field) and show it in the versions view."""
     db.execute("ALTER TABLE version_rows ADD COLUMN metadata_rules TEXT NOT NULL DEFAULT '{}'")
-    for view in _VIEWS_OVER_VERSIONS_010:
-        db.execute(f"DROP VIEW {view}")
-    db.execute("DROP VIEW versions")
+    db.execute("DROP VIEW versions")  # the views over it read it by name and stay as they are
     db.execute(_VERSIONS_VIEW_010)
-    for statement in _statements(_VIEWS_010):
-        db.execute(statement)
     db.execute("UPDATE schema_meta SET value = '10' WHERE key = 'schema_version'")
 
 
