@@ -101,26 +101,40 @@ def read_meta_tags(tree: etree._Element) -> dict[str, str]:
 
 def scan_labels(tree: etree._Element) -> list[Hit]:
     """Every label on the page, in document order, with its value (see the module docstring)."""
-    hits: list[Hit] = []
-    title_nodes = _first_h1_elements(tree)
-    after_title = -1
-    prose_in: set[etree._Element] = set()  # body containers whose text has begun
-    for order, (owner, text, is_tail) in enumerate(iter_text_nodes(tree)):
+    scan = _Scan(tree)
+    return [hit for order, node in enumerate(iter_text_nodes(tree)) for hit in scan.hits(order, *node)]
+
+
+class _Scan:
+    """One pass over a page's text nodes: the window after its <h1>, the containers whose prose began."""
+
+    def __init__(self, tree: etree._Element) -> None:
+        self.title_nodes = _first_h1_elements(tree)
+        self.after_title = -1
+        self.prose_in: set[etree._Element] = set()  # body containers whose text has begun
+
+    def hits(self, order: int, owner: etree._Element, text: str, is_tail: bool) -> list[Hit]:
+        """The labels of one text node (or its unlabelled date), those of ordinary words where they count."""
         holder = owner.getparent() if is_tail else owner
         if holder is None or holder.tag in ("title", "head") or text.isspace():
-            continue
-        if owner in title_nodes:
-            after_title = order + AFTER_TITLE_NODES
-        found = [Hit(field, label, value, holder, order) for field, label, value in _labelled(owner, text, is_tail)]
-        if any(is_weak(h.label) for h in found) and _container_of(holder) in prose_in:
-            found = [h for h in found if not is_weak(h.label)]  # 来源：… inside a document's text is its text
-        found = [h for h in found if not is_weak(h.label) or len(text_of(holder)) <= LINE_MAX_CHARS]
+            return []
+        if owner in self.title_nodes:
+            self.after_title = order + AFTER_TITLE_NODES
+        found = self._placed([Hit(f, label, value, holder, order) for f, label, value in _labelled(owner, text, is_tail)])
         if len(text) >= PROSE_CHARS and (container := _container_of(holder)) is not None:
-            prose_in.add(container)
-        if not found and order <= after_title and DATE_TEXT.match(text.strip()):
-            found = [Hit("publish_date", UNLABELLED_DATE, clean_value("publish_date", text), holder, order)]
-        hits.extend(found)
-    return hits
+            self.prose_in.add(container)
+        if not found and order <= self.after_title and DATE_TEXT.match(text.strip()):
+            return [Hit("publish_date", UNLABELLED_DATE, clean_value("publish_date", text), holder, order)]
+        return found
+
+    def _placed(self, found: list[Hit]) -> list[Hit]:
+        """Ordinary-word labels only in a short line, and not inside a document's text once it began."""
+        if not any(is_weak(hit.label) for hit in found):
+            return found
+        holder = found[0].holder
+        if _container_of(holder) in self.prose_in or len(text_of(holder)) > LINE_MAX_CHARS:
+            return [hit for hit in found if not is_weak(hit.label)]  # 来源：… inside a document is its text
+        return found
 
 
 def clean_value(field: str | None, value: str | None) -> str | None:
@@ -271,22 +285,25 @@ def _until_close(value: str) -> str:
 
 
 def _following_value(owner: etree._Element, is_tail: bool) -> str | None:
-    """The value of a bare label: what follows it in its element (``<li>索引号：<span>…``), else the
-    text right after the label element (``<b>发布机构：</b>…``, ``<span>发文字号</span>：…``), else the
-    next element (``<td>索引号</td><td>…</td>``, ``<dt>…</dt><dd>…</dd>``), climbing out of wrappers
-    whose text is only the label (``<td><b><span>…</span></b>…</td>``), else the cell below a row of labels."""
+    """The value of a bare label: what follows it in its element (``<li>索引号：<span>…``), else what
+    follows the label element (see :func:`_next_value`)."""
     rest = _rest_after(owner, is_tail)
     if squash(_LEADING.sub("", rest)):
         return _cut_at_label(rest)
     anchor = owner.getparent() if is_tail else owner
-    if anchor is None:
-        return None
+    return _next_value(anchor, skip_tail=is_tail) if anchor is not None else None
+
+
+def _next_value(anchor: etree._Element, *, skip_tail: bool) -> str | None:
+    """The text right after the label element (``<b>发布机构：</b>…``, ``<span>发文字号</span>：…``), else
+    the next element (``<td>索引号</td><td>…</td>``, ``<dt>…</dt><dd>…</dd>``), climbing out of
+    wrappers whose text is only the label (``<td><b><span>…</span></b>…</td>``), else the cell below
+    a row of labels."""
     label_text = text_of(anchor)
-    for _ in range(3):
-        if anchor is not owner or not is_tail:
-            tail = anchor.tail or ""
-            if squash(_LEADING.sub("", tail)):
-                return _cut_at_label(tail)
+    for level in range(3):
+        tail = "" if skip_tail and level == 0 else anchor.tail or ""
+        if squash(_LEADING.sub("", tail)):
+            return _cut_at_label(tail)
         following = next((n for n in anchor.itersiblings() if is_element(n) and not _COLON_ONLY.match(text_of(n))),
                          None)  # a cell holding only the colon is skipped: <td>索引号</td><td>：</td><td>…</td>
         if following is not None:
