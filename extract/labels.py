@@ -35,11 +35,13 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
 # are not 有效性; 统一编号 is a registration number, not 文号; 所属机构 is an inner bureau.
 OTHER_LABELS = ("组配分类", "体裁分类", "公文种类", "服务对象分类", "服务对象", "公开方式", "公开时限", "公开范围",
                 "公开形式", "所属机构", "所属栏目", "统一编号", "登记号", "内容概述", "内容摘要", "文件下载",
-                "附件下载", "作者", "编辑", "责任编辑", "浏览次数", "阅读次数", "点击次数", "访问次数", "点击数",
-                "点击量", "浏览量", "点击", "字号", "字体")
+                "附件下载", "作者", "编辑", "责任编辑", "责编", "审核", "校对", "摄影", "供稿", "发布人", "浏览次数",
+                "阅读次数", "点击次数", "访问次数", "点击数", "点击量", "浏览量", "访问量", "点击", "浏览", "阅读",
+                "分享", "字号", "字体")
 # Ordinary words that are labels only with a colon or alone in a label cell.
 WEAK_LABELS = frozenset({"来源", "信息来源", "文章来源", "出处", "日期", "时间", "更新时间", "分类", "名称",
-                         "标题", "作者", "编辑", "点击", "字号", "字体"})
+                         "标题", "作者", "编辑", "审核", "校对", "摄影", "供稿", "点击", "浏览", "阅读", "分享",
+                         "字号", "字体"})
 # Navigation words as well: believed only with a colon, even alone in a cell.
 COLON_ONLY_LABELS = frozenset({"公开目录"})
 # A label whose value carries a time of day fills this field instead of its own: 发文日期 beside a

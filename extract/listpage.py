@@ -33,6 +33,9 @@ DOCUMENT_CHARS = 100
 MIN_ROWS = 3
 # Most rows of a list carry a date; navigation does not.
 DATED_SHARE = 0.6
+# A list without dates: at least this many rows, titles this long on average (menu items are short).
+UNDATED_ROWS = 8
+UNDATED_TITLE_CHARS = 14
 # A row's link text is at least this long (menus are two to six characters).
 MIN_TITLE_CHARS = 6
 # Elements that make a row, found by climbing from its link to the first one that has siblings alike.
@@ -95,9 +98,16 @@ def markup_rows(root: etree._Element) -> list[Row]:
     best: list[Row] = []
     for members in groups.values():
         rows = [r for r in (_read_row(m) for m in members) if r is not None]
-        if len(rows) > len(best) and sum(1 for r in rows if r.date) >= len(rows) * DATED_SHARE:
+        if len(rows) > len(best) and _a_list(rows):
             best = rows
     return _unique(best)
+
+
+def _a_list(rows: list[Row]) -> bool:
+    """Rows of a list, not a menu: most carry a date, or there are many and their titles are long."""
+    if sum(1 for r in rows if r.date) >= len(rows) * DATED_SHARE:
+        return True
+    return len(rows) >= UNDATED_ROWS and sum(len(r.title) for r in rows) >= len(rows) * UNDATED_TITLE_CHARS
 
 
 def comment_rows(tree: etree._Element) -> list[Row]:

@@ -64,7 +64,7 @@ PROSE_CHARS = 40
 AFTER_TITLE_NODES = 6
 _TIME_OF_DAY = re.compile(r"\d{1,2}[:：]\d{2}")
 # An issuer ends where a date or a wide gap starts (``来源：某日报 2021-01-05``, ``来源：某局   作者：``).
-_ISSUER_END = re.compile(r"\s{2,}|(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}")
+_ISSUER_END = re.compile(r"\s{2,}|[【\[]|(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}")
 _LEADING = re.compile(r"^[\s:：︰\]】］〕]+")
 _TRAILING = re.compile(r"[\s\[【［〔|｜,，;；、]+$")
 _CLOSE_CHARS = "]】］〕"
@@ -204,7 +204,7 @@ def meta_fallback(field: str, meta: dict[str, str]) -> tuple[str | None, str | N
 
 def page_title(tree: etree._Element, meta: dict[str, str], labelled: str | None) -> tuple[str | None, str | None]:
     """ArticleTitle meta > labelled 标题/名称 > <h1> > the first informative part of <title>; and the rule."""
-    site = {name for name in (meta.get("sitename"),) if name}
+    site = {name for name in (meta.get("sitename"), _title_tail(tree)) if name}
     column = meta.get("columnname")
     candidates = (("meta:ArticleTitle", meta.get("articletitle")), ("label", labelled),
                   ("h1", _h1(tree, site | {column} if column else site)), ("title-tag", _title_tag(tree, site, column)))
@@ -419,6 +419,13 @@ def _h1(tree: etree._Element, site: set[str]) -> str | None:
         if len(text) >= 2 and text not in site:
             return text
     return None
+
+
+def _title_tail(tree: etree._Element) -> str | None:
+    """The last part of a <title> of several parts: the site's name (``报告_栏目_青岚市人民政府``)."""
+    title = next(tree.iter("title"), None)
+    parts = [p for p in _TITLE_SEPARATORS.split(text_of(title)) if p] if title is not None else []
+    return parts[-1] if len(parts) >= 2 else None
 
 
 def _title_tag(tree: etree._Element, site: set[str], column: str | None) -> str | None:

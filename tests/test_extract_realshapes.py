@@ -185,3 +185,22 @@ def test_related_links_do_not_make_an_article_a_list():
     related = "<ul class='rel'>" + rows("<li><a href='/a/{n}.html'>{title}</a><span>{date}</span></li>") + "</ul>"
     result = extract(f"<div id='zoom'>{PROSE}</div>{related}")
     assert result["stage"] == "container:#zoom" and TITLES[0] not in result["text"]
+
+
+def test_a_source_ends_at_the_next_widget_or_counter():
+    line = "<div class='info'>发布时间：2024-01-20 来源：青源市统计局 浏览：128 【字体：大 中 小】</div>"
+    assert extract(line + f"<div class='zoom'>{PROSE}</div>")["issuer"] == "青源市统计局"
+    line = "<div class='info'>来源：青源市统计局【打印】【关闭】</div>"
+    assert extract(line + f"<div class='zoom'>{PROSE}</div>")["issuer"] == "青源市统计局"
+
+
+def test_an_h1_naming_the_site_is_not_the_title():
+    result = extract(f"<h1>青源市人民政府</h1><div class='zoom'>{PROSE}</div>")
+    assert result["title"] == "青源市2023年政府信息公开工作年度报告"
+
+
+def test_a_long_list_without_dates_is_still_a_list():
+    listing = "<ul class='list'>" + "".join(f"<li><a href='/a/{n}.html'>{t}</a></li>" for n, t in enumerate(TITLES)) \
+        + "".join(f"<li><a href='/b/{n}.html'>{t}（续）</a></li>" for n, t in enumerate(TITLES[:2])) + "</ul>"
+    result = extract(f"<h2>政府信息公开年报</h2>{listing}{PAGER}{SIDE}", title="政府信息公开年报")
+    assert result["stage"] == "list" and result["text"].split("\n")[:2] == TITLES[:2]
