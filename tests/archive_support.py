@@ -86,8 +86,18 @@ def not_modified(url: str, *, site: str = "qinglan") -> Capture:
     return Capture(url=url, site=site, status=304)
 
 
+def undo_metadata_rules(conn: sqlite3.Connection) -> None:
+    """Give an archive schema 12's layout again: versions without the rule behind each metadata field."""
+    conn.execute("DROP VIEW versions")
+    conn.execute("ALTER TABLE version_rows DROP COLUMN metadata_rules")
+    conn.execute(schema._VERSIONS_VIEW_009)
+    conn.execute("DELETE FROM _sqlite_migrations WHERE name = '013_metadata_rules'")
+    conn.execute("UPDATE schema_meta SET value = '12' WHERE key = 'schema_version'")
+
+
 def undo_document_identity(conn: sqlite3.Connection) -> None:
     """Give an archive schema 11's layout again: documents keyed by URL alone, no revisit times."""
+    undo_metadata_rules(conn)
     for statement in ("DROP TABLE document_urls", "DROP TABLE site_aliases", "DROP INDEX documents_next_visit",
                       "DROP INDEX version_rows_title",
                       "DROP INDEX captures_site_key", "ALTER TABLE documents DROP COLUMN next_visit",
@@ -105,12 +115,10 @@ def undo_text_deltas(conn: sqlite3.Connection) -> None:
                  "text_base = NULL, text_delta = NULL WHERE text_delta IS NOT NULL")
     for view in ("search_source", "current_reports", "removed_documents", "changes", "versions"):
         conn.execute(f"DROP VIEW {view}")
-    conn.execute("ALTER TABLE version_rows DROP COLUMN metadata_rules")  # as schema 10 added it
     conn.execute("ALTER TABLE version_rows DROP COLUMN text_delta")
     conn.execute("ALTER TABLE version_rows DROP COLUMN text_base")
     conn.execute("ALTER TABLE version_rows RENAME TO versions")
     for statement in schema._statements(schema._SEARCH_SOURCE + ";" + schema._VIEWS):
         conn.execute(statement)
-    conn.execute("DELETE FROM _sqlite_migrations WHERE name IN "
-                 "('009_text_deltas', '010_reports_family', '011_run_partial', '011_metadata_rules')")
+    conn.execute("DELETE FROM _sqlite_migrations WHERE name IN ('009_text_deltas', '010_reports_family', '011_run_partial')")
     conn.execute("UPDATE schema_meta SET value = '8' WHERE key = 'schema_version'")
