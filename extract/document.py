@@ -111,7 +111,8 @@ def _from_tree(result: dict[str, Any], tree: etree._Element, url: str) -> None:
     strip_junk(tree)
     mark_containers(tree)
     _metadata(result, tree, meta)
-    result["is_soft_404"] = is_soft_404(_page_text(tree), result["title"])
+    page_text = _page_text(tree)
+    result["is_soft_404"] = is_soft_404(page_text, result["title"])
     blocks = attachment_blocks(tree)
     mark_title(tree, result["title"])
     pruned, reverted = prune_chrome(tree)
@@ -124,7 +125,7 @@ def _from_tree(result: dict[str, Any], tree: etree._Element, url: str) -> None:
         return
     found = find_body(pruned, url, links_attachments=bool(find_attachments(blocks, url)))
     _fill_body(result, found, pruned)
-    _shell(result, tree)
+    _shell(result, page_text)
     holders = [found.element] if found.element is not None else []
     result["attachments"] = find_attachments([*holders, *blocks], base_url(tree, url))
 
@@ -148,10 +149,10 @@ def _fill_list(result: dict[str, Any], rows: list[Row]) -> None:
     result["stage"] = LIST_STAGE
 
 
-def _shell(result: dict[str, Any], tree: etree._Element) -> None:
+def _shell(result: dict[str, Any], page_text: str) -> None:
     """Flag a page drawn by JavaScript (template placeholders where its text should be); its
     placeholder lines are no text of the document."""
-    if template_placeholders(_page_text(tree)) < SHELL_PLACEHOLDERS:
+    if template_placeholders(page_text) < SHELL_PLACEHOLDERS:
         return
     result["flags"].append("js_shell")
     lines = [line for line in (result["text"] or "").split("\n") if not template_placeholders(line)]

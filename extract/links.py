@@ -14,10 +14,10 @@ from .parse import squash
 
 # Elements, anywhere on the page, that hold a document's attachments.
 ATTACHMENT_BLOCKS = (
-    "//*[contains(@class, 'attach') or contains(@id, 'attach') or contains(@class, 'Attach')]",
-    "//*[contains(@class, 'fujian') or contains(@id, 'fujian') or contains(@class, 'xgfj')]",
-    "//*[contains(@class, 'appendix') or contains(@class, 'enclosure')]",
-    "//*[text()[contains(., '附件')]]",  # 附件：<a>…</a>, 相关附件 headings
+    "//*[@class or @id][contains(@class, 'attach') or contains(@id, 'attach') or contains(@class, 'Attach')"
+    " or contains(@class, 'fujian') or contains(@id, 'fujian') or contains(@class, 'xgfj')"
+    " or contains(@class, 'appendix') or contains(@class, 'enclosure')]",
+    "//text()[contains(., '附件')]/parent::*",  # 附件：<a>…</a>, 相关附件 headings
 )
 _BLOCKS = etree.XPath(" | ".join(ATTACHMENT_BLOCKS))
 # A cheap look at a link before the URL is parsed: a file extension, or a download script.

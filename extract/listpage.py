@@ -88,9 +88,14 @@ def is_list_page(rows: list[Row], weights: dict[etree._Element, int], root: etre
 
 def markup_rows(root: etree._Element) -> list[Row]:
     """The biggest group of dated rows under one parent, in page order, each once."""
+    titled = [a for a in root.iter("a") if _titled(a)]
+    links_under: dict[etree._Element, int] = {}
+    for anchor in titled:
+        for element in anchor.iterancestors():
+            links_under[element] = links_under.get(element, 0) + 1
     groups: dict[tuple[etree._Element, str], list[etree._Element]] = {}
-    for anchor in root.iter("a"):
-        row = _row_of(anchor)
+    for anchor in titled:
+        row = _row_of(anchor, links_under)
         if row is not None:
             members = groups.setdefault((row.getparent(), row.tag), [])
             if not members or members[-1] is not row:
@@ -146,15 +151,15 @@ def _best_fragment(fragments: list[str]) -> list[Row]:
 _FRAGMENT_PARSER = etree.HTMLParser(remove_comments=True, recover=True)
 
 
-def _row_of(anchor: etree._Element) -> etree._Element | None:
-    """The row around a link whose text can be an item title: the highest element above it that
-    holds no other item link and has siblings alike (a link wrapping the whole row is its own row)."""
-    if not _titled(anchor) or (anchor.get("href") or "").startswith(("javascript", "#")):
+def _row_of(anchor: etree._Element, links_under: dict[etree._Element, int]) -> etree._Element | None:
+    """The row around an item link: the highest element above it that holds no other item link and
+    has siblings alike (a link wrapping the whole row is its own row)."""
+    if (anchor.get("href") or "").startswith(("javascript", "#")):
         return None
     row = anchor if DATE.search(text_of(anchor)) and _alike_siblings(anchor) else None
     element = anchor.getparent()
     for _ in range(ROW_CLIMB):
-        if element is None or element.tag in ("body", "html") or sum(map(_titled, element.iter("a"))) > 1:
+        if element is None or element.tag in ("body", "html") or links_under.get(element, 0) > 1:
             break
         if element.tag in ROW_TAGS and _alike_siblings(element):
             row = element
