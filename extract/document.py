@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urljoin
 
 from lxml import etree
 
@@ -120,10 +121,12 @@ def _from_tree(result: dict[str, Any], tree: etree._Element, url: str) -> None:
     for element in pruned.xpath(f"//*[@{BLOCK_MARK}][not(@{KEEP_MARK})]"):
         drop(element)
     rows = list_rows(pruned, scripts)
-    if rows and is_list_page(rows, text_weights(pruned), next(pruned.iter("body"), pruned)):
-        _fill_list(result, rows)
+    files = {a["url"] for a in find_attachments(blocks, url)}
+    if rows and not files - {urljoin(url, row.url or "") for row in rows} \
+            and is_list_page(rows, text_weights(pruned), next(pruned.iter("body"), pruned)):
+        _fill_list(result, rows)  # (a page with files of its own besides its rows is a document)
         return
-    found = find_body(pruned, url, links_attachments=bool(find_attachments(blocks, url)))
+    found = find_body(pruned, url, links_attachments=bool(files))
     _fill_body(result, found, pruned)
     _shell(result, page_text)
     holders = [found.element] if found.element is not None else []

@@ -204,3 +204,11 @@ def test_a_long_list_without_dates_is_still_a_list():
         + "".join(f"<li><a href='/b/{n}.html'>{t}（续）</a></li>" for n, t in enumerate(TITLES[:2])) + "</ul>"
     result = extract(f"<h2>政府信息公开年报</h2>{listing}{PAGER}{SIDE}", title="政府信息公开年报")
     assert result["stage"] == "list" and result["text"].split("\n")[:2] == TITLES[:2]
+
+
+def test_a_short_notice_with_its_own_files_is_no_list():
+    latest = "<ul class='latest'>" + rows("<li><a href='/a/{n}.html'>{title}</a><span>{date}</span></li>") + "</ul>"
+    notice = ("<div class='article'><p>现将报告全文发布，详见附件。</p>"
+              "<p>附件：<a href='/files/report.pdf'>青源市2023年政府信息公开工作年度报告.pdf</a></p></div>")
+    result = extract(notice + latest)
+    assert result["stage"] != "list" and result["attachments"][0]["ext"] == "pdf"
