@@ -212,11 +212,18 @@ ATTACHMENT_EXTS = frozenset({"pdf", "doc", "docx", "xls", "xlsx", "wps", "et", "
 # Query parameters that carry the real file name of a download script.
 FILENAME_PARAMS = ("filename", "fileName", "file", "name", "path", "filepath", "fn")
 _SKIP_SCHEMES = ("javascript:", "mailto:", "tel:", "#", "data:")
+# A link without ".ext" anywhere, nothing percent-encoded and no tab or newline (which the URL split drops)
+# cannot end its path or a parameter in one: most links of a page are let go by one search, not a split.
+_EXT_ANYWHERE = re.compile(r"\.(?:%s)(?![a-z0-9])" % "|".join(sorted(ATTACHMENT_EXTS, key=len, reverse=True)),
+                           re.IGNORECASE)
+_SPLIT_CHANGES = re.compile(r"[%\t\r\n]")
 
 
 def attachment_ext(href: str | None) -> str | None:
     """The attachment extension a link points to, from its path or its file-name parameter."""
     if not href or href.strip().lower().startswith(_SKIP_SCHEMES):
+        return None
+    if _EXT_ANYWHERE.search(href) is None and _SPLIT_CHANGES.search(href) is None:
         return None
     parts = urlsplit(href.strip())
     ext = _ext(parts.path)
