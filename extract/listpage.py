@@ -102,6 +102,8 @@ def markup_rows(root: etree._Element) -> list[Row]:
                 members.append(row)
     best: list[Row] = []
     for members in groups.values():
+        if len(members) <= len(best):  # it cannot give more rows than it has members
+            continue
         rows = [r for r in (_read_row(m) for m in members) if r is not None]
         if len(rows) > len(best) and _a_list(rows):
             best = rows
@@ -174,8 +176,8 @@ def _titled(anchor: etree._Element) -> bool:
 
 def _alike_siblings(element: etree._Element) -> bool:
     """Whether the element's parent holds another element of its tag."""
-    parent = element.getparent()
-    return parent is not None and sum(1 for c in parent if c.tag == element.tag) >= 2
+    return any(True for _ in element.itersiblings(element.tag)) or \
+        any(True for _ in element.itersiblings(element.tag, preceding=True))
 
 
 def _read_row(row: etree._Element) -> Row | None:
