@@ -214,8 +214,8 @@ FILENAME_PARAMS = ("filename", "fileName", "file", "name", "path", "filepath", "
 _SKIP_SCHEMES = ("javascript:", "mailto:", "tel:", "#", "data:")
 # A link without ".ext" anywhere, nothing percent-encoded and no tab or newline (which the URL split drops)
 # cannot end its path or a parameter in one: most links of a page are let go by one search, not a split.
-_EXT_ANYWHERE = re.compile(r"\.(?:%s)(?![a-z0-9])" % "|".join(sorted(ATTACHMENT_EXTS, key=len, reverse=True)),
-                           re.IGNORECASE)
+_EXT_ALTERNATIVES = "|".join(sorted(ATTACHMENT_EXTS, key=len, reverse=True))
+_EXT_ANYWHERE = re.compile(rf"\.(?:{_EXT_ALTERNATIVES})(?![a-z0-9])", re.IGNORECASE)
 _SPLIT_CHANGES = re.compile(r"[%\t\r\n]")
 
 
