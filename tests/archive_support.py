@@ -89,8 +89,8 @@ def not_modified(url: str, *, site: str = "qinglan") -> Capture:
 def undo_metadata_rules(conn: sqlite3.Connection) -> None:
     """Give an archive schema 12's layout again: versions without the rule behind each metadata field."""
     conn.execute("DROP VIEW versions")
-    conn.execute("ALTER TABLE version_rows DROP COLUMN metadata_rules")
     conn.execute(schema._VERSIONS_VIEW_009)
+    conn.execute("ALTER TABLE version_rows DROP COLUMN metadata_rules")
     conn.execute("DELETE FROM _sqlite_migrations WHERE name = '013_metadata_rules'")
     conn.execute("UPDATE schema_meta SET value = '12' WHERE key = 'schema_version'")
 
