@@ -17,9 +17,9 @@ from sqlite_utils import Database
 
 from archive import row_dicts, times
 from nianbao.capture import request_key
-from nianbao.crawl_types import FrontierEntry, KnownDocument
+from nianbao.crawl_types import FrontierEntry
 
-__all__ = ["clear", "done_keys", "known_documents", "mark_done", "pending", "queue", "request_key"]
+__all__ = ["clear", "done_keys", "mark_done", "pending", "queue", "request_key"]
 
 
 def queue(db: Database, entries: Iterable[FrontierEntry], run_id: int | None) -> int:
@@ -64,21 +64,6 @@ def done_keys(db: Database, sites: Sequence[str]) -> set[str]:
 def clear(db: Database, sites: Sequence[str]) -> int:
     """Forget the frontier of ``sites`` (their crawl completed); returns rows removed."""
     return db.execute(f"DELETE FROM frontier WHERE site IN ({_marks(sites)})", list(sites)).rowcount
-
-
-def known_documents(db: Database, sites: Sequence[str]) -> list[KnownDocument]:
-    """Live documents of ``sites``, with what their newest capture's request carried, to revisit them.
-
-    Keys: url, site, kind, parent_url, title_hint, classify_rule; pages before attachments.
-    """
-    sql = f"""
-        SELECT d.url, d.site, d.kind, parent.url AS parent_url, c.title_hint, c.classify_rule
-        FROM documents d
-        LEFT JOIN documents parent ON parent.id = d.parent_id
-        LEFT JOIN captures c ON c.id = (SELECT max(id) FROM captures WHERE document_id = d.id)
-        WHERE d.status = 'live' AND d.site IN ({_marks(sites)})
-        ORDER BY d.kind DESC, d.id"""
-    return [cast(KnownDocument, row) for row in row_dicts.iterate(db, sql, list(sites))]
 
 
 def _marks(values: Sequence[Any]) -> str:

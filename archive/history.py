@@ -20,7 +20,7 @@ _VERSION_SQL = (
     "SELECT v.*, d.url, d.status AS document_status FROM versions v JOIN documents d ON d.id = v.document_id"
 )
 _TIMELINE_SQL = (
-    "SELECT c.id AS capture_id, c.fetched_at, c.run_id, c.status, c.outcome, c.error_class, "
+    "SELECT c.id AS capture_id, c.url, c.fetched_at, c.run_id, c.status, c.outcome, c.error_class, "
     "c.error_message, c.sha256, c.size, c.etag, c.last_modified, c.final_url, "
     "c.version_id, v.number AS version, v.title AS version_title, v.created_at AS version_created_at "
     "FROM captures c LEFT JOIN versions v ON v.id = c.version_id WHERE c.document_id = ? ORDER BY c.id"
@@ -28,12 +28,23 @@ _TIMELINE_SQL = (
 
 
 def document_id(db: Database, url_or_id: str | int) -> int | None:
-    """The id of a document given its URL or id; None when unknown."""
+    """The id of a document given its id, its URL or any URL it was seen at; None when unknown."""
     if isinstance(url_or_id, int):
         row = db.execute("SELECT id FROM documents WHERE id = ?", [url_or_id]).fetchone()
     else:
-        row = db.execute("SELECT id FROM documents WHERE url = ?", [url_or_id]).fetchone()
+        row = (db.execute("SELECT id FROM documents WHERE url = ?", [url_or_id]).fetchone()
+               or db.execute("SELECT document_id FROM document_urls WHERE url = ? ORDER BY last_seen DESC LIMIT 1",
+                             [url_or_id]).fetchone())
     return row[0] if row else None
+
+
+def next_visit(db: Database, url_or_id: str | int) -> dict[str, Any] | None:
+    """When a document is next due and why (see archive/revisit.py), or None for an unknown document."""
+    doc_id = document_id(db, url_or_id)
+    if doc_id is None:
+        return None
+    return row_dicts.one(db, "SELECT next_visit, revisit_days, revisit_reason, status FROM documents WHERE id = ?",
+                         [doc_id])
 
 
 def decode_version(version: dict[str, Any]) -> dict[str, Any]:

@@ -1,8 +1,10 @@
-"""Rebuilding derived data from stored bytes: re-extract every body of a URL and replay its captures.
+"""Rebuilding derived data from stored bytes: re-extract every body of a document and replay its captures.
 
 Versions, capture outcomes and document status are a function of (captures, blobs, extractor).
 A new extractor may merge versions (it strips a line that used to differ) or split them; version
-rows are reused in order, so version ids stay stable whenever the count stays the same.
+rows are reused in order, so version ids stay stable whenever the count stays the same. A
+document's captures are replayed together whatever URL each was made at (see archive.identity);
+captures of a URL that never showed content are replayed by site and key.
 """
 
 from __future__ import annotations
@@ -15,28 +17,50 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from archive import blobs, fts, record, row_dicts, text_deltas
+from archive import blobs, fts, identity, record, row_dicts, text_deltas
 from archive.connection import write_transaction
-from archive.verdicts import Facts, content_digest, decide_document, row_error
+from archive.verdicts import Facts, Verdict, content_digest, decide_document, placeless_digest
 from nianbao.errors import NianbaoError
+from nianbao.urls import url_key
 
 COUNTS = ("urls", "versions_before", "versions_after", "documents_created", "documents_deleted",
           "extraction_failures")
 ExtractFn = Callable[[bytes, str, Mapping[str, str] | None], dict[str, Any]]
 
-_CAPTURES_SQL = (
-    "SELECT id, url, final_url, site, kind, parent_url, fetched_at, status, headers, sha256, "
-    "error_class, error_message FROM captures WHERE url = ? ORDER BY id"
-)
-_STALE_URLS_SQL = (
-    "SELECT DISTINCT url FROM captures WHERE kind IN ('page', 'attachment') AND sha256 IS NOT NULL "
-    "AND (? OR extractor_version IS NOT ?) ORDER BY url"
-)
+_CAPTURE_COLUMNS = ("SELECT id, run_id, url, final_url, site, key, kind, parent_url, fetched_at, status, headers, "
+                    "sha256, error_class, error_message FROM captures")
+# A document's captures, and those of its keys made before it existed (bodies that failed extraction).
+_DOCUMENT_CAPTURES_SQL = _CAPTURE_COLUMNS + (
+    " WHERE document_id = :doc OR (document_id IS NULL AND site = :site"
+    " AND key IN (SELECT key FROM document_urls WHERE document_id = :doc)) ORDER BY id")
+_KEY_CAPTURES_SQL = _CAPTURE_COLUMNS + " WHERE document_id IS NULL AND site = :site AND key = :key ORDER BY id"
+# Units to replay: a document (id), or a site's key that is no document's (id NULL).
+_STALE_SQL = """
+    SELECT DISTINCT coalesce(c.document_id, u.document_id) AS doc, c.site, CASE WHEN coalesce(c.document_id,
+        u.document_id) IS NULL THEN c.key END AS key
+    FROM captures c LEFT JOIN document_urls u ON c.document_id IS NULL AND u.site = c.site AND u.key = c.key
+    WHERE c.kind IN ('page', 'attachment') AND c.sha256 IS NOT NULL AND (:force OR c.extractor_version IS NOT :version)
+    ORDER BY doc, c.site, key"""
+
+
+@dataclass(frozen=True)
+class Unit:
+    """What one replay covers: a document, or a site's key no document has."""
+
+    document_id: int | None
+    site: str
+    key: str | None
+
+    def captures(self, db: Database) -> list[dict[str, Any]]:
+        """Its captures in recording order."""
+        if self.document_id is not None:
+            return row_dicts.all_rows(db, _DOCUMENT_CAPTURES_SQL, {"doc": self.document_id, "site": self.site})
+        return row_dicts.all_rows(db, _KEY_CAPTURES_SQL, {"site": self.site, "key": self.key})
 
 
 @dataclass
 class Replay:
-    """The derived state of one URL after replaying its captures."""
+    """The derived state of one document after replaying its captures."""
 
     chain: list[dict[str, Any]] = field(default_factory=list)  # versions: extraction, sha256, created_at
     captures: list[dict[str, Any]] = field(default_factory=list)  # per capture: new derived columns
@@ -44,6 +68,8 @@ class Replay:
     status: str = "live"
     removed_at: str | None = None
     last_seen: str | None = None
+    address: str | None = None  # the URL it was last served at
+    read_at: str | None = None  # the URL the current version was read at
 
 
 class Extractor:
@@ -72,26 +98,27 @@ class Extractor:
         return {**extraction, "extractor_version": self.version}, None
 
 
-def stale_urls(db: Database, extractor_version: str, force: bool) -> list[str]:
-    """URLs with a body not yet judged by ``extractor_version`` (all URLs with a body if ``force``)."""
-    return [row[0] for row in db.execute(_STALE_URLS_SQL, [force, extractor_version])]
+def stale_units(db: Database, extractor_version: str, force: bool) -> list[Unit]:
+    """Documents (and keys no document has) with a body not yet judged by ``extractor_version`` (all with ``force``)."""
+    rows = db.execute(_STALE_SQL, {"force": force, "version": extractor_version}).fetchall()
+    return list(dict.fromkeys(Unit(doc, site, key) for doc, site, key in rows))
 
 
 def reextract(db: Database, extract_fn: ExtractFn, extractor_version: str, force: bool = False) -> dict[str, Any]:
-    """Re-extract and replay every stale URL, one transaction per URL; return counts."""
+    """Re-extract and replay every stale document, one transaction each; return counts (``urls``: replays)."""
     extractor = Extractor(db, extract_fn, extractor_version)
     counts: Counter[str] = Counter(dict.fromkeys(COUNTS, 0))
-    for url in stale_urls(db, extractor_version, force):
-        _warm(db, url, extractor)  # extraction is slow: do it before taking the write lock
+    for unit in stale_units(db, extractor_version, force):
+        _warm(unit.captures(db), extractor)  # extraction is slow: do it before taking the write lock
         with write_transaction(db):
-            counts.update(rebuild_url(db, url, extractor))
+            counts.update(rebuild(db, unit, extractor))
     counts["extraction_failures"] = extractor.failures
     return dict(counts)
 
 
-def _warm(db: Database, url: str, extractor: Extractor) -> None:
-    """Fill the extractor's cache for every body of ``url``."""
-    for capture in row_dicts.iterate(db, _CAPTURES_SQL, [url]):
+def _warm(captures: list[dict[str, Any]], extractor: Extractor) -> None:
+    """Fill the extractor's cache for every body of ``captures``."""
+    for capture in captures:
         if capture["sha256"] is not None:
             extractor(capture)
 
@@ -107,26 +134,53 @@ def facts_of_row(capture: dict[str, Any], extractor: Extractor) -> Facts:
 
 
 def replay(captures: list[dict[str, Any]], extractor: Extractor) -> Replay:
-    """Run the recording rules over a URL's captures in recording order."""
+    """Run the recording rules over a document's captures in recording order (as archive.record does)."""
     state, digest = Replay(), None
     for capture in captures:
         facts = facts_of_row(capture, extractor)
-        verdict, detail = decide_document(facts, digest)
+        verdict, detail = _judge(state, facts, digest, capture)
         if verdict.creates_version:
             state.chain.append({"extraction": facts.extraction, "sha256": capture["sha256"],
                                 "created_at": capture["fetched_at"]})
             digest = content_digest(facts.extraction or {})
             state.first = state.first or capture
+            state.read_at = capture["final_url"] or capture["url"]
+        if state.address is not None and capture["run_id"] is not None and record.moved_back(
+                state.status, verdict, state.address, capture["url"]):
+            _former_removals(state, capture)
+        if verdict.creates_version or verdict.shows_current:
+            state.address = capture["url"]
         shown = len(state.chain) - 1 if verdict.creates_version or verdict.shows_current else None
-        error_class, message = row_error(verdict, facts, detail)
+        error_class, message = record.capture_error(verdict, facts, detail)
         state.captures.append({
-            "id": capture["id"], "outcome": verdict.outcome, "error_class": error_class,
+            "id": capture["id"], "run_id": capture["run_id"], "outcome": verdict.outcome, "error_class": error_class,
             "error_message": message, "shown": shown, "attached": state.first is not None,
             "extractor_version": extractor.version if capture["sha256"] is not None else None,
         })
         if state.first is not None:
             _advance_status(state, verdict.doc_status, capture["fetched_at"])
     return state
+
+
+def _former_removals(state: Replay, capture: dict[str, Any]) -> None:
+    """As ``record`` does: this run's removals of a document that showed up elsewhere were of a former address."""
+    for replayed in state.captures:
+        if replayed["run_id"] == capture["run_id"] and replayed["outcome"] == "removed":
+            replayed["outcome"] = "error"
+            note = f"{record.FORMER_ADDRESS}; it lives at {capture['url']}"
+            replayed["error_message"] = f"{replayed['error_message']}: {note}" if replayed["error_message"] else note
+
+
+def _judge(state: Replay, facts: Facts, digest: str | None, capture: dict[str, Any]) -> tuple[Verdict, str | None]:
+    """The verdict on one replayed capture: moves and former addresses judged as ``record`` judges them."""
+    moved_digest = None
+    if state.chain and facts.extraction is not None and identity.moved(state.read_at,
+                                                                       capture["final_url"] or capture["url"]):
+        moved_digest = placeless_digest(state.chain[-1]["extraction"] or {})
+    verdict, detail = decide_document(facts, digest, moved_digest)
+    if verdict.doc_status == "removed" and state.address is not None and url_key(state.address) != capture["key"]:
+        return Verdict("error"), f"{record.FORMER_ADDRESS}; it lives at {state.address}"
+    return verdict, detail
 
 
 def _advance_status(state: Replay, doc_status: str | None, seen_at: str) -> None:
@@ -138,10 +192,10 @@ def _advance_status(state: Replay, doc_status: str | None, seen_at: str) -> None
         state.status, state.removed_at = "live", None
 
 
-def rebuild_url(db: Database, url: str, extractor: Extractor) -> Counter[str]:
-    """Replace the derived data of ``url`` by a fresh replay; the caller holds the write lock."""
-    state = replay(row_dicts.all_rows(db, _CAPTURES_SQL, [url]), extractor)
-    doc = record.document_row(db, url)
+def rebuild(db: Database, unit: Unit, extractor: Extractor) -> Counter[str]:
+    """Replace the derived data of a document (or key) by a fresh replay; the caller holds the write lock."""
+    state = replay(unit.captures(db), extractor)
+    doc = record.document_row_by_id(db, unit.document_id) if unit.document_id is not None else None
     before = _detach(db, doc["id"]) if doc else []
     counts = Counter(urls=1, versions_before=len(before), versions_after=len(state.chain))
     if not state.chain:
@@ -180,7 +234,8 @@ def _create_document(db: Database, first: dict[str, Any]) -> int:
         [first["url"], first["site"], first["kind"], first["fetched_at"], first["fetched_at"]],
     )
     doc_id = row_dicts.inserted_id(cursor)
-    record.link_parent(db, doc_id, first["parent_url"])
+    identity.remember_url(db, doc_id, first["site"], first["url"], first["fetched_at"])
+    record.link_parent(db, doc_id, first["site"], first["parent_url"])
     return doc_id
 
 
@@ -223,6 +278,7 @@ def _write_captures(db: Database, state: Replay, doc_id: int | None, version_ids
 def _delete_document(db: Database, doc_id: int, version_ids: list[int]) -> None:
     """Drop a document that no longer has any content (its captures are kept)."""
     db.execute("UPDATE documents SET parent_id = NULL WHERE parent_id = ?", [doc_id])
+    db.execute("DELETE FROM document_urls WHERE document_id = ?", [doc_id])
     for version_id in version_ids:
         db.execute("DELETE FROM version_rows WHERE id = ?", [version_id])
     db.execute("DELETE FROM documents WHERE id = ?", [doc_id])

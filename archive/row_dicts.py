@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from sqlite_utils import Database
 
 
-def iterate(db: Database, sql: str, params: Sequence[Any] = ()) -> Iterator[dict[str, Any]]:
+def iterate(db: Database, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> Iterator[dict[str, Any]]:
     """Rows of ``sql`` as dicts, fetched lazily."""
     cursor = db.conn.execute(sql, params)
     names = [column[0] for column in cursor.description]
@@ -17,12 +17,12 @@ def iterate(db: Database, sql: str, params: Sequence[Any] = ()) -> Iterator[dict
         yield dict(zip(names, values, strict=False))
 
 
-def all_rows(db: Database, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+def all_rows(db: Database, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> list[dict[str, Any]]:
     """Rows of ``sql`` as a list of dicts."""
     return list(iterate(db, sql, params))
 
 
-def one(db: Database, sql: str, params: Sequence[Any] = ()) -> dict[str, Any] | None:
+def one(db: Database, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> dict[str, Any] | None:
     """The first row of ``sql`` as a dict, or None."""
     return next(iterate(db, sql, params), None)
 

@@ -410,19 +410,171 @@ def _run_partial(db: Database) -> None:
     db.execute("UPDATE schema_meta SET value = '11' WHERE key = 'schema_version'")
 
 
+# Document identity (archive/identity.py): a document is its site and the canonical path and query
+# of its URL (its key), so a portal that changes scheme, host or port keeps its documents. Every
+# URL a document was seen at is kept (document_urls); hosts a site moved to, learned from permanent
+# redirects, in site_aliases; when each document is next due (archive/revisit.py) on documents.
+# Keys of existing URLs are worked out here in SQL: everything after the host, without the
+# fragment, a trailing index file spelled as its directory. (nianbao.urls also sorts the query and
+# normalises escapes; a URL whose key it spells otherwise is still found by the URL itself.)
+_URL_KEYS_012 = """
+CREATE TEMP TABLE url_keys_012 AS
+WITH rest AS (
+    SELECT url, substr(url, instr(url, '://') + 3) AS r FROM (
+        SELECT url FROM captures UNION SELECT url FROM documents)),
+path AS (
+    SELECT url, CASE WHEN instr(r, '/') > 0 THEN substr(r, instr(r, '/')) ELSE '/' END AS p FROM rest),
+bare AS (
+    SELECT url, CASE WHEN instr(p, '#') > 0 THEN substr(p, 1, instr(p, '#') - 1) ELSE p END AS p FROM path)
+SELECT url, CASE
+    WHEN instr(p, '?') = 0 AND p LIKE '%/index.html' THEN substr(p, 1, length(p) - 10)
+    WHEN instr(p, '?') = 0 AND p LIKE '%/index.htm' THEN substr(p, 1, length(p) - 9)
+    WHEN instr(p, '?') = 0 AND p LIKE '%/index.shtml' THEN substr(p, 1, length(p) - 11)
+    ELSE p END AS key
+FROM bare
+"""
+_IDENTITY_012 = (
+    "ALTER TABLE documents ADD COLUMN next_visit TEXT",
+    "ALTER TABLE documents ADD COLUMN revisit_days REAL",
+    "ALTER TABLE documents ADD COLUMN revisit_reason TEXT",
+    "ALTER TABLE captures ADD COLUMN key TEXT",
+    "CREATE INDEX url_keys_012_url ON url_keys_012(url)",
+    "UPDATE captures SET key = (SELECT key FROM url_keys_012 k WHERE k.url = captures.url)",
+    "CREATE INDEX captures_site_key ON captures(site, key, id)",
+    "CREATE INDEX documents_next_visit ON documents(site, next_visit)",
+    "CREATE INDEX version_rows_title ON version_rows(title)",
+    """CREATE TABLE document_urls (
+        document_id INTEGER NOT NULL REFERENCES documents(id),
+        url TEXT NOT NULL,
+        site TEXT NOT NULL REFERENCES sites(name),
+        key TEXT NOT NULL,
+        first_seen TEXT NOT NULL,
+        last_seen TEXT NOT NULL,
+        PRIMARY KEY (document_id, url)
+    )""",
+    "CREATE INDEX document_urls_key ON document_urls(site, key)",
+    "CREATE INDEX document_urls_url ON document_urls(url)",
+    """INSERT INTO document_urls(document_id, url, site, key, first_seen, last_seen)
+        SELECT d.id, d.url, d.site, k.key, d.first_seen, d.last_seen
+        FROM documents d JOIN url_keys_012 k ON k.url = d.url""",
+    """CREATE TABLE site_aliases (
+        site TEXT NOT NULL REFERENCES sites(name),
+        alias TEXT NOT NULL,
+        origin TEXT NOT NULL,
+        status INTEGER NOT NULL,
+        url TEXT NOT NULL,
+        location TEXT NOT NULL,
+        first_seen TEXT NOT NULL,
+        last_seen TEXT NOT NULL,
+        PRIMARY KEY (site, alias)
+    )""",
+)
+# Documents of one site sharing a key are one document: the oldest keeps its id and takes the
+# others' URLs, captures and versions (numbered again by creation time; none is dropped), and the
+# attachments that pointed at them. It is current in whatever the latest version is.
+_MERGE_012 = (
+    """CREATE TEMP TABLE merged_012 AS
+        SELECT u.document_id AS id, min(u.document_id) OVER (PARTITION BY u.site, u.key) AS survivor
+        FROM document_urls u""",
+    "DELETE FROM merged_012 WHERE survivor NOT IN (SELECT survivor FROM merged_012 WHERE id != survivor)",
+    """INSERT INTO search_fts(search_fts, rowid, title, text)
+        SELECT 'delete', r.id, r.title, r.text FROM documents d JOIN version_rows r ON r.id = d.current_version_id
+        WHERE d.id IN (SELECT id FROM merged_012)""",
+    "UPDATE documents SET current_version_id = NULL WHERE id IN (SELECT id FROM merged_012)",
+    """CREATE TEMP TABLE renumbered_012 AS
+        SELECT r.id, m.survivor, row_number() OVER (PARTITION BY m.survivor ORDER BY r.created_at, r.id) AS number
+        FROM version_rows r JOIN merged_012 m ON m.id = r.document_id""",
+    "UPDATE version_rows SET number = number + 1000000 WHERE id IN (SELECT id FROM renumbered_012)",
+    """UPDATE version_rows SET
+        document_id = (SELECT survivor FROM renumbered_012 n WHERE n.id = version_rows.id),
+        number = (SELECT number FROM renumbered_012 n WHERE n.id = version_rows.id)
+        WHERE id IN (SELECT id FROM renumbered_012)""",
+    """UPDATE captures SET document_id = (SELECT survivor FROM merged_012 m WHERE m.id = captures.document_id)
+        WHERE document_id IN (SELECT id FROM merged_012)""",
+    """UPDATE document_urls SET document_id = (SELECT survivor FROM merged_012 m WHERE m.id = document_urls.document_id)
+        WHERE document_id IN (SELECT id FROM merged_012)""",
+    """UPDATE documents SET parent_id = (SELECT survivor FROM merged_012 m WHERE m.id = documents.parent_id)
+        WHERE parent_id IN (SELECT id FROM merged_012)""",
+    """UPDATE documents SET
+        first_seen = (SELECT min(d.first_seen) FROM documents d JOIN merged_012 m ON m.id = d.id
+                      WHERE m.survivor = documents.id),
+        last_seen = (SELECT max(d.last_seen) FROM documents d JOIN merged_012 m ON m.id = d.id
+                     WHERE m.survivor = documents.id),
+        parent_id = coalesce(parent_id, (SELECT d.parent_id FROM documents d JOIN merged_012 m ON m.id = d.id
+                                         WHERE m.survivor = documents.id AND d.parent_id != documents.id LIMIT 1)),
+        current_version_id = (SELECT r.id FROM version_rows r WHERE r.document_id = documents.id
+                              ORDER BY r.number DESC LIMIT 1),
+        (status, removed_at) = (SELECT d.status, d.removed_at FROM documents d JOIN merged_012 m ON m.id = d.id
+                                WHERE m.survivor = documents.id ORDER BY d.last_seen DESC, d.id DESC LIMIT 1)
+        WHERE id IN (SELECT survivor FROM merged_012)""",
+    "DELETE FROM documents WHERE id IN (SELECT id FROM merged_012 WHERE id != survivor)",
+    """UPDATE documents SET url = (SELECT u.url FROM document_urls u WHERE u.document_id = documents.id
+                                   ORDER BY u.last_seen DESC, u.url LIMIT 1)
+        WHERE id IN (SELECT survivor FROM merged_012)""",
+    """INSERT INTO search_fts(rowid, title, text)
+        SELECT r.id, r.title, r.text FROM documents d JOIN version_rows r ON r.id = d.current_version_id
+        WHERE d.id IN (SELECT survivor FROM merged_012)""",
+)
+
+_CLEANUP_012 = ("DROP TABLE temp.url_keys_012", "DROP TABLE temp.merged_012", "DROP TABLE temp.renumbered_012")
+
+
+@MIGRATIONS(name="012_document_identity")
+def _document_identity(db: Database) -> None:
+    """Documents keyed by site and canonical path: their URLs, learned site aliases, revisit times; duplicates merged."""
+    db.execute(_URL_KEYS_012)
+    for statement in _IDENTITY_012:
+        db.execute(statement)
+    for statement in _MERGE_012:
+        db.execute(statement)
+    documents = db.execute("SELECT DISTINCT survivor FROM merged_012")
+    for (document_id,) in documents.fetchall():
+        text_deltas.rebase(db, document_id)
+    for statement in _CLEANUP_012:
+        db.execute(statement)
+    db.execute("UPDATE schema_meta SET value = '12' WHERE key = 'schema_version'")
+
+
+# Which rule set each metadata field (extraction's metadata_rules, a JSON object); the versions view
+# gains the column.
+_VERSIONS_VIEW_013 = """
+CREATE VIEW versions AS SELECT r.id, r.document_id, r.number, r.created_at, r.sha256, r.content_digest, r.title,
+    CASE WHEN r.text_delta IS NULL THEN r.text ELSE (
+        SELECT group_concat(piece, '') FROM (
+            SELECT CASE j.type WHEN 'text' THEN j.value
+                   ELSE substr(b.text, json_extract(j.value, '$[0]'), json_extract(j.value, '$[1]')) END AS piece
+            FROM version_rows b, json_each(r.text_delta) j
+            WHERE b.id = r.text_base ORDER BY j.key)
+    ) END AS text,
+    r.index_no, r.topic, r.issuer, r.written_date, r.publish_date, r.doc_no, r.validity, r.keywords,
+    r.site_name, r.site_id_code, r.report_year, r.report_year_rule, r.region, r.encoding, r.encoding_rule,
+    r.content_type, r.tables, r.attachments, r.flags, r.stage, r.metadata_rules, r.extractor_version
+FROM version_rows r
+"""
+
+
+@MIGRATIONS(name="013_metadata_rules")
+def _metadata_rules(db: Database) -> None:
+    """Add version_rows.metadata_rules (which rule set each metadata field) and show it in the versions view."""
+    db.execute("ALTER TABLE version_rows ADD COLUMN metadata_rules TEXT NOT NULL DEFAULT '{}'")
+    db.execute("DROP VIEW versions")  # the views over it read it by name and stay as they are
+    db.execute(_VERSIONS_VIEW_013)
+    db.execute("UPDATE schema_meta SET value = '13' WHERE key = 'schema_version'")
+
+
 # A capture recorded from a distributed crawl's stream carries the key of its fetch (the crawl and its
 # request): a worker killed after pushing a capture, or a writer killed between its commit and its
 # acknowledgement, delivers it again, and the archive recognises it instead of recording it twice.
-@MIGRATIONS(name="012_capture_keys")
+@MIGRATIONS(name="014_capture_keys")
 def _capture_keys(db: Database) -> None:
     """captures.capture_key, unique where set."""
     db.execute("ALTER TABLE captures ADD COLUMN capture_key TEXT")
     db.execute("CREATE UNIQUE INDEX captures_capture_key ON captures(capture_key) WHERE capture_key IS NOT NULL")
-    db.execute("UPDATE schema_meta SET value = '12' WHERE key = 'schema_version'")
+    db.execute("UPDATE schema_meta SET value = '14' WHERE key = 'schema_version'")
 
 
 # The schema version is the number of migrations; each migration bumps schema_meta itself.
-SCHEMA_VERSION = 12
+SCHEMA_VERSION = 14
 
 
 def stored_schema_version(db: Database) -> int:

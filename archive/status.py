@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlite_utils import Database
 
 from archive import row_dicts
+from nianbao import clock
 
 _LATEST_SQL = """
 SELECT rs.* FROM run_sites rs
@@ -26,7 +27,7 @@ def _hours_since(stamp: str | None, now: datetime) -> float | None:
 
 def site_status(db: Database, *, now: datetime | None = None) -> list[dict[str, Any]]:
     """One row per site: its latest run's outcome and counts, and hours since its last good run."""
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     last_ok = {r["site"]: r["last_ok"] for r in row_dicts.iterate(db, _LAST_OK_SQL)}
     out = []
     for row in row_dicts.iterate(db, _LATEST_SQL):

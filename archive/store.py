@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
+from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
@@ -16,10 +17,12 @@ from archive import (
     coverage,
     frontier,
     history,
+    identity,
     list_pages,
     maintenance,
     record,
     reextract,
+    revisit,
     runs,
     search,
     status,
@@ -28,19 +31,24 @@ from archive.audit import Audit, SiteInfo, audit
 from archive.connection import connect, read_snapshot, write_transaction
 from archive.lock import writer_lock
 from archive.record import Recorded
+from archive.revisit import RevisitPolicy
 from archive.schema import MIGRATIONS, SCHEMA_VERSION, stored_schema_version
+from nianbao import clock
 from nianbao.capture import Capture
 from nianbao.crawl_types import FrontierEntry, KnownDocument
 from nianbao.errors import ArchiveError
 
 
-def open_archive(path: str | Path, *, readonly: bool = False, writer: bool = False) -> Archive:
+def open_archive(path: str | Path, *, readonly: bool = False, writer: bool = False,
+                 revisit: RevisitPolicy | None = None) -> Archive:
     """Open the archive at ``path``.
 
     Writable (the default) creates the file if needed and applies pending migrations;
     ``readonly`` never writes (the file must exist and have the current schema); ``writer`` also
     holds the archive's writer lock (``archive.lock``) until :meth:`Archive.close`, and fails at
-    once with ``ArchiveBusyError`` while another process holds it.
+    once with ``ArchiveBusyError`` while another process holds it. ``revisit`` is the policy that
+    schedules each document's next visit as captures are recorded (default:
+    :class:`archive.revisit.RevisitPolicy`, a 7-day ceiling).
     """
     stack = ExitStack()
     try:
@@ -52,7 +60,7 @@ def open_archive(path: str | Path, *, readonly: bool = False, writer: bool = Fal
     except BaseException:
         stack.close()
         raise
-    return Archive(db, Path(path), readonly=readonly, closing=stack, migrated_from=migrated_from)
+    return Archive(db, Path(path), readonly=readonly, closing=stack, migrated_from=migrated_from, revisit=revisit)
 
 
 def _migrate(db: Database, path: str | Path) -> int:
@@ -93,9 +101,10 @@ class Archive:
     """A versioned archive of captures; see docs/archive.md."""
 
     def __init__(self, db: Database, path: Path, *, readonly: bool, closing: ExitStack | None = None,
-                 migrated_from: int = SCHEMA_VERSION) -> None:
+                 migrated_from: int = SCHEMA_VERSION, revisit: RevisitPolicy | None = None) -> None:
         self.db, self.path, self.readonly = db, path, readonly
         self.migrated_from = migrated_from  # the schema version the file had when opened
+        self.revisit = revisit or RevisitPolicy()
         if closing is None:
             closing = ExitStack()
             closing.callback(db.close)
@@ -137,8 +146,10 @@ class Archive:
             return runs.start(self.db, command, sites)
 
     def finish_run(self, run_id: int, *, status: str = "ok", error: str | None = None) -> dict[str, Any]:
-        """Close a run with its capture counts; return the run row."""
+        """Link the run's attachments recorded before their pages, close the run with its capture
+        counts; return the run row."""
         with self._writing("finish a run"):
+            record.link_orphans(self.db, run_id)
             return runs.finish(self.db, run_id, status, error)
 
     def coverage(self, *, by_issuer: bool = False) -> list[dict[str, Any]]:
@@ -183,7 +194,7 @@ class Archive:
     def record_capture(self, capture: Capture, *, run_id: int | None = None) -> Recorded:
         """Store one capture and everything it implies, in one transaction."""
         with self._writing(f"record capture of {capture.url}"):
-            recorded = record.record(self.db, capture, run_id)
+            recorded = record.record(self.db, capture, run_id, self.revisit)
             if capture.frontier_key:
                 frontier.mark_done(self.db, capture.frontier_key, run_id)
             return recorded
@@ -199,7 +210,7 @@ class Archive:
             for capture in captures:
                 self.db.execute("SAVEPOINT capture")
                 try:
-                    recorded = record.record(self.db, capture, run_id)
+                    recorded = record.record(self.db, capture, run_id, self.revisit)
                     if capture.frontier_key:
                         frontier.mark_done(self.db, capture.frontier_key, run_id)
                 except (ArchiveError, sqlite3.Error) as exc:
@@ -230,8 +241,36 @@ class Archive:
         return frontier.done_keys(self.db, sites)
 
     def known_documents(self, sites: list[str]) -> list[KnownDocument]:
-        """Live documents of ``sites`` to revisit, whether or not a list still links them."""
-        return frontier.known_documents(self.db, sites)
+        """Every live document of ``sites``, whether or not a list still links it (``due_documents`` with ``everything``)."""
+        return self.due_documents(sites, everything=True)
+
+    def due_documents(self, sites: list[str], *, now: datetime | None = None,
+                      everything: bool = False) -> list[KnownDocument]:
+        """Live documents of ``sites`` due for a visit by ``now`` (see ``archive.revisit``); all of them with ``everything``."""
+        return revisit.due(self.db, sites, self.revisit, now or clock.now(), everything=everything)
+
+    def not_due_keys(self, sites: list[str], *, now: datetime | None = None) -> set[tuple[str, str]]:
+        """(site, key) of every URL of a document of ``sites`` that is not due by ``now``, live or removed."""
+        return revisit.not_due(self.db, sites, self.revisit, now or clock.now())
+
+    def record_alias(self, site: str, *, url: str, location: str, status: int, seen_at: str | None = None) -> None:
+        """Remember a site's permanent move: ``url`` answered ``status`` (301/308) to ``location`` on another origin."""
+        with self._writing(f"remember the move of {site}"):
+            identity.record_alias(self.db, site, url=url, location=location, status=status,
+                                  seen_at=seen_at or clock.stamp())
+
+    def site_aliases(self, sites: list[str]) -> list[dict[str, Any]]:
+        """Origins ``sites`` moved away from, learned from permanent redirects (``site_aliases``)."""
+        return identity.aliases(self.db, sites)
+
+    def document_urls(self, url_or_id: str | int) -> list[dict[str, Any]]:
+        """Every URL one document was seen at, oldest first."""
+        document_id = history.document_id(self.db, url_or_id)
+        return identity.urls(self.db, document_id) if document_id is not None else []
+
+    def next_visit(self, url_or_id: str | int) -> dict[str, Any] | None:
+        """When one document is next due and why: ``next_visit``, ``revisit_days``, ``revisit_reason``, ``status``."""
+        return history.next_visit(self.db, url_or_id)
 
     def record_list_page(self, page: dict[str, Any]) -> None:
         """Remember what a list page led to (see ``archive.list_pages``), in its own transaction."""
@@ -252,17 +291,26 @@ class Archive:
         with self._writing("close stale runs"):
             return runs.close_stale(self.db, keep)
 
-    def current_body(self, url: str) -> tuple[str, str | None] | None:
-        """(raw sha256, extractor version) behind the current version of live document ``url``, or None."""
-        return record.current_body(self.db, url)
+    def current_body(self, url: str, *, site: str) -> tuple[str, str | None] | None:
+        """(raw sha256, extractor version) behind the current version of the live document ``url`` names, or None."""
+        return record.current_body(self.db, site, url)
+
+    def site_bodies(self, sites: list[str]) -> list[tuple[str, str, str, str, str | None, str | None]]:
+        """``current_body`` for every URL a document of ``sites`` was seen at, at once: (site, url, key,
+        the document's URL, sha256, extractor version), most recently seen first; no body for a document not live."""
+        return record.site_bodies(self.db, sites)
 
     def validators(self, url: str) -> dict[str, str | None] | None:
         """ETag and Last-Modified for a conditional request, or None when a full fetch is due."""
         return record.validators(self.db, url)
 
     def site_validators(self, sites: list[str]) -> dict[str, dict[str, str | None]]:
-        """``validators`` of every live document of ``sites`` that has any, by URL (one query)."""
+        """``validators`` of every live document of ``sites`` that has any, by each URL it was seen at (one query)."""
         return record.site_validators(self.db, sites)
+
+    def site_validators_by_key(self, sites: list[str]) -> dict[tuple[str, str], dict[str, str | None]]:
+        """The same validators by (site, key): for documents asked for at a URL never seen (a moved site)."""
+        return record.site_validators_by_key(self.db, sites)
 
     def search(self, query: str, *, limit: int = 20, raw: bool = False, order: str = "recent") -> list[dict[str, Any]]:
         """Current versions matching ``query`` (``order`` "recent" or "relevance"); QueryError for unusable queries."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
+from nianbao import clock
 from nianbao.errors import ArchiveError
 
 _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -40,5 +41,5 @@ def as_of_bound(value: str) -> str:
 
 
 def now() -> str:
-    """The current time in the stored form."""
-    return _format(datetime.now(UTC))
+    """The current time (``nianbao.clock``: simulated under ``NIANBAO_CLOCK``) in the stored form."""
+    return clock.stamp()

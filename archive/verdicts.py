@@ -21,6 +21,7 @@ OUTCOMES = ("new", "changed", "unchanged", "not_modified", "removed", "error")
 # re-encoded page with the same content is not a new version.
 CONTENT_FIELDS = fields.CONTENT_FIELDS
 EXTRACTION_KEYS = frozenset(fields.KEYS)
+JSON_CONTENT_FIELDS = tuple(name for name in CONTENT_FIELDS if name in fields.JSON_FIELDS)
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,21 @@ def content_digest(extraction: dict[str, Any], encoded: Mapping[str, str] | None
     return hashlib.sha256(("{" + ",".join(members) + "}").encode("utf-8")).hexdigest()
 
 
+def placeless_digest(values: Mapping[str, Any], *, json_columns: bool = False) -> str:
+    """:func:`content_digest` with attachment links reduced to their names and types.
+
+    The same report served from another place (a new host, a renumbered column) links its
+    attachments at other URLs; everything else it says is the same. ``json_columns``: ``values`` is a
+    stored version row, whose JSON columns are text.
+    """
+    content = {name: values.get(name) for name in CONTENT_FIELDS}
+    if json_columns:
+        content.update({name: json.loads(str(content[name])) for name in JSON_CONTENT_FIELDS
+                        if content[name] is not None})
+    content["attachments"] = [{"name": a.get("name"), "ext": a.get("ext")} for a in content["attachments"] or []]
+    return content_digest(content)
+
+
 def has_body(facts: Facts) -> bool:
     """A response whose body is kept: a successful fetch other than a 304."""
     return facts.error_class is None and facts.status != 304
@@ -119,8 +135,13 @@ def fetch_situation(facts: Facts) -> str | None:
     return None
 
 
-def document_situation(facts: Facts, current_digest: str | None) -> tuple[str, str | None]:
-    """(situation, detail message) of a page or attachment capture; digest None means unknown URL."""
+def document_situation(facts: Facts, current_digest: str | None,
+                       moved_digest: str | None = None) -> tuple[str, str | None]:
+    """(situation, detail message) of a page or attachment capture; digest None means unknown URL.
+
+    ``moved_digest`` is the current version's :func:`placeless_digest` when this capture was read
+    somewhere else than it (the document moved): content equal but for where it links is the same.
+    """
     situation = fetch_situation(facts)
     if situation is not None:
         return situation, None
@@ -135,13 +156,15 @@ def document_situation(facts: Facts, current_digest: str | None) -> tuple[str, s
         return "soft_404", None
     if current_digest is None:
         return "content", None
-    same = content_digest(extraction) == current_digest
+    same = content_digest(extraction) == current_digest or (
+        moved_digest is not None and placeless_digest(extraction) == moved_digest)
     return ("same_content" if same else "new_content"), None
 
 
-def decide_document(facts: Facts, current_digest: str | None) -> tuple[Verdict, str | None]:
+def decide_document(facts: Facts, current_digest: str | None,
+                    moved_digest: str | None = None) -> tuple[Verdict, str | None]:
     """The verdict on a page/attachment capture and the detail message for its row."""
-    situation, detail = document_situation(facts, current_digest)
+    situation, detail = document_situation(facts, current_digest, moved_digest)
     return DOCUMENT_VERDICTS[(situation, current_digest is not None)], detail
 
 

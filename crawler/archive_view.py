@@ -1,8 +1,9 @@
 """What a crawl reads of earlier crawls, as one small interface with two sources.
 
-Four facts steer a crawl: the validators of live documents (conditional requests), list pages as
-last read (known lists), the body behind each live document's current version (known bodies, not
-extracted again) and the live documents themselves (revisits). A crawl in one process reads them
+These facts steer a crawl: the validators of live documents, by URL and by key (conditional
+requests), list pages as last read (known lists), the body behind each live document's current
+version (known bodies, not extracted again), the origins sites moved to (site aliases), and the
+documents due for a visit and the keys not due (revisits). A crawl in one process reads them
 from its own archive: :class:`archive.Archive` implements :class:`ArchiveView` as it is, and the
 crawl's :class:`~crawler.crawl_archive.CrawlArchive` hands it out. A worker of a distributed crawl
 has no archive; its :class:`~crawler.distributed.shared.SharedCrawl` hands out the same facts as
@@ -28,11 +29,17 @@ class ArchiveView(Protocol):
 
     def site_validators(self, sites: list[str]) -> dict[str, dict[str, str | None]]: ...
 
+    def site_validators_by_key(self, sites: list[str]) -> dict[tuple[str, str], dict[str, str | None]]: ...
+
     def known_list_pages(self, sites: list[str]) -> dict[str, dict[str, Any]]: ...
 
-    def current_body(self, url: str) -> tuple[str, str | None] | None: ...
+    def current_body(self, url: str, *, site: str) -> tuple[str, str | None] | None: ...
 
-    def known_documents(self, sites: list[str]) -> list[KnownDocument]: ...
+    def site_aliases(self, sites: list[str]) -> list[dict[str, Any]]: ...
+
+    def due_documents(self, sites: list[str], *, everything: bool = False) -> list[KnownDocument]: ...
+
+    def not_due_keys(self, sites: list[str]) -> set[tuple[str, str]]: ...
 
 
 class ViewSource(Protocol):

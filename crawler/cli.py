@@ -40,11 +40,18 @@ def main(debug: bool) -> None:
     OneLineErrors.debug = debug
 
 
+REVISIT_OPTION = click.option(
+    "--revisit", type=click.Choice(["due", "all"]), default="due", show_default=True,
+    help="Known documents to request: those due (each by its own interval, at most NIANBAO_REVISIT_CEILING_DAYS), "
+         "or all of them (a full revalidation).")
+
+
 @main.command()
 @DB_OPTION
+@REVISIT_OPTION
 @JSON_OPTION
-def demo(db_path: str, as_json: bool) -> None:
-    """Serve the offline fixture portal, crawl it into the archive, print a summary."""
+def demo(db_path: str, revisit: str, as_json: bool) -> None:
+    """Serve the offline fixture portal, crawl it into the archive, print a summary; again into one archive, a refresh."""
     from crawler.runner import FIXTURE_SETTINGS, run_crawl
 
     try:
@@ -56,11 +63,13 @@ def demo(db_path: str, as_json: bool) -> None:
     with FixturePortal() as portal:
         if not as_json:
             click.echo(f"fixture portal: {plural(len(portal.sites), 'site')} on 127.0.0.1")
-        # named after the fixture's sites, so repeated demos into one archive revisit the same sites
-        targets = [{"name": site.name, "start_urls": [site.homepage], "hosts": [site.base_url.split("//")[1]]}
-                   for site in portal.sites.values()]
+        # Named after the fixture's sites: the site name (not the loopback port the portal got this
+        # time) is a document's identity with its path, so a second demo into one archive is a refresh.
+        targets = [{"name": site.name, "root": site.homepage, "start_urls": [site.homepage],
+                    "hosts": [site.base_url.split("//")[1]]} for site in portal.sites.values()]
         deliberate = {error["url"]: error["kind"] for error in portal.expected_errors()}
-        result = run_crawl(db_path=db_path, targets=targets, settings={**FIXTURE_SETTINGS, "LOG_LEVEL": "ERROR"},
+        result = run_crawl(db_path=db_path, targets=targets,
+                           settings={**FIXTURE_SETTINGS, "LOG_LEVEL": "ERROR", "NIANBAO_REVISIT": revisit},
                            debug=OneLineErrors.debug)
     _finish(db_path, result, as_json, deliberate=deliberate)
 
@@ -102,6 +111,7 @@ def sites(registry_path: str | None, as_json: bool) -> None:
 @click.option("--delay", type=float, default=None, help="Seconds between requests to one host (default 1, randomised).")
 @click.option("--concurrency", type=int, default=None, help="Requests in flight per host (default 1).")
 @click.option("--workers", type=int, default=None, help="Extraction processes (default 2; 0 = inline).")
+@REVISIT_OPTION
 @click.option("--log-level", default="ERROR", show_default=True,
               help="Scrapy's log level; fetch failures (recorded in the archive) show from INFO.")
 @click.option("--label", default="crawl", show_default=True, help="Names the run in the archive (the scheduler sets it).")
@@ -112,8 +122,8 @@ def sites(registry_path: str | None, as_json: bool) -> None:
               "Redis; `nianbao write` records it (docs/distributed.md). --db is then unused.")
 @JSON_OPTION
 def crawl(start_urls: tuple[str, ...], site_names: tuple[str, ...], all_sites: bool, registry_path: str | None,
-          db_path: str, delay: float | None, concurrency: int | None, workers: int | None, log_level: str,
-          label: str, stats_path: str | None, overrides: tuple[str, ...], redis_url: str | None,
+          db_path: str, delay: float | None, concurrency: int | None, workers: int | None, revisit: str,
+          log_level: str, label: str, stats_path: str | None, overrides: tuple[str, ...], redis_url: str | None,
           as_json: bool) -> None:
     """Crawl portals from their homepages (START_URLS) or registry sites into the archive.
 
@@ -126,7 +136,7 @@ def crawl(start_urls: tuple[str, ...], site_names: tuple[str, ...], all_sites: b
     entries = _chosen_sites(_registry(registry_path), site_names, all_sites) if site_names or all_sites else []
     if not start_urls and not entries:
         raise click.UsageError("give START_URLS, --site NAME or --all")
-    settings = _crawl_settings(log_level, label, delay, concurrency, workers, overrides)
+    settings = _crawl_settings(log_level, label, delay, concurrency, workers, revisit, overrides)
     stats: dict[str, Any] = {}
     if redis_url:  # a worker of a distributed crawl
         work(redis_url, list(start_urls), settings=settings, sites=entries, stats_out=stats, stats_path=stats_path)
@@ -143,9 +153,9 @@ def crawl(start_urls: tuple[str, ...], site_names: tuple[str, ...], all_sites: b
 
 
 def _crawl_settings(log_level: str, label: str, delay: float | None, concurrency: int | None,
-                    workers: int | None, overrides: tuple[str, ...]) -> dict[str, Any]:
+                    workers: int | None, revisit: str, overrides: tuple[str, ...]) -> dict[str, Any]:
     """Scrapy settings from the crawl command's options."""
-    settings: dict[str, Any] = {"LOG_LEVEL": log_level.upper(), "NIANBAO_COMMAND": label}
+    settings: dict[str, Any] = {"LOG_LEVEL": log_level.upper(), "NIANBAO_COMMAND": label, "NIANBAO_REVISIT": revisit}
     if delay is not None:
         settings.update(DOWNLOAD_DELAY=delay, AUTOTHROTTLE_ENABLED=delay > 0)
     if concurrency is not None:

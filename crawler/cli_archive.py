@@ -14,7 +14,7 @@ import click
 
 from crawler import exit_codes
 from crawler.cli_base import DB_OPTION, JSON_OPTION, CommandFailed, document_ref, echo_json, echo_lines, opened
-from crawler.render import history_lines, show_lines, snippet_line, stats_lines
+from crawler.render import history_lines, show_lines, snippet_line, stats_lines, whereabouts_lines
 from crawler.text_table import plural, render
 
 
@@ -44,9 +44,10 @@ def search(query: str, db_path: str, limit: int, as_json: bool, order: str) -> N
 @DB_OPTION
 @JSON_OPTION
 def history(doc_or_url: str, db_path: str, as_json: bool) -> None:
-    """Every capture of one document (by id or URL), oldest first, with the version it showed."""
+    """Every capture of one document (by id or URL), oldest first, with the version it showed; its URLs and next visit."""
     with opened(db_path) as db:
         timeline = db.history(document_ref(doc_or_url))
+        seen_at, visit = db.document_urls(document_ref(doc_or_url)), db.next_visit(document_ref(doc_or_url))
         current = db.show(document_ref(doc_or_url)) if timeline else None
     if not timeline or current is None:
         raise CommandFailed(f"no document {doc_or_url} in {db_path}")
@@ -54,7 +55,7 @@ def history(doc_or_url: str, db_path: str, as_json: bool) -> None:
         for entry in timeline:
             echo_json(entry)
         return
-    echo_lines(history_lines(current, timeline))
+    echo_lines(history_lines(current, timeline) + whereabouts_lines(seen_at, visit))
 
 
 @click.command()

@@ -41,21 +41,25 @@ def _client(redis_url: str) -> Any:
               help="Extraction processes, for captures whose workers left extraction to the writer.")
 @click.option("--wait", "wait_seconds", default=600.0, show_default=True,
               help="Seconds to wait for a worker to propose the crawl's sites.")
+@click.option("--revisit-ceiling-days", default=7.0, show_default=True,
+              help="NIANBAO_REVISIT_CEILING_DAYS of the crawl: the writer judges which documents are due "
+              "and plans each one's next visit.")
 @click.option("--log-level", default="INFO", show_default=True)
 def write(redis_url: str, db_path: str, label: str, batch: int, extract_workers: int, wait_seconds: float,
-          log_level: str) -> None:
+          revisit_ceiling_days: float, log_level: str) -> None:
     """Record a distributed crawl into the archive: the one writer its workers feed.
 
     Prints the run and its counts as JSON. Exit code as a crawl's: 0 when the run is ok, 3 when
     partial, 4 when another process holds the archive, 143 (130) when SIGTERM (SIGINT) stopped it:
     the run is then interrupted and the next writer goes on with the crawl.
     """
+    from archive.revisit import RevisitPolicy
     from crawler.distributed.keys import CrawlKeys
     from crawler.distributed.writer import Writer
 
     logging.basicConfig(level=log_level.upper(), format="%(asctime)s [%(name)s] %(levelname)s: %(message)s")
     writer = Writer(_client(redis_url), CrawlKeys(label), db_path, batch=batch, extract_workers=extract_workers,
-                    wait_seconds=wait_seconds)
+                    wait_seconds=wait_seconds, revisit=RevisitPolicy(ceiling_days=revisit_ceiling_days))
     stopped_by: list[int] = []
 
     def stop(signum: int, _frame: Any) -> None:

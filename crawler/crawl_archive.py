@@ -22,12 +22,15 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
 import archive
+from archive.revisit import RevisitPolicy
 from nianbao.errors import ArchiveError
 
 logger = logging.getLogger(__name__)
 
 # Scrapy close reasons of a crawl cut short by a limit, not broken: what it reached is kept.
 CAP_REASONS = ("closespider_", "memusage_")
+# Requests whose answer shows a site's 年报 column was reached (a homepage alone may lead nowhere).
+READ_KINDS = ("list", "page", "attachment")
 
 
 class CrawlArchive:
@@ -38,15 +41,18 @@ class CrawlArchive:
     stays queued in the frontier for the next run.
     """
 
-    def __init__(self, db_path: str, command: str, *, compact_after_run: bool = True):
+    def __init__(self, db_path: str, command: str, *, compact_after_run: bool = True,
+                 revisit: RevisitPolicy | None = None):
         self.db_path = db_path
         self.command = command
         self.compact_after_run = compact_after_run
+        self.revisit = revisit or RevisitPolicy()
         self.crawler: Crawler | None = None
         self.run_id: int | None = None
         self.sites: list[str] = []
         self.refused = 0
         self.records_captures = True
+        self.listed: set[str] = set()  # sites whose list pages (or documents) answered
         self._archive: archive.Archive | None = None
 
     @classmethod
@@ -55,13 +61,15 @@ class CrawlArchive:
         if not settings.get("NIANBAO_DB"):
             raise NotConfigured("NIANBAO_DB is empty: this crawl writes no archive")
         owner = cls(settings.get("NIANBAO_DB"), settings.get("NIANBAO_COMMAND"),
-                    compact_after_run=settings.getbool("NIANBAO_COMPACT_AFTER_RUN"))
+                    compact_after_run=settings.getbool("NIANBAO_COMPACT_AFTER_RUN"),
+                    revisit=RevisitPolicy(ceiling_days=settings.getfloat("NIANBAO_REVISIT_CEILING_DAYS")))
         pipelines = settings.getwithbase("ITEM_PIPELINES")
         # with the archive writer off (fetch-only benchmarks) no capture is recorded to judge sites by
         owner.records_captures = pipelines.get("crawler.pipelines.ArchivePipeline") is not None
         owner.crawler = crawler
         crawler.signals.connect(owner.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(owner.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(owner.response_received, signal=signals.response_received)
         return owner
 
     @staticmethod
@@ -88,7 +96,7 @@ class CrawlArchive:
         """Open the archive, mark runs that died while running as interrupted, start this run."""
         if self._archive is not None:
             return
-        self._archive = archive.open_archive(self.db_path, writer=True)
+        self._archive = archive.open_archive(self.db_path, writer=True, revisit=self.revisit)
         stale = self._archive.close_stale_runs()  # we hold the writer lock: any "running" run died
         if stale:
             logger.warning("runs %s ended without closing; marked interrupted", stale)
@@ -99,6 +107,11 @@ class CrawlArchive:
 
     def spider_opened(self, spider: Any) -> None:
         self.open(spider)
+
+    def response_received(self, response: Any, request: Any, spider: Any) -> None:
+        """Note a site whose column answered: on a night with no document due it records no capture."""
+        if response.status < 400 and request.meta.get("nianbao_kind") in READ_KINDS:
+            self.listed.add(request.meta.get("site"))
 
     def note_refused(self, count: int = 1) -> None:
         """Captures the archive would not record: the run cannot end ``ok``."""
@@ -123,25 +136,16 @@ class CrawlArchive:
     def verdict(self, reason: str, site_rows: list[dict[str, Any]]) -> tuple[str, str | None]:
         """The run's status and why, from Scrapy's close reason and what each site's captures did.
 
+        A site failed when none of its captures succeeded and none of its list pages or documents
+        answered (a night with no document due records no capture of a site whose lists answered).
+
         ``interrupted``: a signal stopped it. ``failed``: no site could be crawled, or the crawl broke
         (any close reason other than finishing or a cap). ``partial``: some sites failed, captures
         were refused by the archive, or a cap (``CLOSESPIDER_*``, memory) cut it short. ``ok``: none of these.
         """
-        if reason == "shutdown":
-            return "interrupted", "stopped by a signal; the next crawl resumes from the frontier"
-        failed = [row for row in site_rows if not row["succeeded"]] + [
-            {"site": site, "error_classes": None} for site in self.sites if site not in {r["site"] for r in site_rows}
-        ] if self.records_captures else []
         lost = [f"{self.refused} captures could not be recorded; their requests stay queued"] if self.refused else []
-        if failed and len(failed) == len({*self.sites, *(r["site"] for r in site_rows)}):
-            return "failed", "; ".join([f"no site could be crawled: {_failures(failed)}", *lost])
-        if reason != "finished" and not reason.startswith(CAP_REASONS):
-            return "failed", "; ".join([f"the crawl stopped: {reason}", *lost])
-        problems = [f"stopped early: {reason}"] if reason != "finished" else []
-        problems += lost
-        if failed:
-            problems.append(f"{len(failed)} of {len(self.sites) or len(site_rows)} sites failed: {_failures(failed)}")
-        return ("partial", "; ".join(problems)) if problems else ("ok", None)
+        return judge(reason, site_rows, sites=self.sites, listed=self.listed, lost=lost,
+                     records_captures=self.records_captures)
 
     def _compact(self) -> None:
         """Merge the search index after a run that changed it (see ``archive.maintenance.compact``).
@@ -156,6 +160,28 @@ class CrawlArchive:
             logger.error("search index not compacted: %s", exc)
             return
         logger.info("search index compacted: %s → %s bytes", f"{sizes['index_before']:,}", f"{sizes['index_after']:,}")
+
+
+def judge(reason: str, site_rows: list[dict[str, Any]], *, sites: list[str], listed: set[str], lost: list[str],
+          records_captures: bool = True) -> tuple[str, str | None]:
+    """A run's status and why (see :meth:`CrawlArchive.verdict`), from Scrapy's close reason, the run's
+    sites and what their captures did, the sites whose lists answered, and what was lost on the way.
+    A distributed crawl's writer judges its run by it too."""
+    if reason == "shutdown":
+        return "interrupted", "stopped by a signal; the next crawl resumes from the frontier"
+    failed = [row for row in site_rows if not row["succeeded"] and row["site"] not in listed] + [
+        {"site": site, "error_classes": None} for site in sites
+        if site not in {r["site"] for r in site_rows} | listed
+    ] if records_captures else []
+    if failed and len(failed) == len({*sites, *(r["site"] for r in site_rows)}):
+        return "failed", "; ".join([f"no site could be crawled: {_failures(failed)}", *lost])
+    if reason != "finished" and not reason.startswith(CAP_REASONS):
+        return "failed", "; ".join([f"the crawl stopped: {reason}", *lost])
+    problems = [f"stopped early: {reason}"] if reason != "finished" else []
+    problems += lost
+    if failed:
+        problems.append(f"{len(failed)} of {len(sites) or len(site_rows)} sites failed: {_failures(failed)}")
+    return ("partial", "; ".join(problems)) if problems else ("ok", None)
 
 
 def _failures(rows: list[dict[str, Any]]) -> str:

@@ -18,6 +18,7 @@ from scrapy.http import Request, Response
 
 from crawler.archive_view import ViewSource, view_or_off
 from crawler.portal_spider import crawled_sites, portal_spider
+from nianbao.urls import url_key
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +39,7 @@ class ConditionalRequestMiddleware:
         self.crawler = crawler
         self.owner = owner
         self._validators: dict[str, dict[str, str | None]] | None = None
+        self._by_key: dict[tuple[str, str], dict[str, str | None]] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ConditionalRequestMiddleware:
@@ -47,13 +49,16 @@ class ConditionalRequestMiddleware:
 
     def _known(self) -> dict[str, dict[str, str | None]]:
         if self._validators is None:
-            self._validators = self.owner.view.site_validators(crawled_sites(self.crawler))
+            sites = crawled_sites(self.crawler)
+            self._validators = self.owner.view.site_validators(sites)
+            self._by_key = self.owner.view.site_validators_by_key(sites)
         return self._validators
 
     def process_request(self, request: Request) -> Any:
         if request.meta.get("nianbao_kind") not in CONDITIONAL_KINDS or request.method != "GET":
             return None
-        validators = self._known().get(request.url)
+        # by URL; a document asked for where its site moved is found by its key
+        validators = self._known().get(request.url) or self._by_key.get((request.meta["site"], url_key(request.url)))
         if validators:
             if validators.get("etag"):
                 request.headers.setdefault("If-None-Match", validators["etag"])
@@ -149,6 +154,9 @@ class SiteBoundaryMiddleware:
 
     Scrapy's own OffsiteMiddleware lets ``dont_filter`` requests through, and nianbao's requests
     all carry it (the spider deduplicates on its own), so it would let a redirect lead anywhere.
+    One redirect leaves the site's hosts and is followed: a permanent one by which the site says it
+    moved (a start page, or a page forwarded to the same path elsewhere); the spider adopts the new
+    origin for the rest of the crawl, and the archive remembers it (``site_aliases``).
     """
 
     def __init__(self, crawler: Crawler):
@@ -162,7 +170,15 @@ class SiteBoundaryMiddleware:
         site = request.meta.get("site")
         if site is None:  # not a request of a nianbao site (robots.txt is asked for by Scrapy itself)
             return None
-        if not portal_spider(self.crawler).allows(request.url, site):
+        spider = portal_spider(self.crawler)
+        if not spider.allows(request.url, site) and not self._site_moved(request, site):
             origin = request.meta.get("redirect_urls", [request.url])[0]
             raise IgnoreRequest(f"offsite: {request.url} is not on a host of site {site} (from {origin})")
         return None
+
+    def _site_moved(self, request: Request, site: str) -> bool:
+        """Whether this request follows a redirect by which the site said it moved (the spider decides and adopts it)."""
+        previous, reasons = request.meta.get("redirect_urls"), request.meta.get("redirect_reasons")
+        if not previous or not reasons:
+            return False
+        return portal_spider(self.crawler).accept_move(site, previous[-1], reasons[-1], request.url)

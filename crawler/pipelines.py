@@ -28,7 +28,7 @@ from crawler.archive_view import ArchiveView, view_source
 from crawler.crawl_archive import CrawlArchive, archive_or_off
 from extract import EXTRACTOR_VERSION, extract_in_worker
 from extract.processes import prepare_worker
-from nianbao.capture import Capture, ListPage
+from nianbao.capture import Capture, ListPage, SiteMove
 from nianbao.errors import ArchiveError, ExtractionTimeout
 
 logger = logging.getLogger(__name__)
@@ -72,7 +72,7 @@ class ExtractPipeline:
         if self.view is None:
             source = view_source(self.crawler)
             self.view = source.view if source is not None else None
-        current = self.view.current_body(capture.url) if self.view is not None else None
+        current = self.view.current_body(capture.url, site=capture.site) if self.view is not None else None
         if current is None or current[1] != EXTRACTOR_VERSION:
             return False  # a new URL (the whole first crawl) is never hashed here
         return current[0] == hashlib.sha256(capture.body).hexdigest()
@@ -185,6 +185,9 @@ class ArchivePipeline:
         if isinstance(item, ListPage) and self.archive is not None:
             self._remember_list(item)
             return item
+        if isinstance(item, SiteMove) and self.archive is not None:
+            self._remember_move(item)
+            return item
         if not isinstance(item, Capture) or self.archive is None:
             return item
         self._pending.append(item)
@@ -228,6 +231,15 @@ class ArchivePipeline:
             self.archive.record_list_page(page.to_dict())
         except ArchiveError as exc:
             logger.warning("list page %s not remembered: %s", page.url, exc)
+
+    def _remember_move(self, move: SiteMove) -> None:
+        """Keep a site's permanent move, so later crawls ask its new origin directly; failing loses only that."""
+        assert self.archive is not None
+        try:
+            self.archive.record_alias(move.site, url=move.url, location=move.location, status=move.status,
+                                      seen_at=move.seen_at)
+        except ArchiveError as exc:
+            logger.warning("move of %s to %s not remembered: %s", move.site, move.location, exc)
 
     def close_spider(self) -> None:
         """Write the last group; the owner then finishes the run (``spider_closed``)."""

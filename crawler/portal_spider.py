@@ -23,6 +23,14 @@ class PortalSpider(Protocol):
         """Whether ``url`` is on one of the hosts of ``site``."""
         ...
 
+    def accept_move(self, site: str, previous: str, status: int, url: str) -> bool:
+        """Whether a redirect from ``previous`` (``status``) to ``url`` says ``site`` moved; if so it is adopted."""
+        ...
+
+    def adopt_move(self, site: str, alias: str, origin: str) -> None:
+        """``alias``'s origin of ``site`` now answers at ``origin``'s: ask there (learned in an earlier crawl)."""
+        ...
+
     def list_rules_for(self, site: str) -> str:
         """The digest of the rules that read ``site``'s list pages (see ``archive.list_pages``)."""
         ...

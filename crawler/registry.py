@@ -62,7 +62,7 @@ HOSTNAME = re.compile(rf"(?=.{{1,253}}$){_LABEL}(?:\.{_LABEL})*")
 
 REQUIRED_FIELDS = ("name", "title", "region_code", "level", "root")
 TEXT_FIELDS = ("name", "title", "region_code", "level", "province", "root", "column", "family", "notes")
-LIST_FIELDS = ("start_urls", "allow_hosts", "column_selectors")
+LIST_FIELDS = ("start_urls", "allow_hosts", "aliases", "column_selectors")
 KNOWN_FIELDS = frozenset(TEXT_FIELDS + LIST_FIELDS)
 
 # A rule's verdict on an entry: None, or the offending field and what is wrong with it.
@@ -83,6 +83,7 @@ class SiteEntry:
     family: str = "unknown"
     start_urls: tuple[str, ...] = ()
     allow_hosts: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
     column_selectors: tuple[str, ...] = ()
     notes: str = ""
 
@@ -337,6 +338,16 @@ def _check_allow_hosts(entry: SiteEntry) -> Problem:
     return None
 
 
+def _check_aliases(entry: SiteEntry) -> Problem:
+    """``aliases`` are bare host names the site is also known under, other than its own hosts."""
+    for host in entry.aliases:
+        if not HOSTNAME.fullmatch(host):
+            return "aliases", f"{host!r} is not a bare lower-case host name (no scheme, port or path)"
+        if host in (host_of(entry.root), *entry.allow_hosts):
+            return "aliases", f"{host!r} is already one of the site's hosts; an alias names another one"
+    return None
+
+
 def _check_hosts_reachable(entry: SiteEntry) -> Problem:
     """Column and start URLs sit on the root host or on an allowed host."""
     # A column or start URL on a host the crawl may not visit would be dropped as offsite.
@@ -349,5 +360,5 @@ def _check_hosts_reachable(entry: SiteEntry) -> Problem:
 
 ENTRY_CHECKS = (
     _check_slug, _check_level, _check_family, _check_region_code, _check_province,
-    _check_urls, _check_allow_hosts, _check_hosts_reachable,
+    _check_urls, _check_allow_hosts, _check_aliases, _check_hosts_reachable,
 )

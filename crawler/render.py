@@ -67,6 +67,15 @@ def _history_cells(entry: dict[str, Any]) -> list[Any]:
             (entry["sha256"] or "")[:SHA_PREFIX], note]
 
 
+def whereabouts_lines(seen_at: list[dict[str, Any]], visit: dict[str, Any] | None) -> list[str]:
+    """Every URL a document that moved was served at, then when it is next due and why (archive/revisit.py)."""
+    lines = [f"seen at {place['url']} from {place['first_seen']} to {place['last_seen']}"
+             for place in seen_at] if len(seen_at) > 1 else []
+    if not visit or not visit["next_visit"]:
+        return [*lines, "next visit: the next crawl (not scheduled yet)"]
+    return [*lines, f"next visit: from {visit['next_visit']} ({visit['revisit_reason']})"]
+
+
 def snippet_line(snippet: str) -> str:
     """A search snippet on one line; the match stays marked [like this]."""
     return cell(snippet)

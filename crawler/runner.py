@@ -45,8 +45,9 @@ def crawl_settings(db_path: str | Path, overrides: Mapping[str, Any] | None = No
 
 def registry_targets(entries: Sequence[SiteEntry]) -> list[dict[str, Any]]:
     """Crawl targets for registry entries, as plain dicts (they travel through Scrapy and queues)."""
-    return [{"name": e.name, "start_urls": list(e.start_urls_or_root()), "hosts": list(e.hosts()),
-             "column": e.column, "column_selectors": list(e.column_selectors), "family": e.family} for e in entries]
+    return [{"name": e.name, "root": e.root, "start_urls": list(e.start_urls_or_root()), "hosts": list(e.hosts()),
+             "aliases": list(e.aliases), "column": e.column, "column_selectors": list(e.column_selectors),
+             "family": e.family} for e in entries]
 
 
 class StartUrlError(NianbaoError):

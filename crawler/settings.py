@@ -73,6 +73,9 @@ MEMUSAGE_WARNING_MB = 1024
 REMOTE_CONTROL_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 DOWNLOAD_HANDLERS = {"file": None, "data": None, "ftp": None, "s3": None}
+# Certificates are not verified: government portals often serve expired, self-signed or mismatched
+# ones, and an archive records what was served (the capture's URL says it came over https).
+DOWNLOAD_VERIFY_CERTIFICATES = False
 
 COOKIES_ENABLED = True  # some WAFs set a cookie on a 302 and need it replayed
 FEED_EXPORT_ENCODING = "utf-8"
@@ -129,7 +132,9 @@ NIANBAO_DB = "nianbao.db"
 NIANBAO_ARCHIVE_BATCH = 64  # captures per archive transaction (each still whole or absent); 1 = one each
 NIANBAO_ARCHIVE_FLUSH_SECONDS = 1.0  # pending captures are committed at least this often
 NIANBAO_COMPACT_AFTER_RUN = True  # merge the search index after a run that added, changed or removed versions
-NIANBAO_REVISIT_KNOWN = True  # request every live archived document of the crawled sites, listed or not
+NIANBAO_REVISIT_KNOWN = True  # request the archived documents of the crawled sites that are due, listed or not
+NIANBAO_REVISIT = "due"  # "due": documents whose next visit has come (archive/revisit.py); "all": every live one
+NIANBAO_REVISIT_CEILING_DAYS = 7.0  # no document goes longer unvisited: edits and removals are seen within it
 NIANBAO_EXTRACT_WORKERS = 2  # processes; extraction runs off the reactor thread. 0 = inline (tests, debugging)
 NIANBAO_EXTRACT_MAX_TASKS_PER_CHILD = 5000  # recycle workers now and then, against a leak on some odd page
 NIANBAO_EXTRACT_TIMEOUT = 120.0  # seconds per page; a stuck worker is killed and the page recorded as failed

@@ -13,13 +13,16 @@ left queued by an unfinished crawl of the same sites are scheduled again and req
 done are skipped. Scrapy's JOBDIR alone is not enough: after SIGKILL it can skip
 scheduled-but-unfetched requests as already seen.
 
-**RevisitKnownMiddleware** requests every live document the archive holds for the crawled sites.
+**RevisitKnownMiddleware** requests the documents the archive holds for the crawled sites that
+are due (``archive.revisit``: each document's next visit adapts to what it showed, never later than
+the ceiling, ``NIANBAO_REVISIT_CEILING_DAYS``; ``NIANBAO_REVISIT = "all"`` asks for every live one).
 A nightly run must notice a report edited or removed even when no list links it any more (a
-column redesigned, a report quietly delisted). So after the spider's own start requests, each
-known page and attachment is requested directly, conditionally where validators are stored.
-This also lets revalidation run at full concurrency from the first second, instead of waiting
-for the list pages to lead to each report again. The spider skips a URL it already asked for,
-so a list that links a known report later adds no second request.
+column redesigned, a report quietly delisted). So after the spider's own start requests, each due
+page and attachment is requested directly, where its site is now, conditionally where validators
+are stored. A list page that links a known document that is not due does not lead to a request:
+the list itself shows the report is still listed, and its next visit will revalidate it. Documents
+the archive does not know are always requested, the night they are listed. Origins a site moved
+to in earlier crawls (``site_aliases``) are handed to the spider before anything is asked.
 """
 
 from __future__ import annotations
@@ -38,8 +41,13 @@ from crawler.crawl_archive import CrawlArchive, archive_or_off
 from crawler.portal_spider import crawled_sites, portal_spider
 from nianbao.capture import Capture
 from nianbao.crawl_types import FrontierEntry
+from nianbao.errors import ConfigError
+from nianbao.urls import url_key
 
 logger = logging.getLogger(__name__)
+
+# NIANBAO_REVISIT: request the known documents that are due, or every live one.
+REVISIT_MODES = ("due", "all")
 
 # The navigation state a request carries; enough to rebuild it in another process.
 FRONTIER_META = ("nianbao_kind", "site", "column", "hub_depth", "title_hint", "classify_rule", "parent_url")
@@ -127,24 +135,53 @@ class FrontierMiddleware:
 
 
 class RevisitKnownMiddleware:
-    def __init__(self, crawler: Crawler, owner: ViewSource):
+    def __init__(self, crawler: Crawler, owner: ViewSource, *, everything: bool = False):
         self.crawler = crawler
         self.owner = owner
+        self.everything = everything
+        self._not_due: set[tuple[str, str]] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RevisitKnownMiddleware:
         if not crawler.settings.getbool("NIANBAO_REVISIT_KNOWN", True):
             raise NotConfigured
-        return cls(crawler, view_or_off(crawler, "revisits of known documents (NIANBAO_REVISIT_KNOWN)"))
+        mode = crawler.settings.get("NIANBAO_REVISIT", "due")
+        if mode not in REVISIT_MODES:
+            raise ConfigError(f"NIANBAO_REVISIT={mode!r}: expected one of {', '.join(REVISIT_MODES)}")
+        owner = view_or_off(crawler, "revisits of known documents (NIANBAO_REVISIT_KNOWN)")
+        return cls(crawler, owner, everything=mode == "all")
 
     async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:
+        spider, sites, store = portal_spider(self.crawler), crawled_sites(self.crawler), self.owner.view
+        for alias in store.site_aliases(sites):  # moves learned in earlier crawls: ask the new origin at once
+            spider.adopt_move(alias["site"], alias["alias"], alias["origin"])
         async for obj in start:
             yield obj
-        spider = portal_spider(self.crawler)
-        known = self.owner.view.known_documents(crawled_sites(self.crawler))
-        if known:
-            logger.info("revisiting %d known documents", len(known))
-        for document in known:
+        due = store.due_documents(sites, everything=self.everything)
+        self._not_due = set() if self.everything else store.not_due_keys(sites)
+        logger.info("revisiting %d known documents (%s); %d known URLs not due", len(due),
+                    "all of them" if self.everything else "those due", len(self._not_due))
+        for document in due:
             request = spider.revisit_request(document)
             if request is not None:
                 yield request
+
+    async def process_spider_output_async(self, response: Response, result: AsyncIterator[Any]) -> AsyncIterator[Any]:
+        """Pass everything on but requests for known documents that are not due (a list still linking them)."""
+        async for obj in result:
+            if isinstance(obj, Request) and self._not_due and self._skipped(obj):
+                continue
+            yield obj
+
+    def process_spider_output(self, response: Response, result: Any) -> Any:
+        raise NotImplementedError("RevisitKnownMiddleware works on the async output path only")
+
+    def _skipped(self, request: Request) -> bool:
+        """A page or attachment the archive holds that is not due: the list linking it says it is still listed."""
+        if request.meta.get("nianbao_kind") not in ("page", "attachment"):
+            return False
+        if (request.meta["site"], url_key(request.url)) not in self._not_due:
+            return False
+        if self.crawler.stats is not None:
+            self.crawler.stats.inc_value("nianbao/revisit/not_due")
+        return True

@@ -223,3 +223,16 @@ def build_documents(spec: SiteSpec, seed: int, scale: int) -> list[Document]:
         raise ValueError(f"scale must be at least 1, got {scale}")
     docs = CorpusBuilder(spec, seed, scale).build()
     return sorted(docs, key=lambda d: (d.published, d.number), reverse=True)
+
+
+def new_report(spec: SiteSpec, seed: int, scale: int, k: int, taken: set[int], published: datetime) -> Document:
+    """The ``k``-th report the site publishes after its corpus (0-based), going online at ``published``: the
+    next (unit, year) of the site's plan, with an article number none of ``taken`` has."""
+    unit, year = plan_reports(spec, scale + 1 + k // spec.reports_base)[spec.reports_base * scale + k]
+    builder = CorpusBuilder(spec, seed, scale)
+    builder.rng = random.Random(f"{seed}:{spec.name}:new:{k}")
+    builder.article_ids.used |= taken
+    doc = builder.report(unit, year)
+    doc.published, doc.written = published, published.date()
+    attachments.package(doc, spec.packaging[0], builder.file_ids)
+    return keyed(doc)

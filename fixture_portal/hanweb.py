@@ -8,12 +8,13 @@ from urllib.parse import parse_qsl
 from .catalogue import SiteSpec
 from .context import BaseFamily, Route, SiteContext
 from .endpoints import image
-from .markup import BodyStyle, esc, images_of, render_blocks
+from .markup import BodyStyle, esc, images_of, pasted_from_word, render_blocks
 from .model import MISSING, Document, Image
 from .page_furniture import AFTER_BODY, CHANNELS, Chrome
 from .server import Request, Response
 
 COLUMN_ID = 1234
+RENUMBERED_ID = 5678  # the column's number after a redesign (FixturePortal.renumber_column)
 UNIT_ID = "7654"
 HUB_ID = 100
 COLUMN_NAME = "政府信息公开年报"
@@ -100,6 +101,11 @@ class HanwebFamily(BaseFamily):
         p = doc.published
         return f"/art/{p.year}/{p.month}/{p.day}/art_{COLUMN_ID}_{doc.number}.html"
 
+    def renumbering(self) -> tuple[tuple[str, str], ...]:
+        """The column's number in its URL, its reports' URLs and the list requests' parameters."""
+        return tuple((template.format(COLUMN_ID), template.format(RENUMBERED_ID))
+                     for template in ("/col/col{}/", "art_{}_", "columnid:{}", "columnid={}"))
+
     def image_path(self, doc: Document, img: Image) -> str:
         """Older Hanweb images: /picture/0/<digits>.jpg."""
         return f"/picture/0/{doc.published:%y%m%d%H%M}{img.number}.jpg"
@@ -185,7 +191,8 @@ def detail_page(ctx: SiteContext, family: HanwebFamily, doc: Document, request: 
     """A detail page: three-part title, metadata list, info line, marked-up body, chrome."""
     if ctx.state.is_removed(doc):
         return ctx.not_found(request)
-    style = BodyStyle(image_src=lambda img: family.image_path(doc, img), word_cells=True, font="仿宋_GB2312")
+    style = BodyStyle(image_src=lambda img: family.image_path(doc, img), word_cells=True, font="仿宋_GB2312",
+                      word=pasted_from_word(doc))
     body = render_blocks(ctx.state.blocks(doc), style)
     main = (crumbs(("/", "首页"), (f"/col/col{HUB_ID}/index.html", "信息公开"),
                    (f"/col/col{COLUMN_ID}/index.html", COLUMN_NAME))

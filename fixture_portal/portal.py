@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import ssl
 from collections.abc import Iterable
+from datetime import datetime, time
 from types import TracebackType
 from urllib.parse import urlsplit
 
-from .catalogue import MISBEHAVING, SITES, SiteSpec
+from .catalogue import MISBEHAVING, SITES, VARIANTS, SiteSpec
 from .model import Document
 from .site import Site, SiteApp
 from .state import PortalState, RequestRecord
 
 DEFAULT_EDIT = "（本报告于{day}更正部分表述。）"
+PUBLISH_TIME = time(10, 0)  # when a report published "today" goes online (Beijing)
 
 
 class FixturePortal:
@@ -25,14 +28,16 @@ class FixturePortal:
     :param misbehaving: also serve the misbehaving hosts: ``True`` for all of them, or the names
         of the behaviours wanted (``"robots"``, ``"challenge"``, ``"slow"``, ``"flaky"``).
     :param slow_seconds: how long the slow host delays each response.
+    :param variants: also serve the layouts site (``variants.py``): one report per real metadata
+        layout and date-and-source line, its lists in real list layouts.
     """
 
     def __init__(self, seed: int = 7, *, scale: int = 1, sites: tuple[SiteSpec, ...] = SITES,
                  families: Iterable[str] | None = None, misbehaving: bool | Iterable[str] = False,
-                 slow_seconds: float = 2.0) -> None:
+                 slow_seconds: float = 2.0, variants: bool = False) -> None:
         self.seed, self.scale = seed, scale
         self.state = PortalState()
-        chosen = select(sites, families) + misbehaving_sites(misbehaving)
+        chosen = select(sites, families) + misbehaving_sites(misbehaving) + (list(VARIANTS) if variants else [])
         self.apps = {spec.name: SiteApp(spec, self.state, seed=seed, scale=scale, slow_seconds=slow_seconds)
                      for spec in chosen}
 
@@ -95,7 +100,7 @@ class FixturePortal:
 
     def redirects(self) -> list[dict[str, object]]:
         """Columns that moved: the old URL (still linked), where it points, and the status (301)."""
-        return [{"url": app.base_url + old, "location": app.base_url + new, "status": 301}
+        return [{"url": app.base_url + app.renamed(old), "location": app.base_url + app.renamed(new), "status": 301}
                 for app in self.apps.values() if app.reachable for old, new in app.family.redirects()]
 
     def edit_report(self, url: str, text: str | None = None) -> None:
@@ -114,13 +119,31 @@ class FixturePortal:
         """Move the portal clock: every page's header date line changes, bodies do not."""
         self.state.advance(days)
 
+    def publish_report(self, name: str) -> str:
+        """Site ``name`` publishes a new report today (the portal clock), at the top of its lists; its URL."""
+        app = self.apps[name]
+        return app.url(app.publish_report(datetime.combine(self.state.today, PUBLISH_TIME)))
+
+    def move_site(self, name: str, *, host: str = "127.0.0.1", tls: ssl.SSLContext | None = None,
+                  redirect: bool = False) -> Site:
+        """Serve site ``name`` from a new place: a new port, named ``host`` (``localhost`` is another host than
+        127.0.0.1), over https with ``tls``. Its old place answers 301 to the same path at the new one
+        (``redirect``), or is gone. Returns the site as it is now."""
+        return self.apps[name].move(host=host, tls=tls, redirect=redirect)
+
+    def renumber_column(self, name: str, *, redirect: bool = False) -> None:
+        """Site ``name``'s 年报 column gets a new number, and every report URL with it (Hanweb ``/col/colN/``,
+        ``art_N_…``): the old URLs answer 404, or with ``redirect`` a 301 to the new ones."""
+        app = self.apps[name]
+        app.renumber(app.family.renumbering(), redirect=redirect)
+
     def document(self, url: str) -> Document:
         """The served document at an absolute detail URL."""
         parts = urlsplit(url)
         origin = f"{parts.scheme}://{parts.netloc}"
         for app in self.apps.values():
-            if app.server and app.server.base_url == origin and parts.path in app.by_path:
-                return app.by_path[parts.path]
+            if app.server and app.server.base_url == origin and app.original(parts.path) in app.by_path:
+                return app.by_path[app.original(parts.path)]
         raise KeyError(f"no fixture document at {url!r}; use a URL from truth() or non_reports()")
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import socket
+import ssl
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -127,15 +128,26 @@ class Handler(BaseHTTPRequestHandler):
 
 
 class PortalHTTPServer(ThreadingHTTPServer):
-    """A threading server that can cut its open keep-alive connections when stopped."""
+    """A threading server that can cut its open keep-alive connections when stopped; https with ``tls``."""
 
     daemon_threads = True
 
-    def __init__(self, app: App) -> None:
+    def __init__(self, app: App, tls: ssl.SSLContext | None = None) -> None:
         self.app = app
         self.open_sockets: set[socket.socket] = set()
         self.sockets_lock = threading.Lock()
         super().__init__(("127.0.0.1", 0), Handler)
+        if tls is not None:  # the handshake happens in the connection's own thread (finish_request)
+            self.socket = tls.wrap_socket(self.socket, server_side=True, do_handshake_on_connect=False)
+
+    def finish_request(self, request: socket.socket, client_address: object) -> None:  # type: ignore[override]
+        if isinstance(request, ssl.SSLSocket):
+            try:
+                request.do_handshake()
+            except (ssl.SSLError, OSError) as exc:  # a client that gave up or does not speak TLS
+                log.info("TLS handshake with %s failed: %s", client_address, exc)
+                return
+        super().finish_request(request, client_address)
 
     def process_request(self, request: socket.socket, client_address: object) -> None:  # type: ignore[override]
         with self.sockets_lock:
@@ -159,12 +171,12 @@ class PortalHTTPServer(ThreadingHTTPServer):
 
 
 class RunningServer:
-    """A started server and its thread."""
+    """A started server and its thread, on 127.0.0.1, named ``host`` in its URLs (``localhost`` is a host of its own)."""
 
-    def __init__(self, app: App) -> None:
-        self.httpd = PortalHTTPServer(app)
+    def __init__(self, app: App, *, host: str = "127.0.0.1", tls: ssl.SSLContext | None = None) -> None:
+        self.httpd = PortalHTTPServer(app, tls)
         port = self.httpd.server_address[1]
-        self.base_url = f"http://127.0.0.1:{port}"
+        self.base_url = f"{'https' if tls else 'http'}://{host}:{port}"
         self.thread = threading.Thread(target=self.httpd.serve_forever,
                                        kwargs={"poll_interval": POLL_INTERVAL},
                                        name=f"fixture {self.base_url}", daemon=True)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import ssl
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime
 
 from . import (
     asp,
@@ -19,11 +21,12 @@ from . import (
     trs,
     trs_variants,
     ucap,
+    variants,
     yearly,
 )
 from .catalogue import SiteSpec
 from .context import Family, Route, SiteContext
-from .corpus import build_documents
+from .corpus import build_documents, new_report
 from .markup import grids_of, paragraphs_of
 from .model import MISSING, OTHER, REPORT, Document
 from .server import Request, Response, RunningServer
@@ -34,9 +37,11 @@ FAMILIES: dict[str, Family] = {
     "trs": trs.FAMILY, "hanweb": hanweb.FAMILY, "trs_shtml": trs_variants.SHTML, "trs_htm": trs_variants.HTM,
     "hanweb_get": hanweb_get.FAMILY, "gkmlpt": gkmlpt.FAMILY, "jpaas": jpaas.FAMILY, "ucap": ucap.FAMILY,
     "asp": asp.FAMILY, "yearly": yearly.FAMILY, "relocated": relocated.FAMILY,
-    "attachments": attachments_only.FAMILY,
+    "attachments": attachments_only.FAMILY, "variants": variants.FAMILY,
 }
 ASSETS = ("/images/logo.png", "/images/dzjg.png", "/images/zfzc.png")
+# Answers whose links a renumbering rewrites (attachments and images are left as served).
+TEXTUAL = ("text/html", "text/xml", "application/json", "application/javascript", "text/javascript")
 PAGE_METHODS = ("GET", "HEAD")
 
 
@@ -67,23 +72,46 @@ class SiteApp:
         self.family = FAMILIES[spec.family]
         self.behaviour = misbehaving.BEHAVIOURS[spec.behaviour] if spec.behaviour else None
         self.wrap = misbehaving.wrapper(spec.behaviour, slow_seconds) if spec.behaviour else None
+        self.seed, self.scale, self.published = seed, scale, 0
         self.docs = build_documents(spec, seed, scale)
         self.family.arrange(self.docs)
         chrome = self.family.chrome(spec)
         self.ctx = SiteContext(spec, self.docs, state, chrome)
-        self.routes = self.family.routes(self.ctx)
-        for path in ASSETS:
-            self.routes[path] = Route(lambda _: endpoints.image("png"))
-        self.by_path = {self.family.detail_path(d): d for d in self.docs}
+        self.routes: dict[str, Route] = {}
+        self.by_path: dict[str, Document] = {}
+        self.build_routes()
         self.server: RunningServer | None = None
+        self.left: list[RunningServer] = []  # servers of the places the site moved away from, still redirecting
+        self.renames: tuple[tuple[str, str], ...] = ()  # (old, new) pieces of every path, after a renumbering
+        self.renames_redirect = False
+
+    def build_routes(self) -> None:
+        """The routes and the path of every document, from the documents as they are now."""
+        routes = self.family.routes(self.ctx)
+        for path in ASSETS:
+            routes[path] = Route(lambda _: endpoints.image("png"))
+        self.routes, self.by_path = routes, {self.family.detail_path(d): d for d in self.docs}
+
+    def publish_report(self, published: datetime) -> Document:
+        """Put a new report online at ``published``, at the top of its lists; returns it."""
+        doc = new_report(self.spec, self.seed, self.scale, self.published, {d.number for d in self.docs}, published)
+        self.published += 1
+        self.docs.insert(0, doc)
+        self.family.arrange(self.docs)
+        self.build_routes()
+        return doc
 
     def __call__(self, request: Request) -> Response:
         self.state.log((request.method, request.target, self.spec.name, dict(request.headers)))
         started = time.monotonic()
         try:
-            return self.wrap(request, self.serve) if self.wrap else self.serve(request)
+            return self.serve_renamed(request) if self.renames else self.answer(request)
         finally:
             self.state.time((self.spec.name, started, time.monotonic()))
+
+    def answer(self, request: Request) -> Response:
+        """The site's answer, host-wide misbehaviour included."""
+        return self.wrap(request, self.serve) if self.wrap else self.serve(request)
 
     def serve(self, request: Request) -> Response:
         """The site's own answer, before any host-wide misbehaviour."""
@@ -105,16 +133,75 @@ class SiteApp:
         prefix = next((p for p in endpoints.PREFIXED if path.startswith(p)), None)
         return Route(endpoints.PREFIXED[prefix]) if prefix else None
 
-    def start(self) -> Site:
-        """Serve on 127.0.0.1 with an OS-chosen port."""
-        self.server = RunningServer(self)
+    def start(self, *, host: str = "127.0.0.1", tls: ssl.SSLContext | None = None) -> Site:
+        """Serve on 127.0.0.1 with an OS-chosen port, named ``host`` in URLs; https with ``tls``."""
+        self.server = RunningServer(self, host=host, tls=tls)
         return self.site()
 
+    def move(self, *, host: str = "127.0.0.1", tls: ssl.SSLContext | None = None, redirect: bool = False) -> Site:
+        """Serve the site from a new place (a new port, ``host`` and scheme). The old place then answers
+        every request with a 301 to the same path at the new one (``redirect``), or is gone."""
+        old = self.server
+        self.start(host=host, tls=tls)
+        if old is not None and redirect:
+            new_base = self.base_url
+            old.httpd.app = lambda request: self.moved_away(new_base, request)
+            self.left.append(old)
+        elif old is not None:
+            old.stop()
+        return self.site()
+
+    def moved_away(self, new_base: str, request: Request) -> Response:
+        """The answer of a place the site left: a permanent redirect to the same path at its new place."""
+        self.state.log((request.method, request.target, self.spec.name, dict(request.headers)))
+        return Response(301, b"", {"Location": new_base + request.target, "Content-Type": "text/html"})
+
+    def renumber(self, pairs: tuple[tuple[str, str], ...], *, redirect: bool = False) -> None:
+        """Renumber the site's paths (``(old, new)`` pieces): links and URLs use the new ones from now on,
+        and the old ones answer 404, or with ``redirect`` a 301 to the renumbered URL."""
+        self.renames, self.renames_redirect = pairs, redirect
+
+    def renamed(self, path: str) -> str:
+        """A path as served now (after any renumbering)."""
+        for old, new in self.renames:
+            path = path.replace(old, new)
+        return path
+
+    def original(self, path: str) -> str:
+        """A path as the site's routes know it (before any renumbering)."""
+        for old, new in self.renames:
+            path = path.replace(new, old)
+        return path
+
+    def serve_renamed(self, request: Request) -> Response:
+        """Answer a renumbered site: requests mapped back to the routes, answers to the new numbers."""
+        if any(old in request.target for old, _ in self.renames):
+            if self.renames_redirect:
+                return Response(301, b"", {"Location": self.base_url + self.renamed(request.target),
+                                           "Content-Type": "text/html"})
+            return self.ctx.not_found(request)
+        body = request.body
+        for old, new in self.renames:
+            body = body.replace(new.encode(), old.encode())
+        response = self.answer(replace(request, target=self.original(request.target), body=body))
+        return self.renamed_response(response)
+
+    def renamed_response(self, response: Response) -> Response:
+        """A response with every old piece in its links (body and Location) renumbered."""
+        if "Location" in response.headers:
+            response.headers["Location"] = self.renamed(response.headers["Location"])
+        textual = response.headers.get("Content-Type", "").split(";")[0] in TEXTUAL
+        if isinstance(response.body, bytes) and textual:
+            for old, new in self.renames:
+                response.body = response.body.replace(old.encode(), new.encode())
+        return response
+
     def stop(self) -> None:
-        """Stop serving (idempotent)."""
-        if self.server is not None:
-            self.server.stop()
-            self.server = None
+        """Stop serving (idempotent), here and at every place the site left."""
+        for server in (self.server, *self.left):
+            if server is not None:
+                server.stop()
+        self.server, self.left = None, []
 
     def site(self) -> Site:
         """The public description; only valid while serving."""
@@ -125,7 +212,7 @@ class SiteApp:
 
     def url(self, doc: Document) -> str:
         """The absolute URL of a document's detail page."""
-        return self.site().base_url + self.family.detail_path(doc)
+        return self.site().base_url + self.renamed(self.family.detail_path(doc))
 
     def truth(self, doc: Document) -> dict[str, object]:
         """What a crawler must archive for one report, as served right now."""
@@ -138,8 +225,9 @@ class SiteApp:
             "paragraphs": paragraphs_of(blocks), "tables": grids_of(blocks),
             "encoding_note": doc.encoding_note, "balance_ok": doc.balance_ok,
             "removed": self.state.is_removed(doc),
-            "attachments": [attachments.truth(doc, a, self.base_url + self.family.attachment_path(doc, a))
+            "attachments": [attachments.truth(doc, a, self.base_url + self.renamed(self.family.attachment_path(doc, a)))
                             for a in doc.attachments],
+            **self.family.displayed(doc),
         }
 
     @property
@@ -170,8 +258,8 @@ class SiteApp:
         if self.behaviour is not None and self.behaviour.error_kind:
             return [{"url": self.site().homepage, "kind": self.behaviour.error_kind}]
         found = [{"url": self.url(d), "kind": "not_found"} for d in self.broken()]
-        found += [{"url": self.base_url + path, "kind": kind} for path, kind in self.family.errors(self.ctx)]
-        found += [{"url": self.base_url + self.family.attachment_path(d, a), "kind": "bad_attachment"}
+        found += [{"url": self.base_url + self.renamed(path), "kind": kind} for path, kind in self.family.errors(self.ctx)]
+        found += [{"url": self.base_url + self.renamed(self.family.attachment_path(d, a)), "kind": "bad_attachment"}
                   for d in self.reports() for a in d.attachments if a.form == "truncated"]
         return found
 

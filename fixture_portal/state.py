@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from datetime import UTC, date, datetime, time, timedelta, timezone
 
@@ -15,6 +16,20 @@ OFFICE_OPENS = time(9, 0)
 
 RequestRecord = tuple[str, str, str, dict[str, str]]
 Timing = tuple[str, float, float]  # site, when the request came in, when its answer was ready (time.monotonic)
+# The simulated clock nianbao's crawler honours too (an ISO moment with a time zone): the portal's
+# first day is that moment's date in Beijing, so a benchmark's nights are the same days on both sides.
+CLOCK_VARIABLE = "NIANBAO_CLOCK"
+
+
+def start_day() -> date:
+    """The portal's first day: the date of ``NIANBAO_CLOCK`` in Beijing when it is set, else ``START_DAY``."""
+    value = os.environ.get(CLOCK_VARIABLE)
+    if not value:
+        return START_DAY
+    moment = datetime.fromisoformat(value)
+    if moment.tzinfo is None:
+        raise ValueError(f"{CLOCK_VARIABLE}={value!r} has no time zone")
+    return moment.astimezone(BEIJING).date()
 
 
 def beijing_to_utc(moment: datetime) -> datetime:
@@ -25,9 +40,9 @@ def beijing_to_utc(moment: datetime) -> datetime:
 class PortalState:
     """Mutable portal state, shared by the request threads and the controlling test."""
 
-    def __init__(self, today: date = START_DAY) -> None:
+    def __init__(self, today: date | None = None) -> None:
         self.lock = threading.Lock()
-        self.today = today
+        self.today = today or start_day()
         self.edits: dict[str, str] = {}
         self.removed: set[str] = set()
         self.modified: dict[str, datetime] = {}

@@ -7,9 +7,9 @@ import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
+from nianbao import clock
 from nianbao.errors import ERROR_CLASSES
 
 KINDS = ("page", "attachment", "list", "home")
@@ -22,8 +22,8 @@ def request_key(method: str, url: str, form: Sequence[Sequence[str]] = ()) -> st
 
 
 def utc_now() -> str:
-    """Current time as an ISO 8601 UTC string with seconds precision."""
-    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    """Current time (``nianbao.clock``) as an ISO 8601 UTC string with seconds precision."""
+    return clock.stamp()
 
 
 @dataclass
@@ -38,6 +38,8 @@ class Capture:
     ``site_family`` is the CMS family the spider recognised for the site (see ``spiders.fingerprint``).
     ``known_body`` is set by the extract pipeline when it skipped extraction because these exact
     bytes are behind the document's current version, extracted by the running extractor version.
+    ``moved_permanently`` says every redirect from ``url`` to ``final_url`` was permanent (301/308):
+    ``final_url`` is then the document's new address.
     ``capture_key`` names the fetch in a distributed crawl (its crawl and request): a capture delivered
     twice (a worker or the writer killed at the wrong moment) carries the same key and is recorded once.
     """
@@ -59,6 +61,7 @@ class Capture:
     frontier_key: str | None = None
     site_family: str | None = None
     known_body: bool = False
+    moved_permanently: bool = False
     capture_key: str | None = None
 
     def __post_init__(self) -> None:
@@ -100,3 +103,17 @@ class ListPage:
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
+
+
+@dataclass
+class SiteMove:
+    """A site's start page answered a permanent redirect (301/308) to another origin: the site moved there.
+
+    The archive keeps it (``site_aliases``), so later crawls ask the new origin directly.
+    """
+
+    site: str
+    url: str
+    location: str
+    status: int
+    seen_at: str = field(default_factory=utc_now)

@@ -15,6 +15,8 @@ class CrawlTarget(TypedDict):
     name: str
     start_urls: list[str]
     hosts: list[str]
+    root: NotRequired[str]  # the homepage, where known URLs of the site are asked for (default: the first start URL)
+    aliases: NotRequired[list[str]]  # host names the site is also (or was formerly) known under
     column: NotRequired[str | None]  # the 年报 column's URL when known; else found from the homepage
     column_selectors: NotRequired[list[str]]  # XPath of the column's list items, when the generic rules miss them
     family: NotRequired[str]  # the CMS family the registry names (see nianbao.families)

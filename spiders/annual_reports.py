@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import json
 import os
 import sys
@@ -26,10 +27,11 @@ from twisted.python.failure import Failure
 
 from crawler.text_table import article
 from nianbao import pages as pages_module
-from nianbao.capture import Capture, ListPage, request_key
+from nianbao.capture import Capture, ListPage, SiteMove, request_key
 from nianbao.errors import ListFormatError
-from nianbao.pages import attachment_ext, decode_html, is_soft_404
-from spiders import apis, discovery, listing, pagination
+from nianbao.pages import attachment_ext, decode_html, is_js_shell, is_soft_404, js_data_url
+from nianbao.urls import canonical_origin, rebase
+from spiders import apis, discovery, hosts, listing, pagination
 from spiders import fingerprint as fingerprint_module
 from spiders.discovery import Link, find_columns, find_hubs, find_subcolumns
 from spiders.failures import RECORDED_STATUSES, classify_failure, classify_status
@@ -39,9 +41,11 @@ from spiders.listing import (
     all_links,
     attachment_links,
     classify_title,
+    comment_items,
     datastore_items,
     list_items,
     parse_tree,
+    script_items,
 )
 from spiders.pagination import PageRequest, next_list_pages
 
@@ -59,7 +63,7 @@ MAX_HUB_DEPTH = 3
 def url_target(url: str) -> dict[str, Any]:
     """A crawl target for a bare homepage URL: named by its host (and port), confined to it."""
     netloc = urlsplit(url).netloc
-    return {"name": netloc, "start_urls": [url], "hosts": [netloc], "column": None, "column_selectors": []}
+    return {"name": netloc, "root": url, "start_urls": [url], "hosts": [netloc], "column": None, "column_selectors": []}
 
 
 class AnnualReportsSpider(scrapy.Spider):
@@ -90,6 +94,8 @@ class AnnualReportsSpider(scrapy.Spider):
                                           if t.get("family") not in (None, "unknown")}
         self._declared_family = set(self._families)
         self._list_rules: dict[str, str] = {}
+        # origins each site moved away from (canonical) → where it is now (see spiders.hosts)
+        self.moves: dict[str, dict[str, str]] = {}
 
     async def start(self) -> AsyncIterator[Any]:
         for name, target in self.targets.items():
@@ -104,7 +110,9 @@ class AnnualReportsSpider(scrapy.Spider):
             yield self._request(target["column"], self.parse_list, kind="list", site=name, column=target["column"])
             return
         for url in target["start_urls"]:
-            yield self._request(url, self.parse_discovery, kind="home", site=name, hub_depth=0)
+            moved = self.moves.get(name, {}).get(canonical_origin(url))
+            yield self._request(rebase(url, moved) if moved else url, self.parse_discovery, kind="home", site=name,
+                                hub_depth=0)
 
     # -- request building ------------------------------------------------------------------
 
@@ -149,26 +157,44 @@ class AnnualReportsSpider(scrapy.Spider):
         """Rebuild a request an interrupted crawl had queued (see ``crawler.spider_middlewares``)."""
         meta = dict(entry["meta"])
         kind, site = meta.pop("nianbao_kind"), meta.pop("site")
-        if site not in self.targets:
+        url = self.locate(entry["url"], site) if site in self.targets else None
+        if url is None:
             return None
-        page = PageRequest(url=entry["url"], method=entry["method"], form=tuple(map(tuple, entry["form"])),
+        page = PageRequest(url=url, method=entry["method"], form=tuple(map(tuple, entry["form"])),
                            headers=entry["headers"])
-        return self._request(entry["url"], getattr(self, entry["callback"]), kind=kind, site=site, page=page, **meta)
+        return self._request(url, getattr(self, entry["callback"]), kind=kind, site=site, page=page, **meta)
 
     def revisit_request(self, document: dict[str, Any]) -> Request | None:
-        """A request for a document the archive already holds (see ``crawler.spider_middlewares``)."""
+        """A request for a document the archive already holds, where its site is now (see ``spiders.hosts``)."""
         site = document["site"]
-        if site not in self.targets or not self.allows(document["url"], site):
+        url = self.locate(document["url"], site) if site in self.targets else None
+        if url is None:
             return None
         meta = {k: document[k] for k in ("title_hint", "classify_rule", "parent_url") if document.get(k)}
-        return self._request(document["url"], self.parse_detail, kind=document["kind"], site=site,
+        return self._request(url, self.parse_detail, kind=document["kind"], site=site,
                              priority=REVISIT_PRIORITY, **meta)
 
     def allows(self, url: str, site: str) -> bool:
-        """Whether ``url`` is on one of the site's hosts (host:port for bare URLs, host names for registry sites)."""
-        parts = urlsplit(url)
-        hosts = self.targets[site]["hosts"]
-        return parts.netloc in hosts or parts.hostname in hosts
+        """Whether ``url`` is on one of the site's hosts, aliases or the origins it moved to (``spiders.hosts``)."""
+        return hosts.is_site_host(url, self.targets[site], tuple(self.moves.get(site, {}).values()))
+
+    def locate(self, url: str, site: str) -> str | None:
+        """Where to ask for a known URL of ``site`` now; None when it is on none of its hosts."""
+        return hosts.locate(url, self.targets[site], self.moves.get(site, {}))
+
+    def accept_move(self, site: str, previous: str, status: int, url: str) -> bool:
+        """Whether a redirect from ``previous`` to ``url`` says the site moved (``spiders.hosts``); adopts it if so."""
+        if site not in self.targets or not hosts.is_permanent_move(previous, status, url, self.targets[site]["start_urls"]):
+            return False
+        self.adopt_move(site, previous, url)
+        return True
+
+    def adopt_move(self, site: str, alias: str, origin: str) -> None:
+        """``alias``'s origin of ``site`` moved to ``origin``'s (a permanent redirect): follow it there from now on."""
+        moved_to = canonical_origin(origin)
+        if self.moves.setdefault(site, {}).get(canonical_origin(alias)) != moved_to:
+            self.logger.info("%s moved: %s is now %s", site, canonical_origin(alias), moved_to)
+        self.moves[site][canonical_origin(alias)] = moved_to
 
     # -- discovery ---------------------------------------------------------------------------
 
@@ -183,6 +209,7 @@ class AnnualReportsSpider(scrapy.Spider):
             yield failed
             yield from self._maybe_no_column(response.url, site)
             return
+        yield from self._site_moves(response, site)
         text, _, _ = decode_html(response.body, _headers(response))
         self._note_family(site, fingerprint(text))
         links = [Link(u, t) for u, t in all_links(response.url, parse_tree(text)) if self.allows(u, site)]
@@ -200,6 +227,14 @@ class AnnualReportsSpider(scrapy.Spider):
                 if request is not None:
                     yield request
         yield from self._maybe_no_column(response.url, site)
+
+    def _site_moves(self, response: Response, site: str) -> Iterator[SiteMove]:
+        """The permanent moves of the site a start page's redirects showed (for the archive's ``site_aliases``)."""
+        chain = [*response.meta.get("redirect_urls", []), response.url]
+        for (previous, url), status in zip(itertools.pairwise(chain), response.meta.get("redirect_reasons", []),
+                                           strict=False):
+            if hosts.is_permanent_move(previous, status, url, self.targets[site]["start_urls"]):
+                yield SiteMove(site=site, url=previous, location=url, status=status)
 
     def _note_family(self, site: str, family: str | None) -> None:
         """Remember the site's CMS family (recorded with its captures); a more specific mark wins later."""
@@ -286,6 +321,7 @@ class AnnualReportsSpider(scrapy.Spider):
             return reply
         tree = parse_tree(text)
         items = list_items(url, tree, selectors) + datastore_items(url, text)
+        items += [] if selectors else comment_items(url, text) + script_items(url, text)
         links = [Link(u, t) for u, t in all_links(url, tree)]
         pages = next_list_pages(url, text, tree) + apis.api_pages(url, text)
         pages += [PageRequest(url=link.url, style="subcolumn") for link in find_subcolumns(url, links)]
@@ -326,6 +362,14 @@ class AnnualReportsSpider(scrapy.Spider):
                                         parent_url=response.url, title_hint=name)
                 if request is not None:
                     yield request
+        data_url = _shell_data_url(response)
+        if data_url and self.allows(data_url, meta["site"]):
+            # the page is drawn by JavaScript: its document is the data the script fetches, kept
+            # as the page's attachment (its extraction reads the JSON: stage json:<key>)
+            request = self._request(data_url, self.parse_detail, kind="attachment", site=meta["site"],
+                                    parent_url=response.url, title_hint=meta.get("title_hint"))
+            if request is not None:
+                yield request
 
     # -- captures ----------------------------------------------------------------------------------
 
@@ -345,6 +389,7 @@ class AnnualReportsSpider(scrapy.Spider):
             "classify_rule": meta.get("classify_rule"),
             "frontier_key": meta.get("frontier_key"),
             "site_family": self._families.get(meta["site"]),
+            "moved_permanently": _moved_permanently(response),
             "error_class": error_class,
             "error_message": f"HTTP {response.status}" if error_class else None,
         }
@@ -374,6 +419,20 @@ class AnnualReportsSpider(scrapy.Spider):
                 self._home_failed.add(meta["site"])
             self._pending_discovery[meta["site"]] -= 1
             yield from self._maybe_no_column(url, meta["site"])
+
+
+def _moved_permanently(response: Response) -> bool:
+    """Whether the response came through redirects, every one of them permanent (301/308)."""
+    reasons = response.meta.get("redirect_reasons", [])
+    return bool(reasons) and all(reason in hosts.PERMANENT for reason in reasons)
+
+
+def _shell_data_url(response: Response) -> str | None:
+    """The data endpoint of a page drawn by JavaScript (template placeholders), if its script names one."""
+    if b"{{" not in response.body and b"${" not in response.body:
+        return None  # the common case, decided without decoding the page
+    text, _, _ = decode_html(response.body, _headers(response))
+    return js_data_url(response.url, text) if is_js_shell(text) else None
 
 
 def _asked_url(response: Response) -> str:

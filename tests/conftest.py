@@ -41,18 +41,23 @@ def portal() -> Iterator[object]:
         yield served
 
 
-def run_nianbao(*args: str, timeout: float = 240) -> subprocess.CompletedProcess[str]:
-    """Run the ``nianbao`` CLI in a fresh interpreter (Twisted's reactor cannot restart in-process)."""
+def run_nianbao(*args: str, timeout: float = 240, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the ``nianbao`` CLI in a fresh interpreter (Twisted's reactor cannot restart in-process);
+    ``env`` adds environment variables (``NIANBAO_CLOCK``)."""
     return subprocess.run([sys.executable, "-m", "crawler.cli", *args], capture_output=True, text=True,
-                          timeout=timeout, cwd=ROOT, check=False)
+                          timeout=timeout, cwd=ROOT, check=False, env={**os.environ, **(env or {})})
 
 
-def crawl(db: Path, *urls: str, extra: tuple[str, ...] = (), expect: int = 0) -> subprocess.CompletedProcess[str]:
+def crawl(db: Path, *urls: str, extra: tuple[str, ...] = (), revisit: str = "all", expect: int = 0,
+          env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """Crawl homepages into ``db`` with politeness off (loopback); assert the exit code (0: the run is ok).
 
     ``expect`` 3 for a partial run (some sites failed), 1 for a failed one (crawler.exit_codes).
+    Every known document is revalidated (``--revisit all``), as a night under the revisit policy
+    would within its ceiling; ``revisit="due"`` crawls under the policy itself (archive/revisit.py).
     """
-    result = run_nianbao("crawl", *urls, "--db", str(db), "--delay", "0", "--concurrency", "8", *extra)
+    result = run_nianbao("crawl", *urls, "--db", str(db), "--delay", "0", "--concurrency", "8",
+                         "--revisit", revisit, *extra, env=env)
     assert result.returncode == expect, result.stderr[-4000:]
     return result
 

@@ -91,12 +91,14 @@ def fetch(url: str) -> tuple[int, bytes]:
 _CRAWL_NAMED = """
 import json, sys
 from crawler.runner import FIXTURE_SETTINGS, run_crawl
-run_crawl(db_path=sys.argv[1], targets=json.loads(sys.argv[2]), settings={**FIXTURE_SETTINGS, "LOG_LEVEL": "WARNING"})
+run_crawl(db_path=sys.argv[1], targets=json.loads(sys.argv[2]),
+          settings={**FIXTURE_SETTINGS, "LOG_LEVEL": "WARNING", "NIANBAO_REVISIT": "all"})
 """
 
 
 def crawl_named(db: Path, portal: Any) -> None:
-    """Crawl every site of the fixture portal, each under its name, so later crawls revisit the same documents."""
+    """Crawl every site of the fixture portal, each under its name, so later crawls revisit the same documents
+    (every one of them: ``NIANBAO_REVISIT = "all"``, whatever is due)."""
     targets = [{"name": site.name, "start_urls": [site.homepage], "hosts": [site.base_url.split("//")[1]]}
                for site in portal.sites.values()]
     result = subprocess.run([sys.executable, "-c", _CRAWL_NAMED, str(db), json.dumps(targets)], cwd=ROOT,

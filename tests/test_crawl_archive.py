@@ -6,6 +6,7 @@ import logging
 
 import pytest
 from scrapy.exceptions import NotConfigured
+from scrapy.http import Request, Response
 from scrapy.utils.test import get_crawler
 
 from crawler.crawl_archive import CrawlArchive
@@ -72,6 +73,16 @@ def test_a_target_that_produced_no_capture_at_all_counts_as_failed():
     owner.sites = ["a", "b"]
     status, error = owner.verdict("finished", [{"site": "a", "succeeded": 2, "error_classes": None}])
     assert (status, error) == ("partial", "1 of 2 sites failed: b (nothing fetched)")
+
+
+def test_a_site_whose_lists_answered_on_a_night_with_nothing_due_is_not_failed():
+    owner = CrawlArchive("unused.db", "crawl")
+    owner.sites = ["a", "b", "c"]
+    for site, kind in (("a", "list"), ("b", "home"), ("c", "list")):
+        owner.response_received(Response(f"http://{site}/", status=200), Request(f"http://{site}/",
+                                meta={"site": site, "nianbao_kind": kind}), None)
+    rows = [{"site": "c", "succeeded": 0, "error_classes": "http_5xx"}]  # its one due document failed
+    assert owner.verdict("finished", rows) == ("partial", "1 of 3 sites failed: b (nothing fetched)")
 
 
 def test_without_the_archive_writer_sites_are_not_judged_by_captures():

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+import archive
 from crawler import exit_codes
 from tests.conftest import crawl, run_nianbao
 from tests.redis_support import RedisServer, nianbao_process, worker_args, writer_args
@@ -76,9 +77,11 @@ def test_a_distributed_crawl_archives_what_a_local_crawl_does(tmp_path, redis_se
     assert families == sqlite3.connect(tmp_path / "local.db").execute("SELECT family FROM sites ORDER BY name").fetchall()
     assert redis_server.client().keys("*") == [b"nb:{crawl}:ended"]  # the writer deleted the crawl, noting it ended
 
-    # The next night: workers read validators, list pages and live documents through Redis.
+    # The next night, every document revalidated: workers read validators, list pages and live documents
+    # through Redis.
     before = len(small_portal.request_log)
-    again = distributed_crawl(redis_server, tmp_path / "d" / "archive.db", urls)
+    again = distributed_crawl(redis_server, tmp_path / "d" / "archive.db", urls,
+                              worker_extra=("--delay", "0", "--concurrency", "4", "--revisit", "all"))
     assert again["status"] == "ok" and again["new"] == again["changed"] == 0
     live = sqlite3.connect(tmp_path / "d" / "archive.db").execute(
         "SELECT count(*) FROM documents WHERE status = 'live'").fetchone()[0]
@@ -86,6 +89,13 @@ def test_a_distributed_crawl_archives_what_a_local_crawl_does(tmp_path, redis_se
     conditional = [h for _, path, _, h in small_portal.request_log[before:] if "If-None-Match" in h or "If-Modified-Since" in h]
     assert len(conditional) >= again["not_modified"]
     assert run_nianbao("check", "--db", str(tmp_path / "d" / "archive.db")).returncode == 0
+
+    # And a night under the revisit policy: only the documents the writer found due are asked for.
+    with archive.open_archive(tmp_path / "d" / "archive.db", readonly=True) as store:
+        due = store.due_documents([row["name"] for row in store.db["sites"].rows])
+    third = distributed_crawl(redis_server, tmp_path / "d" / "archive.db", urls)
+    assert third["status"] == "ok" and third["new"] == third["changed"] == 0
+    assert third["not_modified"] + third["unchanged"] == len(due) < live
 
 
 def test_a_site_without_a_column_gets_one_verdict_from_the_shared_frontier(tmp_path, redis_server, small_portal):

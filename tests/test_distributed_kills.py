@@ -127,7 +127,10 @@ def test_every_report_is_archived_exactly_once_whatever_is_killed(tmp_path):
     try:
         assert crowd.kills["writer"] and crowd.kills["redis"] and crowd.kills["worker0"] + crowd.kills["worker1"]
         assert_archived_exactly_once(tmp_path / "archive.db", truth)
-        assert server.client().keys("*") == [b"nb:{crawl}:ended"]
+        # the writer deleted the crawl, noting it ended; a worker restarted just as it ended may have
+        # proposed the next crawl of the same sites (kept until a writer opens it)
+        left = set(server.client().keys("*"))
+        assert b"nb:{crawl}:ended" in left and left - {b"nb:{crawl}:ended"} <= {b"nb:{crawl}:targets", b"nb:{crawl}:code"}
     finally:
         server.stop()
 

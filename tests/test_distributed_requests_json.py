@@ -10,8 +10,8 @@ from scrapy.http import FormRequest
 
 from crawler.distributed import requests_json
 from crawler.distributed.requests_json import RequestEncodingError, decode_request, encode_request
-from crawler.distributed.stream import capture_key, decode_entry, encode_capture, encode_list_page
-from nianbao.capture import Capture, ListPage
+from crawler.distributed.stream import capture_key, decode_entry, encode_capture, encode_list_page, encode_site_move
+from nianbao.capture import Capture, ListPage, SiteMove
 from spiders.annual_reports import AnnualReportsSpider
 
 
@@ -53,12 +53,19 @@ def test_no_pickle_and_no_foreign_code(spider):
 def test_a_capture_goes_through_the_stream_whole():
     capture = Capture(url="http://h/a.pdf", site="h", kind="attachment", status=200, body=bytes(range(256)) * 40,
                       headers={"Content-Type": "application/pdf"}, extraction={"title": "年报", "tables": [[["a"]]]},
-                      frontier_key="k1", site_family="trs")
+                      frontier_key="k1", site_family="trs", final_url="https://h2/a.pdf", moved_permanently=True)
     fields = encode_capture(capture, capture_key("7-x", "k1"))
     raw = {name.encode(): value.encode() if isinstance(value, str) else value for name, value in fields.items()}
     entry = decode_entry(b"1733450000000-0", raw)
     assert entry.key == "7-x:k1" and entry.size == len(raw[b"meta"]) + len(raw[b"body"])
     assert entry.item == dataclasses.replace(capture, capture_key="7-x:k1")
+    assert isinstance(entry.item, Capture) and entry.item.moved_permanently  # the new address is the document's
+
+
+def test_a_site_move_goes_through_the_stream():
+    move = SiteMove(site="h", url="http://h/", location="https://h2/", status=301, seen_at="2026-12-01T00:00:00Z")
+    raw = {k.encode(): v.encode() if isinstance(v, str) else v for k, v in encode_site_move(move, "7-x:m").items()}
+    assert decode_entry(b"1-0", raw).item == move
 
 
 def test_a_list_page_and_a_verdict_without_a_fetch_time():

@@ -1,4 +1,4 @@
-"""A worker's two extra middlewares: marking its seeds queued, and keeping robots.txt polite.
+"""A worker's extra middlewares: marking its seeds queued, keeping robots.txt polite, sharing site moves.
 
 **SeededMiddleware** (spider middleware, nearest the engine) tells the other workers and the writer
 that this worker's start requests (homepages, known documents) are all queued: until one worker has
@@ -11,11 +11,19 @@ followed at once: Scrapy's own slot delay runs from when robots.txt was dispatch
 starting up dispatched it long before the server saw it (gaps of 1 ms were seen without this).
 It also puts robots.txt in its host's local download slot (the gate, host and port): Scrapy's slot
 by host name alone made every site of one address wait for each other's robots.txt.
+
+**SharedMovesMiddleware** (downloader middleware, right before the site boundary) shares the moves
+of sites. A worker that follows a site's permanent move adopts its new origin (see
+``crawler.middlewares.SiteBoundaryMiddleware``), but the requests to that origin go to the shared
+queue, and a worker that had not seen the move would refuse them as offsite. So a move one worker
+accepts is kept in Redis (``P:site:moves``), and a worker about to refuse a request as offsite first
+adopts the moves the others accepted.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import random
 import time
@@ -28,7 +36,8 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
 from crawler.distributed.keys import gate_key
-from crawler.distributed.shared import SharedCrawl
+from crawler.distributed.shared import SharedCrawl, _text
+from crawler.portal_spider import portal_spider
 
 logger = logging.getLogger(__name__)
 
@@ -83,3 +92,34 @@ class RobotsGapMiddleware:
             wait = done + self.delay * jitter - time.monotonic()
             if wait > 0:
                 await asyncio.sleep(wait)
+
+
+class SharedMovesMiddleware:
+    def __init__(self, crawler: Crawler, shared: SharedCrawl):
+        self.crawler, self.shared = crawler, shared
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> SharedMovesMiddleware:
+        shared = SharedCrawl.of(crawler)
+        if shared is None:
+            raise NotConfigured
+        return cls(crawler, shared)
+
+    def process_request(self, request: Request) -> None:
+        site = request.meta.get("site")
+        spider = portal_spider(self.crawler)
+        if site is None or spider.allows(request.url, site):
+            return
+        self._adopt_shared(site)
+        previous, reasons = request.meta.get("redirect_urls"), request.meta.get("redirect_reasons")
+        if not spider.allows(request.url, site) and previous and reasons and \
+                spider.accept_move(site, previous[-1], reasons[-1], request.url):
+            self.shared.server.hset(self.shared.keys("site:moves"), json.dumps([site, previous[-1]]), request.url)
+
+    def _adopt_shared(self, site: str) -> None:
+        """Adopt the moves of ``site`` other workers accepted."""
+        spider = portal_spider(self.crawler)
+        for field, origin in self.shared.server.hgetall(self.shared.keys("site:moves")).items():
+            moved_site, alias = json.loads(field)
+            if moved_site == site:
+                spider.adopt_move(site, alias, _text(origin))

@@ -8,6 +8,7 @@ on other machines may join the same crawl with the same command and label.
 
 from __future__ import annotations
 
+import itertools
 import queue
 import signal
 import subprocess
@@ -73,5 +74,14 @@ class ProcessGroup:
 
 def start_distributed(worker_command: list[str], *, redis_url: str, workers: int, db: str, label: str) -> ProcessGroup:
     """The writer of crawl ``label`` into ``db`` and ``workers`` workers running ``worker_command``."""
-    writer = [sys.executable, "-m", "crawler.cli", "write", "--redis", redis_url, "--db", db, "--label", label]
+    writer = [sys.executable, "-m", "crawler.cli", "write", "--redis", redis_url, "--db", db, "--label", label,
+              *_writer_options(worker_command)]
     return ProcessGroup([writer, *([*worker_command, "--redis", redis_url] for _ in range(workers))])
+
+
+def _writer_options(worker_command: list[str]) -> list[str]:
+    """The crawl's revisit ceiling when its command sets one (``-s NIANBAO_REVISIT_CEILING_DAYS=…``):
+    the writer judges which documents are due and plans their next visits by it."""
+    ceiling = [value.split("=", 1)[1] for flag, value in itertools.pairwise(worker_command)
+               if flag in ("-s", "--set") and value.startswith("NIANBAO_REVISIT_CEILING_DAYS=")]
+    return ["--revisit-ceiling-days", ceiling[-1]] if ceiling else []

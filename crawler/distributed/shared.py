@@ -22,10 +22,12 @@ import time
 from typing import Any
 
 from redis.exceptions import RedisError
+from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import CloseSpider, NotConfigured
 from scrapy_redis.connection import get_redis_from_settings
 
+from crawler.crawl_archive import READ_KINDS
 from crawler.distributed.keys import CrawlKeys
 from crawler.distributed.scripts import Scripts
 from crawler.distributed.view import RedisArchiveView
@@ -45,14 +47,24 @@ class SharedCrawl:
         self.crawl_id: str | None = None
         self.scheduler: Any = None  # the LeaseScheduler, once open: the pipeline nacks through it
         self._view: RedisArchiveView | None = None
+        self._listed: set[str] = set()  # sites this worker said were reached
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> SharedCrawl:
         settings = crawler.settings
         if not settings.get("NIANBAO_REDIS_URL"):
             raise NotConfigured("NIANBAO_REDIS_URL is empty: not a worker of a distributed crawl")
-        return cls(get_redis_from_settings(settings), CrawlKeys(settings.get("NIANBAO_COMMAND")),
-                   wait_seconds=settings.getfloat("NIANBAO_REDIS_WAIT_SECONDS"))
+        shared = cls(get_redis_from_settings(settings), CrawlKeys(settings.get("NIANBAO_COMMAND")),
+                     wait_seconds=settings.getfloat("NIANBAO_REDIS_WAIT_SECONDS"))
+        crawler.signals.connect(shared.response_received, signal=signals.response_received)
+        return shared
+
+    def response_received(self, response: Any, request: Any, spider: Any) -> None:
+        """Note a site whose column answered, for the writer's verdict (as ``CrawlArchive`` does in one process)."""
+        site = request.meta.get("site")
+        if response.status < 400 and request.meta.get("nianbao_kind") in READ_KINDS and site not in self._listed:
+            self.server.sadd(self.keys("listed"), site)
+            self._listed.add(site)
 
     @staticmethod
     def of(crawler: Crawler | None) -> SharedCrawl | None:

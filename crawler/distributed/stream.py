@@ -1,9 +1,9 @@
-"""Captures on the Redis Stream: one entry per capture or list page, the body as raw bytes.
+"""Captures on the Redis Stream: one entry per capture, list page or site move, the body as raw bytes.
 
 An entry has four fields: ``key`` (the capture key, ``<crawl id>:<request key>``: a fetch pushed
-twice carries the same key and is recorded once), ``type`` (``capture`` or ``list_page``), ``meta``
-(JSON of everything but the body) and ``body``. Stream fields are binary-safe, so bodies travel as
-they were served, without base64.
+twice carries the same key and is recorded once), ``type`` (``capture``, ``list_page`` or
+``site_move``), ``meta`` (JSON of every other field of the item, ``moved_permanently`` included)
+and ``body``. Stream fields are binary-safe, so bodies travel as they were served, without base64.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from nianbao.capture import Capture, ListPage, utc_now
+from nianbao.capture import Capture, ListPage, SiteMove, utc_now
 
 EXTRACT_IN_WRITER = "extract_in_writer"  # meta flag: the worker left extraction to the writer
 
@@ -26,7 +26,7 @@ class Entry:
 
     stream_id: str
     key: str
-    item: Capture | ListPage
+    item: Capture | ListPage | SiteMove
     extract_in_writer: bool = False
     size: int = 0  # bytes it counts in the stream's backlog
 
@@ -58,6 +58,11 @@ def encode_list_page(page: ListPage, key: str) -> dict[str, bytes | str]:
     return {"key": key, "type": "list_page", "meta": json.dumps(page.to_dict(), ensure_ascii=False).encode(), "body": b""}
 
 
+def encode_site_move(move: SiteMove, key: str) -> dict[str, bytes | str]:
+    return {"key": key, "type": "site_move", "meta": json.dumps(dataclasses.asdict(move), ensure_ascii=False).encode(),
+            "body": b""}
+
+
 def entry_size(fields: Mapping[Any, Any]) -> int:
     """What an entry adds to the stream's byte backlog: the bytes of its meta and body (as added, or as read back)."""
     return sum(len(value.encode() if isinstance(value, str) else value)
@@ -72,6 +77,8 @@ def decode_entry(stream_id: bytes | str, fields: dict[bytes, bytes]) -> Entry:
     size = entry_size(fields)
     if fields[b"type"] == b"list_page":
         return Entry(sid, key, ListPage(**meta), size=size)
+    if fields[b"type"] == b"site_move":
+        return Entry(sid, key, SiteMove(**meta), size=size)
     extract_in_writer = bool(meta.pop(EXTRACT_IN_WRITER, False))
     meta.setdefault("fetched_at", _entry_time(sid))
     capture = Capture(**meta, body=fields.get(b"body", b""))

@@ -20,8 +20,8 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
 from crawler.distributed.shared import SharedCrawl, _text
-from crawler.distributed.stream import capture_key, encode_capture, encode_list_page, entry_size
-from nianbao.capture import Capture, ListPage
+from crawler.distributed.stream import capture_key, encode_capture, encode_list_page, encode_site_move, entry_size
+from nianbao.capture import Capture, ListPage, SiteMove
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +41,9 @@ class CaptureStreamPipeline:
         return cls(crawler, shared, extract_in_writer=crawler.settings.get("NIANBAO_REDIS_EXTRACT") == "writer")
 
     def process_item(self, item: Any) -> Any:
+        if isinstance(item, SiteMove):
+            self._push_move(item)
+            return item
         if not isinstance(item, (Capture, ListPage)):
             return item
         key = item.frontier_key if isinstance(item, Capture) else item.key
@@ -68,6 +71,16 @@ class CaptureStreamPipeline:
         else:
             self._family(item.site, item.family)
             fields = encode_list_page(item, capture_key(crawl, key))
+        pipe = self.shared.server.pipeline(transaction=True)
+        pipe.xadd(self.shared.keys.stream, fields)
+        pipe.incrby(self.shared.keys("backlog_bytes"), entry_size(fields))
+        pipe.execute()
+
+    def _push_move(self, move: SiteMove) -> None:
+        """A site's move, for the writer's ``site_aliases`` (recording one twice only refreshes it)."""
+        crawl = self.shared.crawl_id
+        assert crawl is not None
+        fields = encode_site_move(move, capture_key(crawl, f"move:{move.site}:{move.url}"))
         pipe = self.shared.server.pipeline(transaction=True)
         pipe.xadd(self.shared.keys.stream, fields)
         pipe.incrby(self.shared.keys("backlog_bytes"), entry_size(fields))

@@ -45,6 +45,7 @@ def worker_settings(redis_url: str, *, extract_in: str = "worker") -> dict[str, 
                        "scrapy.extensions.throttle.AutoThrottle": None},
         "SPIDER_MIDDLEWARES": {**base.SPIDER_MIDDLEWARES, "crawler.distributed.middlewares.SeededMiddleware": 10},
         "DOWNLOADER_MIDDLEWARES": {**base.DOWNLOADER_MIDDLEWARES,
+                                   "crawler.distributed.middlewares.SharedMovesMiddleware": 55,
                                    "crawler.distributed.middlewares.RobotsGapMiddleware": 110},
     }
 

@@ -38,12 +38,15 @@ from redis.exceptions import RedisError, ResponseError
 
 import archive
 from archive.lock import writer_lock
+from archive.revisit import RevisitPolicy
+from crawler.crawl_archive import judge
 from crawler.distributed.keys import GROUP, CrawlKeys
 from crawler.distributed.lifecycle import OpenCrawl, end_crawl, open_crawl
 from crawler.distributed.scripts import Scripts
+from crawler.distributed.shared import _text
 from crawler.distributed.stream import Entry, decode_entry, entry_size
 from crawler.pipelines import ExtractPipeline
-from nianbao.capture import Capture, ListPage
+from nianbao.capture import Capture, ListPage, SiteMove
 from nianbao.errors import ArchiveError, NianbaoError
 
 logger = logging.getLogger(__name__)
@@ -58,13 +61,16 @@ class Writer:
     """Records one distributed crawl into one archive (see the module docstring)."""
 
     def __init__(self, server: Any, keys: CrawlKeys, db_path: str, *, batch: int = 64, lock_ms: int = 10_000,
-                 wait_seconds: float = 600.0, extract_workers: int = 2, compact: bool = True):
+                 wait_seconds: float = 600.0, extract_workers: int = 2, compact: bool = True,
+                 revisit: RevisitPolicy | None = None):
         self.server, self.keys, self.db_path = server, keys, db_path
+        self.revisit = revisit or RevisitPolicy()
         self.batch, self.lock_ms, self.wait_seconds, self.compact = batch, lock_ms, wait_seconds, compact
         self.scripts = Scripts(server)
         self.me = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         self.extractor = ExtractPipeline(extract_workers, 5000)
-        self.counts: Counter[str] = Counter(dict.fromkeys(("recorded", "duplicates", "refused", "list_pages", "extracted"), 0))
+        self.counts: Counter[str] = Counter(dict.fromkeys(
+            ("recorded", "duplicates", "refused", "list_pages", "site_moves", "extracted"), 0))
         self.crawl: OpenCrawl | None = None
         self.store: archive.Archive | None = None
         self._stop = False
@@ -82,7 +88,7 @@ class Writer:
         with writer_lock(self.db_path):
             self._take_lock()
             try:
-                with archive.open_archive(self.db_path) as store:
+                with archive.open_archive(self.db_path, revisit=self.revisit) as store:
                     self.store = store
                     self.extractor.view = store
                     run = self._record_crawl()
@@ -197,6 +203,8 @@ class Writer:
         for entry in decoded:
             if isinstance(entry.item, ListPage):
                 self._remember_list(entry.item)
+            elif isinstance(entry.item, SiteMove):
+                self._remember_move(entry.item)
         items = [e.item for e in captures if isinstance(e.item, Capture)]
         self._keep_lock()  # extraction may have taken long: never commit what another writer may have taken
         results = self.store.record_captures(items, run_id=self.crawl.run_id) if items else []
@@ -237,6 +245,15 @@ class Writer:
             logger.warning("list page %s not remembered: %s", page.url, exc)
         self.counts["list_pages"] += 1
 
+    def _remember_move(self, move: SiteMove) -> None:
+        assert self.store is not None
+        try:
+            self.store.record_alias(move.site, url=move.url, location=move.location, status=move.status,
+                                    seen_at=move.seen_at)
+        except ArchiveError as exc:  # loses only a shortcut: the next crawl follows the redirect again
+            logger.warning("move of %s to %s not remembered: %s", move.site, move.location, exc)
+        self.counts["site_moves"] += 1
+
     def _count(self, capture: Capture, result: Any) -> None:
         if isinstance(result, Exception):
             logger.error("capture of %s not recorded: %s", capture.url, result)
@@ -274,20 +291,17 @@ class Writer:
         return run
 
     def _verdict(self) -> tuple[str, str | None]:
-        """As a crawl of one process judges its run: ``failed`` when no site could be crawled,
-        ``partial`` when some sites failed, captures were refused or requests dead-lettered."""
+        """As a crawl of one process judges its run (``crawler.crawl_archive.judge``): ``failed`` when no
+        site could be crawled, ``partial`` when some sites failed, captures were refused or requests
+        dead-lettered. A site whose lists answered (a worker said so) was reached, captures or not."""
         assert self.store is not None and self.crawl is not None
         refused = int(self.server.hget(self.keys("stats"), "refused") or 0)
         dead = int(self.server.zcard(self.keys("dead")))
-        problems = [f"{refused} captures could not be recorded"] * bool(refused)
-        problems += [f"{dead} requests dead-lettered after repeated lease expiries"] * bool(dead)
-        sites = self.store.run_sites(self.crawl.run_id)
-        failed = [f"{row['site']} ({row['error_classes']})" for row in sites if not row["succeeded"]]
-        if sites and len(failed) == len(sites):
-            return "failed", "; ".join([f"no site could be crawled: {', '.join(failed)}", *problems])
-        if failed:
-            problems.append(f"{len(failed)} of {len(sites)} sites failed: {', '.join(failed)}")
-        return ("partial", "; ".join(problems)) if problems else ("ok", None)
+        lost = [f"{refused} captures could not be recorded"] * bool(refused)
+        lost += [f"{dead} requests dead-lettered after repeated lease expiries"] * bool(dead)
+        listed = {_text(site) for site in self.server.smembers(self.keys("listed"))}
+        return judge("finished", self.store.run_sites(self.crawl.run_id), sites=self.crawl.sites, listed=listed,
+                     lost=lost)
 
     def _compact(self) -> None:
         """Merge the search index (a failure loses nothing: ``nianbao compact`` can do it later)."""

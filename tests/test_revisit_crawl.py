@@ -1,0 +1,72 @@
+"""Nights under the revisit policy: lists every night, a known document only when it is due, a new
+report the night it is listed, and nothing left unvisited past the ceiling."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import crawl
+
+
+def night(portal) -> dict[str, str]:
+    """The crawl's clock: 02:00 of the portal's current day, in Beijing."""
+    return {"NIANBAO_CLOCK": f"{portal.state.today.isoformat()}T02:00:00+08:00"}
+
+
+def crawl_night(portal, db: Path, stats: Path) -> tuple[set[str], dict]:
+    """One night's crawl under the policy: the paths of the detail pages it asked for, and its stats."""
+    before = len(portal.request_log)
+    crawl(db, *portal.homepages(), revisit="due", env=night(portal), extra=("--stats", str(stats)))
+    documents = {path for _, path, _, _ in portal.request_log[before:] if "/t20" in path}
+    return documents, json.loads(stats.read_text(encoding="utf-8"))
+
+
+def query(db: Path, sql: str, *params: object) -> list[tuple]:
+    with sqlite3.connect(db) as conn:
+        return conn.execute(sql, params).fetchall()
+
+
+@pytest.fixture(scope="module")
+def nights(tmp_path_factory) -> Iterator[tuple[object, Path, Path]]:
+    from fixture_portal import FixturePortal
+
+    workdir = tmp_path_factory.mktemp("nights")
+    with FixturePortal(seed=23, families=("trs",)) as portal:
+        db = workdir / "nianbao.db"
+        crawl_night(portal, db, workdir / "first.json")
+        yield portal, db, workdir
+
+
+def test_a_night_right_after_the_first_asks_for_no_known_document(nights) -> None:
+    portal, db, workdir = nights
+    asked, stats = crawl_night(portal, db, workdir / "again.json")
+    assert asked == set()
+    assert stats["nianbao/revisit/not_due"] >= len(portal.truth())  # listed, known, not due: not asked for
+    assert stats.get("nianbao/lists/known", 0) + stats.get("nianbao/lists/read", 0) > 0  # the lists were read
+
+
+def test_a_new_report_is_archived_the_night_it_is_listed_and_the_rest_within_the_ceiling(nights) -> None:
+    portal, db, workdir = nights
+    known = {t["url"] for t in portal.truth()}
+    edited = sorted(known)[0]
+    portal.edit_report(edited, text="本年度还对政府信息公开工作年度报告的发布流程进行了专项检查。")
+    seen: set[str] = set()
+    for day in range(1, 8):
+        portal.advance_clock(1)
+        new_url = portal.publish_report("qinglan") if day == 1 else None
+        asked, _ = crawl_night(portal, db, workdir / f"night{day}.json")
+        seen |= asked
+        if new_url is not None:
+            assert new_url.split("//")[1].split("/", 1)[1] in {p.lstrip("/") for p in asked}
+            assert query(db, "select outcome from captures where url = ?", new_url) == [("new",)]
+        assert len(asked) < len(known) / 2, day  # a night asks for a share of the documents, never all
+    paths = {url.split("/", 3)[3] for url in known}
+    assert paths <= {p.lstrip("/") for p in seen}  # every known report was asked for within the 7-day ceiling
+    assert query(db, "select outcome from captures where url = ? and outcome = 'changed'", edited) == [("changed",)]
+    due = query(db, "select count(*) from documents where next_visit is null")
+    assert due == [(0,)]
