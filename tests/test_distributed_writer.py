@@ -13,9 +13,9 @@ import pytest
 import archive
 from crawler.distributed.keys import CrawlKeys
 from crawler.distributed.scripts import Scripts
-from crawler.distributed.stream import capture_key, encode_capture, entry_size
+from crawler.distributed.stream import capture_key, encode_capture, encode_site_move, entry_size
 from crawler.distributed.writer import LostLock, Writer
-from nianbao.capture import Capture
+from nianbao.capture import Capture, SiteMove
 from tests.archive_support import page
 from tests.redis_support import RedisServer
 
@@ -128,3 +128,33 @@ def test_one_writer_per_crawl_even_on_another_machine(tmp_path: Path, server):
     assert isinstance(result["exception"], LostLock)
     holder.stop()
     thread.join(timeout=30)
+
+
+def test_a_site_s_move_reaches_the_archive_through_the_stream(tmp_path, server):
+    crawl = Crawl(server, "moves")
+    thread, result = in_thread(Writer(server.client(), crawl.keys, str(tmp_path / "a.db"), wait_seconds=20))
+    crawl.push(page("http://q/", kind="home"), "home")
+    move = SiteMove(site="qinglan", url="http://q/", location="https://q2/", status=301)
+    fields = encode_site_move(move, capture_key(crawl.opened(), "move"))
+    crawl.client.xadd(crawl.keys.stream, fields)
+    crawl.client.incrby(crawl.keys("backlog_bytes"), entry_size(fields))
+    crawl.seeded()
+    thread.join(timeout=60)
+    assert (result["status"], result["site_moves"]) == ("ok", 1)
+    with archive.open_archive(tmp_path / "a.db") as db:
+        assert [(a["alias"], a["origin"]) for a in db.site_aliases(["qinglan"])] == [("http://q", "https://q2")]
+
+
+def test_a_site_whose_lists_answered_was_reached_without_a_capture(tmp_path, server):
+    """A night with no document due records no capture of a site whose lists answered: reached, as in one process."""
+    outcomes = {}
+    for label, lists_answered in (("listed", True), ("silent", False)):
+        crawl = Crawl(server, label)
+        thread, result = in_thread(Writer(server.client(), crawl.keys, str(tmp_path / f"{label}.db"), wait_seconds=20))
+        crawl.opened()
+        if lists_answered:
+            crawl.client.sadd(crawl.keys("listed"), "qinglan")  # what a worker notes when a list page answers
+        crawl.seeded()
+        thread.join(timeout=60)
+        outcomes[label] = result["status"]
+    assert outcomes == {"listed": "ok", "silent": "failed"}

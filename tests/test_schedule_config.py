@@ -46,6 +46,18 @@ def test_a_group_may_run_distributed(tmp_path: Path) -> None:
     assert local.redis is None
 
 
+def test_a_distributed_group_s_revisit_ceiling_reaches_its_writer(tmp_path: Path) -> None:
+    """The writer judges which documents are due and plans their visits: it needs the crawl's ceiling."""
+    from crawler.distributed.processes import _writer_options
+    from crawler.schedule import crawl_command
+
+    text = GOOD.replace('sites = ["beijing"]', 'sites = ["beijing"]\ncrawl_args = ["-s", "NIANBAO_REVISIT_CEILING_DAYS=3"]')
+    (group,) = load_config(write(tmp_path, text)).groups
+    assert _writer_options(crawl_command(group, "a.db")) == ["--revisit-ceiling-days", "3"]
+    (plain,) = load_config(write(tmp_path, GOOD)).groups
+    assert _writer_options(crawl_command(plain, "a.db")) == []
+
+
 @pytest.mark.parametrize(("text", "message"), [
     (GOOD.replace('sites = ["beijing"]', 'sites = ["beijing"]\nredis_workers = 0'),
      "[[scheduler.group]] #1 'provinces': key 'redis_workers' must be positive"),

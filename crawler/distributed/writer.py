@@ -203,13 +203,13 @@ class Writer:
         for entry in decoded:
             if isinstance(entry.item, ListPage):
                 self._remember_list(entry.item)
-            elif isinstance(entry.item, SiteMove):
-                self._remember_move(entry.item)
         items = [e.item for e in captures if isinstance(e.item, Capture)]
         self._keep_lock()  # extraction may have taken long: never commit what another writer may have taken
         results = self.store.record_captures(items, run_id=self.crawl.run_id) if items else []
         for capture, result in zip(items, results, strict=True):
             self._count(capture, result)
+        for move in (e.item for e in decoded if isinstance(e.item, SiteMove)):  # after its site's captures
+            self._remember_move(move)
         pipe = self.server.pipeline(transaction=True)
         ids = [sid for sid, _ in entries]
         pipe.xack(self.keys.stream, GROUP, *ids)
