@@ -356,11 +356,18 @@ class Archive:
         return blobs.load(self.db, sha256)
 
     def reextract(self, extract_fn: reextract.ExtractFn, *, extractor_version: str,
-                  force: bool = False) -> dict[str, int]:
-        """Re-extract stored bodies and rebuild versions, outcomes and search; no HTTP."""
+                  force: bool = False, pending_ocr: bool = False) -> dict[str, int]:
+        """Re-extract stored bodies and rebuild versions, outcomes and search; no HTTP.
+
+        ``pending_ocr``: only the bodies whose scanned pages were left for OCR by ``extractor_version``.
+        """
         if self.readonly:
             raise ArchiveError("cannot re-extract: archive opened read-only")
-        return reextract.reextract(self.db, extract_fn, extractor_version, force)
+        return reextract.reextract(self.db, extract_fn, extractor_version, force, pending_ocr)
+
+    def pending_ocr(self) -> int:
+        """How many URLs have a body whose scanned pages still await OCR (by any extractor)."""
+        return reextract.pending_ocr_count(self.db)
 
     def export(self, format: str, target: str | Path | IO[str], *, all_versions: bool = False) -> int:
         """Write the archive as ``jsonl``, ``csv`` or ``warc`` to ``target``; return versions (or records) written.

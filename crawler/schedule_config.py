@@ -25,7 +25,8 @@ DEFAULT_CRON = "0 2 * * *"
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 
 # key -> type, for [scheduler] (whose scheduling keys are defaults for every group) and each group.
-SHARED_KEYS: dict[str, type] = {"cron": str, "timezone": str, "time_limit_seconds": int, "misfire_grace_seconds": int}
+SHARED_KEYS: dict[str, type] = {"cron": str, "timezone": str, "time_limit_seconds": int, "misfire_grace_seconds": int,
+                                  "ocr": bool}
 SCHEDULER_KEYS: dict[str, type] = {"db": str, "group": list, **SHARED_KEYS}
 GROUP_KEYS: dict[str, type] = {"name": str, "sites": list, "start_urls": list, "crawl_args": list, **SHARED_KEYS}
 TOP_LEVEL_KEYS: dict[str, type] = {"scheduler": dict, "archive": dict}
@@ -44,6 +45,7 @@ class Group:
     time_limit_seconds: int = 6 * 3600
     misfire_grace_seconds: int = 3600
     crawl_args: tuple[str, ...] = ()
+    ocr: bool = True  # read scanned pages by OCR after the crawl (`nianbao crawl --ocr`), within the time limit
 
     @property
     def label(self) -> str:
@@ -109,7 +111,7 @@ def _check_keys(table: Any, known: Mapping[str, type], where: str) -> None:
             raise ConfigError(f"{where}: key {key!r} must be {_TYPE_NAMES[expected]}, not {value!r}")
 
 
-_TYPE_NAMES = {str: "a string", int: "a whole number", list: "a list", dict: "a table"}
+_TYPE_NAMES = {str: "a string", int: "a whole number", bool: "true or false", list: "a list", dict: "a table"}
 
 
 def _group(raw: Any, defaults: dict[str, Any], where: str) -> Group:

@@ -3,7 +3,8 @@
 Steps:
 
 1. Sniff the bytes; attachments (PDF, DOCX, XLSX, DOC, XLS) are read in a bounded child
-   process (``attachment.py``); other non-HTML types are flagged ``attachment_not_extracted``.
+   process (``attachment.py``), scanned pages and images by OCR (``scanned.py``); other non-HTML
+   types are flagged ``attachment_not_extracted``.
 2. Refuse bodies over ``MAX_BODY_BYTES`` (flag ``too_large``).
 3. Decode (BOM > header > meta > detection, strict; ``decode.py``).
 4. Parse once with lxml (``parse.py``), drop junk elements.
@@ -57,14 +58,17 @@ LIST_STAGE = "list"
 TABLE_OVERLAP = 0.5
 
 
-def extract_document(body: bytes, url: str, headers: Mapping[str, str] | None = None) -> dict[str, Any]:
+def extract_document(body: bytes, url: str, headers: Mapping[str, str] | None = None, *,
+                     ocr: bool = True) -> dict[str, Any]:
     """Extract one fetched document; every key of ``KEYS`` is present, missing values are None.
 
+    ``ocr`` False leaves scanned pages unread (flag ``needs_ocr``, extractor version pending): a
+    crawl defers OCR so that a scan never holds up fetching, and reads them after the crawl.
     Bad input becomes flags. Only :mod:`nianbao.errors` exceptions escape: an unexpected failure
     is raised as :class:`~nianbao.errors.ExtractionError` naming the URL, for the caller to record.
     """
     try:
-        return _extract(body, url, headers)
+        return _extract(body, url, headers, ocr)
     except NianbaoError:
         raise
     except Exception as exc:
@@ -74,12 +78,12 @@ def extract_document(body: bytes, url: str, headers: Mapping[str, str] | None = 
 def empty_result() -> dict[str, Any]:
     """The result skeleton: every key, nothing found yet."""
     result: dict[str, Any] = dict.fromkeys(KEYS)
-    result.update(tables=[], attachments=[], flags=[], metadata_rules={}, is_soft_404=False,
+    result.update(tables=[], attachments=[], flags=[], metadata_rules={}, ocr=[], is_soft_404=False,
                   extractor_version=EXTRACTOR_VERSION)
     return result
 
 
-def _extract(body: bytes, url: str, headers: Mapping[str, str] | None) -> dict[str, Any]:
+def _extract(body: bytes, url: str, headers: Mapping[str, str] | None, ocr: bool) -> dict[str, Any]:
     """Steps 1–3, then the tree steps."""
     result = empty_result()
     result["content_type"] = sniff_content_type(body)
@@ -89,7 +93,7 @@ def _extract(body: bytes, url: str, headers: Mapping[str, str] | None) -> dict[s
         _fill_body(result, data, data.element)
         return _finish(result)
     if result["content_type"] != "html":
-        extract_attachment(result, body)
+        extract_attachment(result, body, ocr=ocr)
         return _finish(result)
     if len(body) > MAX_BODY_BYTES:
         result["flags"].append("too_large")

@@ -10,7 +10,8 @@ where their callers look for it)::
     ├── ListFormatError        a list API reply that is not the JSON its family serves (recorded, the crawl goes on)
     ├── ExtractionError        a page or attachment that cannot be extracted (recorded, never fatal)
     │   ├── ExtractionTimeout  one page's extraction ran past NIANBAO_EXTRACT_TIMEOUT; its worker was killed
-    │   └── ReaderServerError  the attachment reader server failed twice in a row
+    │   ├── ReaderServerError  the attachment reader server failed twice in a row
+    │   └── PageTooLarge       a scanned page or image over the pixel limit (becomes attachment_too_large)
     ├── ArchiveError           the archive cannot be opened, migrated or written
     │   └── ArchiveBusyError   another process holds the archive's writer lock
     └── QueryError             a search query that cannot be run (too long, bad syntax)
@@ -74,6 +75,10 @@ class ExtractionTimeout(ExtractionError):
 
 class ReaderServerError(ExtractionError):
     """The attachment reader server could not be started or failed twice in a row."""
+
+
+class PageTooLarge(ExtractionError):
+    """A scanned page or image that would need more pixels than OCR reads; its page is flagged, not read."""
 
 
 class ArchiveError(NianbaoError):

@@ -208,7 +208,8 @@ def is_soft_404(page_text: str, title: str | None) -> bool:
 # -- attachment links --------------------------------------------------------------------
 
 ATTACHMENT_EXTS = frozenset({"pdf", "doc", "docx", "xls", "xlsx", "wps", "et", "rtf", "ofd", "zip", "rar",
-                             "7z", "ppt", "pptx"})
+                             "7z", "ppt", "pptx",
+                             "jpg", "jpeg", "png", "tif", "tiff"})  # pages of a report scanned or photographed
 # Query parameters that carry the real file name of a download script.
 FILENAME_PARAMS = ("filename", "fileName", "file", "name", "path", "filepath", "fn")
 _SKIP_SCHEMES = ("javascript:", "mailto:", "tel:", "#", "data:")
