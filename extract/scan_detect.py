@@ -69,4 +69,5 @@ def _resolution(image: Any) -> int:
     area = image.width * image.height
     if not width or not height or area <= 0:
         return 0
-    return int(round(((width * height) / area) ** 0.5 * 72))
+    per_point: float = ((width * height) / area) ** 0.5
+    return round(per_point * 72)

@@ -20,6 +20,7 @@ and ``rows`` with each cell once, in the row where it starts. Pure numpy on a st
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -36,6 +37,9 @@ MIN_RULE_PIXELS = 20
 EDGE_RULED = 0.5
 # Slots a table may have; a page whose "rules" make more is noise, not a table.
 MAX_SLOTS = 5_000
+# A cell of digits and the letters OCR mistakes for them is a count.
+_LOOKALIKE_NUMBER = re.compile(r"[0-9OoIl〇]+")
+_DIGITS = str.maketrans({"O": "0", "o": "0", "〇": "0", "I": "1", "l": "1"})
 
 
 @dataclass(frozen=True)
@@ -103,7 +107,7 @@ def read_grid(table: Table, fragments: Sequence[Fragment]) -> tuple[list[list[st
         slot = table.slot(fragment.box)
         if slot is not None:
             found.setdefault(table.roots[slot], []).append(fragment)
-    texts = {root: join_fragments(parts) for root, parts in found.items()}
+    texts = {root: as_number(join_fragments(parts)) for root, parts in found.items()}
     shape = range(len(table.ys) - 1), range(len(table.xs) - 1)
     grid = [[texts.get(table.roots[(r, c)], "") for c in shape[1]] for r in shape[0]]
     rows = [[texts.get((r, c), "") for c in shape[1] if table.roots[(r, c)] == (r, c)] for r in shape[0]]
@@ -124,6 +128,12 @@ def join_fragments(fragments: Sequence[Fragment]) -> str:
         for fragment in sorted(line, key=lambda f: f.box[0]):
             text = join_text(text, fragment.text)
     return text
+
+
+def as_number(text: str) -> str:
+    """A count the engine read with letter look-alikes (``O`` for 0, ``l`` for 1) as digits; any
+    other text as it is."""
+    return text.translate(_DIGITS) if _LOOKALIKE_NUMBER.fullmatch(text) else text
 
 
 def join_text(left: str, right: str) -> str:
