@@ -14,7 +14,8 @@ from nianbao.errors import ExtractionError
 EXTRACTION_KEYS = (
     "title", "text", "index_no", "topic", "issuer", "written_date", "publish_date", "doc_no", "validity",
     "keywords", "site_name", "site_id_code", "report_year", "report_year_rule", "region", "encoding",
-    "encoding_rule", "content_type", "tables", "attachments", "flags", "stage", "metadata_rules", "is_soft_404",
+    "encoding_rule", "content_type", "tables", "attachments", "flags", "stage", "metadata_rules", "ocr",
+    "is_soft_404",
     "extractor_version",
 )
 
@@ -34,7 +35,7 @@ def extraction(**fields: Any) -> dict[str, Any]:
         title="青岚市2022年政府信息公开工作年度报告", text=REPORT_TEXT, issuer="青岚市人民政府办公室",
         publish_date="2023-01-20", report_year=2022, report_year_rule="title", encoding="utf-8",
         encoding_rule="http-header", content_type="html", tables=[], attachments=[], flags=[],
-        stage="container:#zoom", metadata_rules={}, is_soft_404=False, extractor_version="1",
+        stage="container:#zoom", metadata_rules={}, ocr=[], is_soft_404=False, extractor_version="1",
     )
     result.update(fields)
     return result
