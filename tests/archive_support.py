@@ -87,8 +87,18 @@ def not_modified(url: str, *, site: str = "qinglan") -> Capture:
     return Capture(url=url, site=site, status=304)
 
 
+def undo_ocr(conn: sqlite3.Connection) -> None:
+    """Give an archive schema 13's layout again: versions without their OCR records."""
+    conn.execute("DROP VIEW versions")
+    conn.execute(schema._VERSIONS_VIEW_013)  # first: the column cannot go while a view names it
+    conn.execute("ALTER TABLE version_rows DROP COLUMN ocr")
+    conn.execute("DELETE FROM _sqlite_migrations WHERE name = '014_ocr'")
+    conn.execute("UPDATE schema_meta SET value = '13' WHERE key = 'schema_version'")
+
+
 def undo_metadata_rules(conn: sqlite3.Connection) -> None:
     """Give an archive schema 12's layout again: versions without the rule behind each metadata field."""
+    undo_ocr(conn)  # migration 014's, which comes after
     conn.execute("DROP VIEW versions")
     conn.execute(schema._VERSIONS_VIEW_009)
     conn.execute("ALTER TABLE version_rows DROP COLUMN metadata_rules")
