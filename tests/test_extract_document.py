@@ -42,6 +42,7 @@ CONTRACT_KEYS = {
     "flags",
     "stage",
     "metadata_rules",
+    "ocr",
     "is_soft_404",
     "extractor_version",
 }
