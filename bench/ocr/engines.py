@@ -30,8 +30,14 @@ def install(name: str) -> str:
     if name == "tesseract":
         ocr._recognise = _tesseract  # type: ignore[assignment]
         first = subprocess.run(["tesseract", "--version"], capture_output=True, text=True, check=True).stdout
-        return first.splitlines()[0] + " chi_sim (Debian tesseract-ocr-chi-sim)"
+        return _named(first.splitlines()[0] + " chi_sim (Debian tesseract-ocr-chi-sim)")
     raise SystemExit(f"unknown engine {name}")
+
+
+def _named(version: str) -> str:
+    """Record ``version`` as the engine's in every page record."""
+    ocr.identity = lambda: version  # type: ignore[assignment]
+    return version
 
 
 def _force_float32() -> str:
@@ -43,7 +49,7 @@ def _force_float32() -> str:
         compiled = core.compile_model(holder.session.model, "CPU", {"INFERENCE_PRECISION_HINT": "f32",
                                                                      "INFERENCE_NUM_THREADS": "1"})
         holder.session.session = compiled.create_infer_request()
-    return ocr.identity().rsplit(" ", 1)[0] + " f32"
+    return _named(ocr.identity().rsplit(" ", 1)[0] + " f32")
 
 
 def _onnxruntime() -> str:
@@ -62,7 +68,7 @@ def _onnxruntime() -> str:
         params[f"{task}.model_path"] = str(models / file)
     built = RapidOCR(params=params)
     ocr.engine = lambda: built  # type: ignore[assignment]
-    return f"rapidocr {metadata.version('rapidocr')} (PP-OCRv6 small); onnxruntime {onnxruntime.__version__}"
+    return _named(f"rapidocr {metadata.version('rapidocr')} (PP-OCRv6 small); onnxruntime {onnxruntime.__version__}")
 
 
 def _tesseract(image: Any, *, word_boxes: bool) -> tuple[list[ocr.Line], list[Fragment]]:

@@ -9,8 +9,9 @@ time and its children's (tesseract is a subprocess), per page, after the engine'
     python -m bench.ocr.run --engines onnxruntime --python onnxruntime=/path/to/venv/bin/python
 
 ``onnxruntime`` needs an interpreter with rapidocr 3.10 and onnxruntime (< 1.31, which sends no
-telemetry); ``tesseract`` needs Debian's tesseract-ocr and tesseract-ocr-chi-sim. Results: printed
-as the README's table, and every page in bench/results/ocr.json.
+telemetry); ``tesseract`` needs Debian's tesseract-ocr and tesseract-ocr-chi-sim. Each engine's pages
+go to bench/results/ocr-ENGINE.json as it finishes; the README's table is printed from every such
+file (``--engines ''`` prints it without running anything).
 """
 
 from __future__ import annotations
@@ -110,14 +111,17 @@ def main() -> None:
     if args.worker:
         print(json.dumps(run_worker(args.worker, args.scans, dpis)))
         return
+    RESULTS.mkdir(exist_ok=True)
     if not (args.scans / "manifest.json").exists():
         from bench.ocr.scans import write_set
 
         write_set(args.scans, seed=7)
     pythons = dict(item.split("=", 1) for item in args.python)
-    results = [_run_engine(name, pythons.get(name, sys.executable), args) for name in args.engines.split(",")]
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "ocr.json").write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
+    for name in filter(None, args.engines.split(",")):
+        result = _run_engine(name, pythons.get(name, sys.executable), args)
+        if result is not None:
+            (RESULTS / f"ocr-{name}.json").write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
+    results = [json.loads(path.read_text(encoding="utf-8")) for path in sorted(RESULTS.glob("ocr-*.json"))]
     print(HEADER)
     for result in results:
         print("\n".join(table_lines(result)))
@@ -125,14 +129,14 @@ def main() -> None:
         print(f"\n{result['engine']}: {result['version']}; start-up {result['start_up']:.1f} s CPU")
 
 
-def _run_engine(name: str, python: str, args: argparse.Namespace) -> dict[str, Any]:
-    """One engine's worker, in its own process (and interpreter, when given)."""
+def _run_engine(name: str, python: str, args: argparse.Namespace) -> dict[str, Any] | None:
+    """One engine's worker, in its own process (and interpreter, when given); None when it failed."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     command = [python, "-m", "bench.ocr.run", "--worker", name, "--scans", str(args.scans), "--dpis", args.dpis]
     done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
     if done.returncode:
-        sys.stderr.write(done.stderr[-4000:])
-        raise SystemExit(f"{name}: the worker failed")
+        sys.stderr.write(done.stderr[-4000:] + f"\n{name}: the worker failed\n")
+        return None
     result: dict[str, Any] = json.loads(done.stdout)
     return result
 
