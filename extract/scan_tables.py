@@ -35,6 +35,9 @@ Slot = tuple[int, int]
 MIN_RULE_PIXELS = 20
 # A merged cell: no rule along at least this share of the shared edge (corners prove nothing).
 EDGE_RULED = 0.5
+# A table is framed: its top and bottom rules run along this share of its width. The strokes of a
+# large bold heading are long enough to pass for rules, but never line up across the characters.
+FRAME_RULED = 0.8
 # Slots a table may have; a page whose "rules" make more is noise, not a table.
 MAX_SLOTS = 5_000
 # A cell of digits and the letters OCR mistakes for them is a count.
@@ -95,7 +98,7 @@ def find_tables(page: Image.Image) -> list[Table]:
         top, bottom = band[0], band[-1]
         xs = _peaks(rules.v_mask[top:bottom].sum(axis=0), min(2 * rules.v_len, (bottom - top) // 2))
         slots = (len(band) - 1) * (len(xs) - 1)
-        if len(xs) >= 2 and 2 <= slots <= MAX_SLOTS:
+        if len(xs) >= 2 and 2 <= slots <= MAX_SLOTS and _framed(rules, band, xs):
             tables.append(Table(band, xs, merge_cells(rules, band, xs)))
     return tables
 
@@ -203,15 +206,25 @@ def _joined(rules: Rules, top: int, bottom: int) -> bool:
     return band.size > 0 and bool((band.mean(axis=0) > EDGE_RULED).any())
 
 
+def _framed(rules: Rules, ys: list[int], xs: list[int]) -> bool:
+    """Whether the top and bottom rules of a band run along most of its width."""
+    return all(_rule_share(rules.h_mask, y, xs[0], xs[-1], vertical=False) >= FRAME_RULED for y in (ys[0], ys[-1]))
+
+
 def _ruled(mask: np.ndarray, fixed: int, lo: int, hi: int, *, vertical: bool, tolerance: int = 3) -> bool:
     """Whether a rule runs along most of the segment [lo, hi) at ``fixed``."""
     margin = (hi - lo) // 5
     lo, hi = lo + margin, hi - margin
     if hi <= lo:
         return True
+    return _rule_share(mask, fixed, lo, hi, vertical=vertical, tolerance=tolerance) > EDGE_RULED
+
+
+def _rule_share(mask: np.ndarray, fixed: int, lo: int, hi: int, *, vertical: bool, tolerance: int = 3) -> float:
+    """The share of the segment [lo, hi) at ``fixed`` (give or take ``tolerance``) that a rule covers."""
     near = slice(max(0, fixed - tolerance), fixed + tolerance + 1)
     along = mask[lo:hi, near].any(axis=1) if vertical else mask[near, lo:hi].any(axis=0)
-    return bool(along.mean() > EDGE_RULED)
+    return float(along.mean()) if along.size else 0.0
 
 
 def _long_runs(ink: np.ndarray, length: int, axis: int) -> np.ndarray:

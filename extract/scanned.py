@@ -97,7 +97,8 @@ class _Pages:
         page = run_bounded(TARGETS[self.kind], self.body, OCR_LIMITS, args)
         self.flags += page.get("flags") or []
         if not page.get("ocr"):
-            return  # the page's child failed: its flag says how (malformed, timeout, too large)
+            self.flags.append("needs_ocr")  # the page's child failed: its flag says how (timeout, too large)
+            return
         self.blocks += page.get("blocks") or []
         self.records.append(page["ocr"])
         self.read_text |= bool(page.get("blocks"))

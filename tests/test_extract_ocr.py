@@ -1,7 +1,7 @@
 """OCR of scanned pages: generated scans of report text and of 表三 (bench/ocr/scans.py), read through
 ``extract_document`` as a user's archive reads them, with the real engine in real bounded children.
 
-Pages OCR'd by this module: 12 of generated text and tables (about 2–7 s of CPU each) and 4 of the
+Pages OCR'd by this module: 14 of generated text and tables (about 2–7 s of CPU each) and 4 of the
 fixture portal's blank scan; every other test here needs no engine.
 """
 
@@ -22,7 +22,7 @@ import archive
 from bench.ocr import scans
 from bench.ocr.score import cell_exactness, character_error_rate
 from extract import EXTRACTOR_VERSION, extract_document, pdf, raster, scan_tables, scanned
-from extract.bounded_reader import _SERVER, run_bounded
+from extract.bounded_reader import _SERVER, Limits, run_bounded
 from extract.version import OCR_ENGINE
 from nianbao.capture import Capture
 from nianbao.fields import OCR_PENDING
@@ -72,6 +72,13 @@ def test_the_rules_of_a_scanned_table_give_its_grid_and_merged_cells(table_scan)
     assert table.roots[(3, 3)] == (3, 3)  # a count is a cell of its own
 
 
+@pytest.mark.requires_ocr
+def test_a_large_heading_on_a_bilevel_scan_is_text_not_a_table():
+    title = scans.text_page("7-5", 200, "wqy-zenhei")  # 清河市卫生健康委员会 in bold, as a G4 TIFF
+    image, _ = raster.image_page(scans.encode(title.image, "tif", 200), 0)
+    assert scan_tables.find_tables(raster.deskew(image)) == []
+
+
 def test_a_page_of_text_has_no_table():
     page = Image.new("L", (1654, 2339), 240)
     draw = ImageDraw.Draw(page)
@@ -99,7 +106,9 @@ def test_the_ocr_extra_pins_the_engine_the_extractor_version_names():
     pins = dict(item.split(" ")[0].split("==") for item in extras["ocr"] if "==" in item)
     assert pins == OCR_ENGINE
     assert all(f"{name}-{version}" in EXTRACTOR_VERSION for name, version in OCR_ENGINE.items())
-    assert "nianbao[portal,ocr]" in extras["test"]
+    (own,) = [item for item in extras["test"] if item.startswith("nianbao[")]
+    assert "ocr" in own.removeprefix("nianbao[").removesuffix("]").split(",")  # CI installs the engine
+    assert "pip install -q -e '.[test]'" in (ROOT / "scripts/test").read_text(encoding="utf-8")
 
 
 # --- with the engine ------------------------------------------------------------------------
@@ -173,6 +182,18 @@ def test_pages_past_the_cap_are_flagged_not_read(text_scan, monkeypatch):
     assert [record["page"] for record in result["ocr"]] == [1]
     assert {"ocr", "needs_ocr", "truncated"} <= set(result["flags"])
     assert result["extractor_version"] == EXTRACTOR_VERSION  # capped, not pending: reading again changes nothing
+
+
+@needs_ocr
+def test_a_page_over_its_time_or_memory_cap_is_flagged_and_left_unread(text_scan, monkeypatch):
+    body = scans.encode(text_scan.image, "jpg", 200)
+    monkeypatch.setattr(scanned, "OCR_LIMITS", Limits(memory_bytes=4 << 30, cpu_seconds=1, wall_seconds=120.0))
+    slow = extract_document(body, URL)
+    assert slow["flags"] == ["attachment_timeout", "needs_ocr"] and slow["ocr"] == [] and slow["text"] is None
+    engine_only = _server_memory("VmSize") + (20 << 20)  # the warmed engine's address space and a little more
+    monkeypatch.setattr(scanned, "OCR_LIMITS", Limits(memory_bytes=engine_only, cpu_seconds=40, wall_seconds=120.0))
+    large = extract_document(body, URL)
+    assert large["flags"] == ["attachment_too_large", "needs_ocr"] and large["ocr"] == []
 
 
 @needs_ocr
@@ -252,7 +273,12 @@ def test_a_crawl_leaves_scans_for_ocr_and_nianbao_ocr_reads_them(portal, tmp_pat
 
 def _server_rss() -> int:
     """Resident memory of this process's reader server, in bytes."""
+    return _server_memory("VmRSS")
+
+
+def _server_memory(field: str) -> int:
+    """A memory figure of this process's reader server (``VmRSS``, ``VmSize``), in bytes."""
     status = Path(f"/proc/{_SERVER.pid}/status").read_text()
-    kb = next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS"))
+    kb = next(line.split()[1] for line in status.splitlines() if line.startswith(field))
     return int(kb) * 1024
 
