@@ -8,6 +8,7 @@ fixture portal's blank scan; every other test here needs no engine.
 from __future__ import annotations
 
 import io
+import json
 import os
 import socket
 import subprocess
@@ -269,6 +270,16 @@ def test_a_crawl_leaves_scans_for_ocr_and_nianbao_ocr_reads_them(portal, tmp_pat
         assert store.pending_ocr() == 0
         read = [v for v in store.versions() if v["url"] in {s["url"] for s in scanned_versions}]
         assert all(v["ocr"] and "needs_ocr" not in v["flags"] for v in read)
+
+
+@needs_ocr
+def test_crawl_with_ocr_reads_the_scans_right_after_the_crawl(portal, tmp_path):
+    db = tmp_path / "nianbao.db"
+    site = next(s for s in portal.sites.values() if s.family == "attachments")
+    report = json.loads(crawl(db, site.homepage, extra=("--ocr", "--json")).stdout)
+    assert report["run"]["status"] == "ok" and report["ocr"]["urls"] >= 1
+    with archive.open_archive(db, readonly=True) as store:
+        assert store.pending_ocr() == 0
 
 
 def _server_rss() -> int:
