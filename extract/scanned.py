@@ -92,12 +92,15 @@ class _Pages:
         self.flags.append("needs_ocr")
 
     def _read_page(self, block: dict[str, Any]) -> None:
-        """One page's OCR child; its blocks in the page's place, or ``needs_ocr`` when it failed."""
+        """One page's OCR child; its blocks in the page's place, or ``needs_ocr`` when a cap stopped it."""
         args = {"page": block["scan"], "dpi": block["dpi"]} if self.kind == "pdf" else {"page": block["scan"]}
         page = run_bounded(TARGETS[self.kind], self.body, OCR_LIMITS, args)
-        self.flags += page.get("flags") or []
+        page_flags = page.get("flags") or []
+        self.flags += page_flags
         if not page.get("ocr"):
-            self.flags.append("needs_ocr")  # the page's child failed: its flag says how (timeout, too large)
+            # the page's child failed, its flag says how; one stopped by a cap is a page left unread,
+            # a malformed file has nothing left to read
+            self.flags += [] if "attachment_malformed" in page_flags else ["needs_ocr"]
             return
         self.blocks += page.get("blocks") or []
         self.records.append(page["ocr"])
