@@ -216,7 +216,10 @@ def attachment_ext(href: str | None) -> str | None:
     """The attachment extension a link points to, from its path or its file-name parameter."""
     if not href or href.strip().lower().startswith(_SKIP_SCHEMES):
         return None
-    parts = urlsplit(href.strip())
+    try:
+        parts = urlsplit(href.strip())
+    except ValueError:  # http://[bad/…, a host with characters urllib refuses: not a link one can follow
+        return None
     ext = _ext(parts.path)
     if ext:
         return ext
