@@ -119,14 +119,13 @@ def reextract(db: Database, extract_fn: ExtractFn, extractor_version: str, force
 def _warm(captures: list[dict[str, Any]], extractor: Extractor) -> None:
     """Fill the extractor's cache for every body of ``captures``."""
     for capture in captures:
-        if capture["sha256"] is not None and capture["error_class"] is None:
+        if capture["sha256"] is not None:
             extractor(capture)
 
 
 def facts_of_row(capture: dict[str, Any], extractor: Extractor) -> Facts:
-    """The rule facts of a stored capture; a body is re-extracted, a 304 is a 304 again, and a capture
-    our reading failed on stays that failure (its body is kept for a reader of its own, not for this)."""
-    if capture["sha256"] is not None and capture["error_class"] is None:
+    """The rule facts of a stored capture; a body is re-extracted, a 304 is a 304 again."""
+    if capture["sha256"] is not None:
         extraction, message = extractor(capture)
         return Facts(None, message, capture["status"], extraction)
     if capture["status"] == 304:

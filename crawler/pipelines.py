@@ -117,6 +117,9 @@ class ExtractPipeline:
     async def process_item(self, item: Any) -> Any:
         if not isinstance(item, Capture) or not item.ok or item.status != 200 or item.kind not in ("page", "attachment"):
             return item
+        owner = CrawlArchive.of(self.crawler)
+        if owner is not None and owner.unwritable:
+            return item  # the crawl is stopping and nothing more is recorded: don't extract what cannot be kept
         if self._known_body(item):
             item.known_body = True  # the archive records it as a revisit of the current version
             if self.crawler is not None and self.crawler.stats is not None:

@@ -18,8 +18,8 @@ where their callers look for it)::
 
 ``ERROR_CLASSES`` name what went wrong in a fetch: every capture recorded as an error carries one
 (``captures.error_class``), so archivists can count and filter failures; :class:`nianbao.capture.Capture`
-refuses any other. ``LOSS_CLASSES`` are the ones that mean the crawl itself lost or cut something
-short (rather than the portal failing): a run that recorded any of them ends ``partial``.
+refuses any other. ``LOSS_CLASSES`` are the ones that mean something served was lost or cut short
+(rather than not served at all): a run that recorded any of them ends ``partial``.
 """
 
 from __future__ import annotations
@@ -44,8 +44,9 @@ ERROR_CLASSES = (
     "capped",       # not fetched or not followed because a cap bit (list pages, requests, bytes or time of a site)
     "other",        # anything else; the message says what
 )
-# Classes that mean the crawl lost or cut short something the portal served (a run with any is "partial").
-LOSS_CLASSES = ("parse", "capped", "too_large")
+# Classes that mean something the portal served was lost or cut short: our reading failed (parse,
+# decode), or a cap bit (capped, too_large). A run that recorded any is "partial".
+LOSS_CLASSES = ("parse", "decode", "capped", "too_large")
 # Classes whose capture keeps the response's bytes: our reading failed, not the fetch, so a fixed
 # reader can read them again.
 KEEPS_BODY_CLASSES = ("parse", "decode")

@@ -522,7 +522,9 @@ class AnnualReportsSpider(scrapy.Spider):
         request = failure.request  # type: ignore[attr-defined]
         meta = request.meta
         error_class, message = classify_failure(failure, self._maxsize(request))
-        self.logger.warning("%s %s: %s", error_class, request.url, message)
+        # a cap was warned about once when it bit; each request it then stops is recorded quietly
+        (self.logger.debug if error_class == "capped" else self.logger.warning)("%s %s: %s", error_class,
+                                                                                  request.url, message)
         kind = meta.get("nianbao_kind", "page")
         url = meta.get("redirect_urls", [request.url])[0]  # the URL asked for, not where a redirect led
         yield Capture(url=url, site=meta["site"], kind=kind if kind != "hub" else "home",

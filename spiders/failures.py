@@ -58,7 +58,7 @@ def classify_failure(failure: Failure, maxsize: int = 0) -> tuple[str, str]:
         return "capped", str(exc).removeprefix(CAPPED_PREFIX)
     if isinstance(exc, IgnoreRequest) and REDIRECT_LIMIT in str(exc):
         return "redirect_loop", f"more than REDIRECT_MAX_TIMES redirects (a loop?): {exc}"
-    if isinstance(exc, CancelledError) and maxsize and _received(failure) > maxsize:
+    if isinstance(exc, CancelledError | DownloadCancelledError) and maxsize and _received(failure) > maxsize:
         # a body without Content-Length (chunked) cancelled once it passed the cap
         return "too_large", f"body passed the size cap ({maxsize} bytes) while streaming: {_received(failure)} bytes read"
     if isinstance(exc, IgnoreRequest) and "robots.txt" in str(exc):

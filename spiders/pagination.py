@@ -53,7 +53,9 @@ def first_call(start: re.Pattern[str], call: re.Pattern[str], text: str) -> re.M
 
 COUNT_PAGE_VAR = re.compile(r"var\s+countPage\s*=\s*(\d{1,30})")
 STATIC_PAGE_NAME = re.compile(r"^(?P<stem>[A-Za-z]+)(?:_\d+)?\.(?P<ext>s?html?)$")
-_NUMBER = re.compile(r"\d{1,30}(?:\.\d{1,30})?(?:[eE][+-]?\d{1,3})?")
+# A number as a script writes it (12, 12.0, 2e9), bounded in length.
+JS_NUMBER_TEXT = r"\d{1,30}(?:\.\d{1,30})?(?:[eE][+-]?\d{1,3})?"
+_NUMBER = re.compile(JS_NUMBER_TEXT)
 
 
 def claimed_count(raw: object) -> int | None:
@@ -123,7 +125,7 @@ def trs_count_page_var(page_url: str, text: str, tree: html.HtmlElement | None,
 
 
 PAGINATION_START = re.compile(r"\.pagination\s*\(")
-PAGINATION_PLUGIN = re.compile(r"\.pagination\s*\(\s*\{[^}]{0,2000}?totalPage\s*:\s*(\d{1,30})", re.S)
+PAGINATION_PLUGIN = re.compile(r"\.pagination\s*\(\s*\{[^}]{0,2000}?totalPage\s*:\s*(" + JS_NUMBER_TEXT + ")", re.S)
 
 
 def jquery_pagination(page_url: str, text: str, tree: html.HtmlElement | None,
@@ -155,7 +157,7 @@ def rendered_pager_links(page_url: str, text: str, tree: html.HtmlElement | None
 
 JPAGE_START = re.compile(r"\.jpage\s*\(")
 JPAGE_CALL = re.compile(r"\.jpage\s*\(\s*\{(?P<body>.{0,8000}?)\}\s*\)", re.S)
-JS_NUMBER = r"\s*:\s*'?(\d{1,30}(?:\.\d{1,30})?(?:[eE][+-]?\d{1,3})?)'?"
+JS_NUMBER = r"\s*:\s*'?(" + JS_NUMBER_TEXT + ")'?"
 JS_PAIR = re.compile(r"(\w+)\s*:\s*(?:'([^']*)'|\"([^\"]*)\"|([\w.]+))")
 
 

@@ -19,6 +19,7 @@ class _Owner:
 
     def __init__(self, store):
         self.archive, self.run_id = store, None
+        self.unwritable = None  # the archive takes writes
 
 
 def run_output(store, outputs):
