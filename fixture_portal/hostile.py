@@ -226,7 +226,7 @@ def jpage() -> Host:
               "perPage:15,ajaxParam:param_7});</script>")
     host = plain_host("jpage", "青岚市梅岭县")
     host.routes[COLUMN] = lambda _: html(document("政府信息公开年报_青岚市梅岭县", script))
-    host.expected = [("/module/web/jpage/dataproxy.jsp", "capped")]
+    host.expected = [("/module/web/jpage/dataproxy.jsp?", "capped")]
     return host
 
 
@@ -296,7 +296,8 @@ def cut_characters(text: str, count: int = 10, step: int = 29) -> bytes:
     return bytes(out) + raw[pos:]
 
 
-BROKEN_TEXT = "本报告由人民政府办公室根据条例编制全年主动公开政府信息收到申请均依法答复所列数据的统计期限自一月一日起至十二月三十一日止"
+BROKEN_TEXT = ("本报告由人民政府办公室根据条例编制全年主动公开政府信息收到申请均依法答复"
+               "所列数据的统计期限自一月一日起至十二月三十一日止")
 
 
 def broken_page(city: str) -> bytes:
@@ -385,7 +386,7 @@ class HostilePortal:
                 for path in host.good]
 
     def expected(self, case: str | None = None) -> list[Expected]:
-        """What a crawl must record; a URL ending in ``_``, ``=`` or ``/`` is a prefix (some page past a cap)."""
+        """What a crawl must record; a URL ending in ``?``, ``_``, ``=`` or ``/`` is a prefix (some page past a cap)."""
         return [Expected(name, href if href.startswith("http") else self.base_url(name) + href, error_class)
                 for name, host in self.hosts.items() if case in (None, name) for href, error_class in host.expected]
 

@@ -59,7 +59,7 @@ def test_each_case_is_recorded_with_its_class(crawled, case):
     portal, db, _, _ = crawled
     errors = rows(db, "select url, error_class from captures where outcome = 'error'")
     for expected in portal.expected(case):
-        matching = [e for e in errors if e["url"] == expected.url or (expected.url[-1] in "_=/" and
+        matching = [e for e in errors if e["url"] == expected.url or (expected.url[-1] in "?_=/" and
                                                                        e["url"].startswith(expected.url))]
         assert expected.error_class in {e["error_class"] for e in matching}, (expected, matching)
 
