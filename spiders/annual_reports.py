@@ -63,6 +63,9 @@ from spiders.pagination import PageRequest, next_list_pages
 PRIORITY = {"home": 20, "hub": 20, "list": 10, "page": 10, "attachment": 10}
 REVISIT_PRIORITY = 0
 ATTACHMENT_MAXSIZE = 200 * 1024 * 1024
+# List pages and homepages are read on the crawl's own thread (in time linear in their size): a
+# bigger one is no list (a column's pages hold tens of items), and is recorded as too_large.
+LIST_MAXSIZE = 8 * 1024 * 1024
 MAX_HUB_DEPTH = 3
 # Malformed links recorded one by one from one page; the last record counts any beyond.
 MAX_MALFORMED_RECORDED = 100
@@ -155,6 +158,8 @@ class AnnualReportsSpider(scrapy.Spider):
             meta["nianbao_capped"] = capped  # refused before it is sent, and recorded as capped
         if kind == "attachment":
             meta["download_maxsize"] = ATTACHMENT_MAXSIZE
+        elif kind in ("list", "home", "hub"):
+            meta["download_maxsize"] = LIST_MAXSIZE
         if kind in ("home", "hub"):
             self._pending_discovery[site] += 1
         common = {"callback": callback, "errback": self.on_error, "meta": meta, "dont_filter": True,
