@@ -114,9 +114,9 @@ class CrawlArchive:
         """Captures the archive would not record: the run cannot end ``ok``."""
         self.refused += count
 
-    def archive_failed(self, exc: ArchiveWriteError) -> None:
-        """The archive's file takes no more writes (disk full, I/O error): say so once, and stop the
-        crawl; its run is closed as failed and the next crawl resumes from the frontier."""
+    def archive_failed(self, exc: ArchiveError) -> None:
+        """The archive takes no more writes (disk full, an I/O error, a frontier it cannot update): say
+        so once, and stop the crawl; its run is closed as failed and the next crawl resumes from the frontier."""
         if self.unwritable is not None:
             return
         self.unwritable = str(exc)
@@ -151,6 +151,11 @@ class CrawlArchive:
         if (self.compact_after_run and reason == "finished" and status in ("ok", "partial")
                 and any(counts.get(k) for k in ("new", "changed", "removed"))):
             self._compact()
+
+    def verdict(self, reason: str, site_rows: list[dict[str, Any]],
+                losses: dict[str, dict[str, Any]] | None = None) -> tuple[str, str | None]:
+        """The run's status and why, from Scrapy's close reason, what each site's captures did and
+        what the run lost or cut short (``losses``: :meth:`archive.Archive.run_losses`).
 
         A site failed when none of its captures succeeded and none of its list pages or documents
         answered (a night with no document due records no capture of a site whose lists answered).

@@ -250,6 +250,9 @@ class ArchivePipeline:
             return [exc] * len(captures)
         except ArchiveError as exc:
             return [exc] * len(captures)
+        except Exception as exc:  # a bug in recording must not drop the group unseen: refused, so the run fails
+            logger.exception("recording %d captures failed", len(captures))
+            return [ArchiveError(f"recording failed: {type(exc).__name__}: {exc}")] * len(captures)
 
     def _count(self, stat: str) -> None:
         if self.crawler is not None and self.crawler.stats is not None:

@@ -48,7 +48,7 @@ from crawler.crawl_archive import CrawlArchive, archive_or_off
 from crawler.portal_spider import crawled_sites, portal_spider
 from nianbao.capture import Capture
 from nianbao.crawl_types import FrontierEntry
-from nianbao.errors import ArchiveWriteError, ConfigError
+from nianbao.errors import ArchiveError, ConfigError
 from nianbao.urls import url_key
 
 logger = logging.getLogger(__name__)
@@ -124,7 +124,7 @@ class FrontierMiddleware:
         try:
             self.owner.archive.frontier_queue([frontier_entry(r) for r in batch], run_id=self.owner.run_id,
                                               done_key=done_key)
-        except ArchiveWriteError as exc:
+        except ArchiveError as exc:  # without its frontier a crawl cannot resume: it stops, failed
             self.owner.archive_failed(exc)
             return []
         return batch
