@@ -65,7 +65,7 @@ def test_a_full_disk_fails_the_run_once_and_clearly_and_the_next_crawl_finishes(
     db = disk / "nianbao.db"
     with FixturePortal(seed=5, families=("trs", "hanweb", "ucap")) as portal:
         full = crawl(db, portal.homepages(), limited=not mounted)
-        assert full.returncode == 0, full.stderr[-3000:]
+        assert full.returncode in (0, 1), full.stderr[-3000:]  # 1 where `nianbao crawl` exits as its run: failed
         assert "Traceback" not in full.stderr, full.stderr[-5000:]
         assert full.stderr.count("the archive cannot be written") == 1
         conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
