@@ -120,8 +120,9 @@ class CrawlArchive:
         if self.unwritable is not None:
             return
         self.unwritable = str(exc)
-        logger.error("the archive cannot be written (%s): stopping the crawl; the next crawl resumes where it stopped",
-                     exc)
+        # a warning: at the crawl's default log level the run's failure line is the one message
+        logger.warning("the archive cannot be written (%s): stopping the crawl; the next crawl resumes where it stopped",
+                       exc)
         engine = getattr(self.crawler, "engine", None)
         if engine is not None and engine.running:
             self._closing = deferred_from_coro(engine.close_spider_async(reason="archive_unwritable"))
@@ -167,7 +168,7 @@ class CrawlArchive:
         were not made past a site's request cap. ``ok``: none of these.
         """
         if self.unwritable:
-            return "failed", f"the archive could not be written: {self.unwritable}"
+            return "failed", f"the archive cannot be written: {self.unwritable}; the next crawl resumes where this one stopped"
         if reason == "shutdown":
             return "interrupted", "stopped by a signal; the next crawl resumes from the frontier"
         failed = self._failed_sites(site_rows)

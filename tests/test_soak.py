@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 
 import archive
+from crawler import exit_codes
 from tests.conftest import ROOT
 
 pytestmark = [pytest.mark.soak, pytest.mark.requires_program("sqlite3")]
@@ -193,7 +194,7 @@ def test_soak(tmp_path):
     figures.update(seconds=round(time.monotonic() - started), **{f"{k}_queries": v for k, v in readers.queries.items()})
     print("soak figures:", json.dumps(dict(figures), sort_keys=True))
 
-    assert figures["kills"] == KILLS and codes[-1] in (0, 3)  # 3 where `nianbao crawl` exits as its run: partial
+    assert figures["kills"] == KILLS and codes[-1] == exit_codes.PARTIAL
     assert readers.errors == []
     assert all(readers.queries[name] > 0 for name in ("sqlite3", "search", "status", "datasette")), readers.queries
     with archive.open_archive(db, readonly=True) as store:
