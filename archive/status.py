@@ -11,8 +11,8 @@ from archive import row_dicts
 from nianbao import clock
 
 # Each site's newest run found from the captures' own index, then the run_sites view read once and
-# joined to it. (A subquery over run_sites for every row rebuilt the whole view per row: 375 s on
-# 200 sites and 39,095 captures, against 0.2 s this way; bench/hostile/README.md.)
+# joined to it. (A subquery over run_sites for every row rebuilt the whole view per row: 63 s of CPU
+# on 200 sites and 39,095 captures, against 0.09 s this way; bench/hostile/README.md.)
 _LATEST_SQL = """
 SELECT rs.* FROM run_sites rs
 JOIN (SELECT site, max(run_id) AS run_id FROM captures WHERE run_id IS NOT NULL GROUP BY site) latest
