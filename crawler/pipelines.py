@@ -250,7 +250,7 @@ class ArchivePipeline:
             return [exc] * len(captures)
         except ArchiveError as exc:
             return [exc] * len(captures)
-        except Exception as exc:  # a bug in recording must not drop the group unseen: refused, so the run fails
+        except Exception as exc:  # a bug in recording must not drop the group unseen: refused, queued again
             logger.exception("recording %d captures failed", len(captures))
             return [ArchiveError(f"recording failed: {type(exc).__name__}: {exc}")] * len(captures)
 
