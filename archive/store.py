@@ -220,8 +220,9 @@ class Archive:
     def record_captures(self, captures: list[Capture], *, run_id: int | None = None) -> list[Recorded | ArchiveError]:
         """Store several captures in one transaction (one commit, one search-index flush), each wholly or not at all.
 
-        Each capture is recorded inside its own savepoint: one that fails is rolled back alone and
-        its ArchiveError returned in its place; the others are committed together.
+        Each capture is recorded inside its own savepoint: one that fails (for any reason but a file
+        that takes no more writes) is rolled back alone and an ArchiveError returned in its place;
+        the others are committed together.
         """
         results: list[Recorded | ArchiveError] = []
         with self._writing(f"record {len(captures)} captures"):
@@ -231,13 +232,13 @@ class Archive:
                     recorded = record.record(self.db, capture, run_id, self.revisit)
                     if capture.frontier_key:
                         frontier.mark_done(self.db, capture.frontier_key, run_id)
-                except (ArchiveError, sqlite3.Error) as exc:
+                except Exception as exc:  # any failure loses this capture alone, never the group, and is returned
                     if isinstance(exc, sqlite3.Error) and _is_storage_failure(exc):
                         raise  # the file cannot take writes: the whole group fails, nothing half-written
                     self.db.execute("ROLLBACK TO capture")
                     self.db.execute("RELEASE capture")
-                    results.append(exc if isinstance(exc, ArchiveError)
-                                   else ArchiveError(f"cannot record capture of {capture.url}: {exc}"))
+                    results.append(exc if isinstance(exc, ArchiveError) else ArchiveError(
+                        f"cannot record capture of {capture.url}: {type(exc).__name__}: {exc}"))
                     continue
                 self.db.execute("RELEASE capture")
                 results.append(recorded)

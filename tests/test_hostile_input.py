@@ -297,3 +297,40 @@ def test_an_unreadable_body_over_the_cap_is_recorded_without_its_bytes():
     big, small = (asyncio.run(pipeline.process_item(c)) for c in (big, small))
     assert big.error_class == "too_large" and "NIANBAO_MAX_UNREAD_BYTES" in big.error_message
     assert small.error_class is None
+
+
+# -- recording what could not be read ---------------------------------------------------------------
+
+def test_a_capture_of_a_malformed_link_is_recorded_under_its_url_as_written(tmp_path):
+    import archive
+    from tests.archive_support import error
+
+    with archive.open_archive(tmp_path / "nianbao.db") as store:
+        run = store.start_run(command="crawl", sites=["qinglan"])
+        store.record_captures([error("http://[bad/nb/t1.html", "parse"), error("http://h:99999/x.pdf", "parse")],
+                              run_id=run)
+        rows = store.db.execute("select url, error_class from captures order by id").fetchall()
+    assert rows == [("http://[bad/nb/t1.html", "parse"), ("http://h:99999/x.pdf", "parse")]
+
+
+def test_a_capture_whose_recording_fails_is_refused_alone(tmp_path, monkeypatch):
+    import archive
+    from archive import record
+    from tests.archive_support import page, report_body
+
+    real = record.record
+
+    def failing(db, capture, *args):
+        if capture.url.endswith("t2.html"):
+            raise RuntimeError("a bug in recording")
+        return real(db, capture, *args)
+
+    monkeypatch.setattr(record, "record", failing)
+    with archive.open_archive(tmp_path / "nianbao.db") as store:
+        run = store.start_run(command="crawl", sites=["qinglan"])
+        results = store.record_captures([page(f"http://qinglan.example/t{n}.html", body=report_body(f"第{n}号。"))
+                                         for n in (1, 2, 3)], run_id=run)
+        urls = [row[0] for row in store.db.execute("select url from captures order by id")]
+    assert [type(r).__name__ for r in results] == ["Recorded", "ArchiveError", "Recorded"]
+    assert "RuntimeError: a bug in recording" in str(results[1])
+    assert urls == ["http://qinglan.example/t1.html", "http://qinglan.example/t3.html"]
