@@ -261,6 +261,10 @@ class Archive:
         """Requests an unfinished crawl of ``sites`` already recorded."""
         return frontier.done_keys(self.db, sites)
 
+    def frontier_done_sites(self, sites: list[str]) -> set[str]:
+        """Those of ``sites`` an unfinished crawl already reached."""
+        return frontier.done_sites(self.db, sites)
+
     def known_documents(self, sites: list[str]) -> list[KnownDocument]:
         """Every live document of ``sites``, whether or not a list still links it (``due_documents`` with ``everything``)."""
         return self.due_documents(sites, everything=True)

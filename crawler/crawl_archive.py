@@ -52,7 +52,7 @@ class CrawlArchive:
         self.sites: list[str] = []
         self.refused = 0
         self.records_captures = True
-        self.listed: set[str] = set()  # sites whose list pages (or documents) answered
+        self.listed: set[str] = set()  # sites whose list pages (or documents) answered, here or in the run resumed
         self.unwritable: str | None = None  # why the archive stopped taking writes, once it has
         self._archive: archive.Archive | None = None
         self._closing: Any = None

@@ -95,6 +95,8 @@ class FrontierMiddleware:
         sites = crawled_sites(self.crawler)
         self._done = store.frontier_done_keys(sites)
         pending = store.frontier_pending(sites)
+        # a site the unfinished crawl reached counts as reached: this run may have nothing left to ask of it
+        self.owner.listed.update(store.frontier_done_sites(sites))
         if pending or self._done:
             logger.warning("resuming an unfinished crawl of %s: %d queued, %d done", ", ".join(sites),
                            len(pending), len(self._done))
