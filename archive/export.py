@@ -43,7 +43,7 @@ _KEY_SOURCES = {
 }
 # CSV is for spreadsheets: metadata only, the text replaced by its length.
 CSV_COLUMNS = (*tuple(key for key in EXPORT_KEYS if key not in ("text", "tables")), "text_chars")
-_CSV_JSON = ("attachments", "flags")
+_CSV_JSON = tuple(name for name in fields.JSON_FIELDS if name in CSV_COLUMNS)
 
 _VERSIONS_SQL = (
     "SELECT {columns}, length(v.text) AS text_chars FROM versions v "

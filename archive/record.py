@@ -307,6 +307,19 @@ def link_parent(db: Database, document_id: int, site: str, parent_url: str | Non
                [parent, document_id])
 
 
+def link_orphans(db: Database, run_id: int) -> None:
+    """Point the run's attachments that were recorded before their page at it. Pages and attachments
+    are extracted side by side, so an attachment (a small file, a page's JSON data) can reach the
+    archive first, when its page is no document yet; once per run, not per page."""
+    orphans = db.execute(
+        "SELECT DISTINCT c.document_id, c.site, c.parent_url FROM captures c JOIN documents d ON d.id = c.document_id "
+        "WHERE c.run_id = ? AND c.parent_url IS NOT NULL AND d.kind = 'attachment' AND d.parent_id IS NULL",
+        [run_id],
+    ).fetchall()
+    for document_id, site, parent_url in orphans:
+        link_parent(db, document_id, site, parent_url)
+
+
 def current_body(db: Database, site: str, url: str) -> tuple[str, str | None] | None:
     """(raw sha256, extractor version) of the current version of the live document ``url`` names, or None."""
     document_id = identity.find(db, site, url)

@@ -535,8 +535,35 @@ def _document_identity(db: Database) -> None:
     db.execute("UPDATE schema_meta SET value = '12' WHERE key = 'schema_version'")
 
 
+# Which rule set each metadata field (extraction's metadata_rules, a JSON object); the versions view
+# gains the column.
+_VERSIONS_VIEW_013 = """
+CREATE VIEW versions AS SELECT r.id, r.document_id, r.number, r.created_at, r.sha256, r.content_digest, r.title,
+    CASE WHEN r.text_delta IS NULL THEN r.text ELSE (
+        SELECT group_concat(piece, '') FROM (
+            SELECT CASE j.type WHEN 'text' THEN j.value
+                   ELSE substr(b.text, json_extract(j.value, '$[0]'), json_extract(j.value, '$[1]')) END AS piece
+            FROM version_rows b, json_each(r.text_delta) j
+            WHERE b.id = r.text_base ORDER BY j.key)
+    ) END AS text,
+    r.index_no, r.topic, r.issuer, r.written_date, r.publish_date, r.doc_no, r.validity, r.keywords,
+    r.site_name, r.site_id_code, r.report_year, r.report_year_rule, r.region, r.encoding, r.encoding_rule,
+    r.content_type, r.tables, r.attachments, r.flags, r.stage, r.metadata_rules, r.extractor_version
+FROM version_rows r
+"""
+
+
+@MIGRATIONS(name="013_metadata_rules")
+def _metadata_rules(db: Database) -> None:
+    """Add version_rows.metadata_rules (which rule set each metadata field) and show it in the versions view."""
+    db.execute("ALTER TABLE version_rows ADD COLUMN metadata_rules TEXT NOT NULL DEFAULT '{}'")
+    db.execute("DROP VIEW versions")  # the views over it read it by name and stay as they are
+    db.execute(_VERSIONS_VIEW_013)
+    db.execute("UPDATE schema_meta SET value = '13' WHERE key = 'schema_version'")
+
+
 # The schema version is the number of migrations; each migration bumps schema_meta itself.
-SCHEMA_VERSION = 12
+SCHEMA_VERSION = 13
 
 
 def stored_schema_version(db: Database) -> int:

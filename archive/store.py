@@ -162,8 +162,10 @@ class Archive:
             return runs.start(self.db, command, sites)
 
     def finish_run(self, run_id: int, *, status: str = "ok", error: str | None = None) -> dict[str, Any]:
-        """Close a run with its capture counts; return the run row."""
+        """Link the run's attachments recorded before their pages, close the run with its capture
+        counts; return the run row."""
         with self._writing("finish a run"):
+            record.link_orphans(self.db, run_id)
             return runs.finish(self.db, run_id, status, error)
 
     def run_losses(self, run_id: int) -> dict[str, dict[str, Any]]:

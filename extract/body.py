@@ -22,19 +22,23 @@ from dataclasses import dataclass, field
 
 import trafilatura
 from lxml import etree
+from lxml.html import HtmlElement, HTMLParser, document_fromstring
 
 from nianbao.families import FAMILIES
 
 from .chrome import CONTAINER_MARK, KEEP_MARK, is_chrome_line
+from .density import densest
 from .links import LINK_TAGS, is_attachment_href, link_href
 from .parse import is_element, text_of
-from .render import render_lines
+from .render import CELL_SEPARATOR, render_lines
 from .tables import is_data_table
 
 LOG = logging.getLogger(__name__)
 
 # A stage delivers a body of at least this many characters (or a table, or an attachment link).
 MIN_BODY_CHARS = 40
+# A paragraph this long appearing twice in one body is a copy of the body, not the document's own.
+REPEAT_MIN_CHARS = 30
 
 
 @dataclass(frozen=True)
@@ -121,7 +125,7 @@ def find_containers(tree: etree._Element) -> dict[Container, list[etree._Element
 def find_body(tree: etree._Element, url: str, *, links_attachments: bool = False) -> Body:
     """Run the cascade over the pruned tree; ``links_attachments``: the page links attachments."""
     candidates: list[Body] = []
-    for stage in (_containers, _trafilatura, _baseline):
+    for stage in (_containers, _density, _trafilatura, _baseline):
         body = stage(tree, url)
         if body.element is not None and (_delivers(body) or _points_to_attachments(body, links_attachments)):
             return body
@@ -201,11 +205,20 @@ def _marker_comments(tree: etree._Element) -> list[tuple[etree._Element, str]]:
 # 2. ---------------------------------------------------------------------------------------
 
 
+def _density(tree: etree._Element, url: str) -> Body:
+    """Stage 2: the smallest section holding nearly all of the page's own text (``density.py``)."""
+    element = densest(tree)
+    return _body("density", element) if element is not None else Body("density", None)
+
+
+# 3. ---------------------------------------------------------------------------------------
+
+
 def _trafilatura(tree: etree._Element, url: str) -> Body:
     """Stage 2: trafilatura's main-content extraction (it works on its own copy of the tree)."""
     try:
         document = trafilatura.bare_extraction(
-            tree, url=url or None, favor_precision=True, include_tables=True, include_links=True,
+            as_html_tree(tree), url=url or None, favor_precision=True, include_tables=True, include_links=True,
             include_comments=False, with_metadata=False, deduplicate=False,
         )
     except Exception as exc:  # a third-party failure must not lose the page: record, fall back
@@ -215,7 +228,13 @@ def _trafilatura(tree: etree._Element, url: str) -> Body:
     return _body("trafilatura", element) if element is not None else Body("trafilatura", None)
 
 
-# 3. ---------------------------------------------------------------------------------------
+def as_html_tree(tree: etree._Element) -> HtmlElement:
+    """The tree as trafilatura takes it (an ``lxml.html`` tree; ours is plain lxml, for speed)."""
+    return document_fromstring(etree.tostring(tree, encoding="unicode"),
+                               parser=HTMLParser(huge_tree=True, remove_comments=False))
+
+
+# 4. ---------------------------------------------------------------------------------------
 
 
 def _baseline(tree: etree._Element, url: str) -> Body:
@@ -244,5 +263,19 @@ def _detached(element: etree._Element) -> etree._Element:
 
 
 def _body(stage: str, element: etree._Element) -> Body:
-    """A candidate with its rendered lines, chrome lines left out."""
-    return Body(stage, element, [line for line in render_lines(element) if not is_chrome_line(line)])
+    """A candidate with its rendered lines, chrome lines and repeated paragraphs left out."""
+    return Body(stage, element, once([line for line in render_lines(element) if not is_chrome_line(line)]))
+
+
+def once(lines: list[str]) -> list[str]:
+    """The lines with a second copy of a long paragraph left out (a body served twice, or a hidden
+    copy for a read-aloud widget); short lines and table rows may repeat."""
+    seen: set[str] = set()
+    kept = []
+    for line in lines:
+        if len(line) >= REPEAT_MIN_CHARS and CELL_SEPARATOR not in line:
+            if line in seen:
+                continue
+            seen.add(line)
+        kept.append(line)
+    return kept

@@ -22,7 +22,7 @@ from lxml import etree
 
 from nianbao.families import FAMILIES
 
-from .labels import LABEL_WITH_COLON, is_label_only
+from .labels import STRONG_LINE, is_label_only, label_count
 from .links import is_attachment_href
 from .parse import drop, is_element, iter_text_nodes, text_of
 
@@ -37,6 +37,8 @@ CHROME_XPATHS = (
     "//*[contains(@class, 'info_ewm') or contains(@class, 'bdsharebuttonbox')]",
     "//*[contains(@class, 'xg-list')]",
     "//*[contains(@class, 'bot-btns-box') or contains(@class, 'xxgk_xgxx')]",
+    # hidden copies (a read-aloud widget's text, a collapsed mobile block); never the body container
+    "//*[@hidden or contains(translate(@style, ' ', ''), 'display:none')]",
     *(xpath for family in FAMILIES for xpath in family.chrome_xpaths),
 )
 
@@ -79,7 +81,12 @@ _TOKENS_ONLY = re.compile(
     f"^{_TOKEN_FILLER}(?:(?:{'|'.join(map(re.escape, CHROME_TOKENS))}){_TOKEN_FILLER})+$"
 )
 _PHRASES = [(re.compile(pattern, re.IGNORECASE), limit) for pattern, limit in CHROME_PHRASES]
-_ANY_XPATH = " | ".join(CHROME_XPATHS)
+# One compiled XPath; the attribute rules share a guard, so most elements are tested once.
+_ATTRIBUTE_RULES = [x[4:-1] for x in CHROME_XPATHS if x.startswith("//*[") and x.endswith("]")]
+_ANY_XPATH = etree.XPath(" | ".join([
+    *(x for x in CHROME_XPATHS if not (x.startswith("//*[") and x.endswith("]"))),
+    "//*[@id or @class or @style or @hidden][" + " or ".join(f"({rule})" for rule in _ATTRIBUTE_RULES) + "]",
+]))
 # One pass over each text node first: most nodes match no phrase at all.
 _ANY_PHRASE = re.compile("|".join(f"(?:{pattern})" for pattern, _ in CHROME_PHRASES), re.IGNORECASE)
 _LINES = [(re.compile(pattern, re.IGNORECASE), limit) for pattern, limit in CHROME_LINES]
@@ -131,28 +138,57 @@ def is_chrome_line(line: str) -> bool:
 
 
 def _is_metadata_line(line: str) -> bool:
-    """``索引号:… 发布机构:…`` or a bare ``标 题:`` left over from the metadata block."""
+    """``索引号:… 发布机构:…``, a bare ``标 题:``, or a line of two labelled pairs (``来源：… 时间：…``)
+    left over from the metadata block. A single ordinary-word pair (``时间：…``) can be body text."""
     if len(line) > METADATA_LINE_CHARS:
         return False
-    return is_label_only(line) or LABEL_WITH_COLON.match(line.lstrip()) is not None
+    return is_label_only(line) or STRONG_LINE.match(line) is not None or label_count(line) >= 2
 
 
 def _chrome_elements(tree: etree._Element, keep: set[etree._Element]) -> list[etree._Element]:
     """Elements to drop: XPath matches and phrase blocks, minus protected ones, outermost only."""
-    found = [e for e in tree.xpath(_ANY_XPATH) if is_element(e)]
+    sizes = _Sizes(tree)
+    found = [e for e in _ANY_XPATH(tree) if is_element(e)]
     hits = _phrase_hits(tree)
-    found += [_phrase_block(owner, is_tail, limit, keep) for owner, is_tail, limit in hits]
+    found += [_phrase_block(owner, is_tail, limit, keep, sizes) for owner, is_tail, limit in hits]
     found += [_list_after(owner) for owner, is_tail, _ in hits if not is_tail and LIST_HEADINGS.match(owner.text or "")]
-    found += _link_lists(tree)
+    found += _link_lists(tree, sizes)
     chosen = {e for e in found if e is not None and e not in keep and e.getparent() is not None}
     return [e for e in chosen if not any(a in chosen for a in e.iterancestors())]
+
+
+class _Sizes:
+    """Per element, in one pass from the leaves up: characters of text, of link text, links, attachment links."""
+
+    def __init__(self, root: etree._Element) -> None:
+        self.text: dict[etree._Element, int] = {}
+        self.linked: dict[etree._Element, int] = {}
+        self.links: dict[etree._Element, int] = {}
+        self.attachments: dict[etree._Element, int] = {}
+        text, linked, links, attachments = self.text, self.linked, self.links, self.attachments
+        for element in reversed([e for e in root.iter() if is_element(e)]):
+            size = len((element.text or "").strip())
+            own_linked = own_links = own_attachments = 0
+            for child in element:
+                size += len((child.tail or "").strip())
+                if child in text:
+                    size += text[child]
+                    own_linked += linked[child]
+                    own_links += links[child]
+                    own_attachments += attachments[child]
+            if element.tag == "a":
+                own_linked, own_links = size, own_links + 1
+                own_attachments += 1 if is_attachment_href(element.get("href")) else 0
+            text[element], linked[element], links[element], attachments[element] = \
+                size, own_linked, own_links, own_attachments
 
 
 def _phrase_hits(tree: etree._Element) -> list[tuple[etree._Element, bool, int]]:
     """Text nodes matching a chrome phrase, with the block-size limit of the rule."""
     hits = []
     for owner, text, is_tail in iter_text_nodes(tree):
-        if not _ANY_PHRASE.search(text):
+        text = text.strip()  # a regex starting with \s* is quadratic on a long run of spaces
+        if not text or not _ANY_PHRASE.search(text):
             continue
         for pattern, limit in _PHRASES:
             if pattern.search(text):
@@ -162,13 +198,13 @@ def _phrase_hits(tree: etree._Element) -> list[tuple[etree._Element, bool, int]]
 
 
 def _phrase_block(owner: etree._Element, is_tail: bool, limit: int,
-                  keep: set[etree._Element]) -> etree._Element | None:
+                  keep: set[etree._Element], sizes: _Sizes) -> etree._Element | None:
     """The largest short element around a phrase: climb while the text stays within ``limit``."""
     element = owner.getparent() if is_tail else owner
-    if element is None or element in keep or len(text_of(element)) > limit:
+    if element is None or element in keep or sizes.text.get(element, 0) > limit:
         return None
     for parent in element.iterancestors():
-        if parent in keep or parent.tag in ("body", "html") or len(text_of(parent)) > limit:
+        if parent in keep or parent.tag in ("body", "html") or sizes.text.get(parent, 0) > limit:
             break
         element = parent
     return element
@@ -189,7 +225,7 @@ def _list_after(heading: etree._Element) -> etree._Element | None:
     return following if linked >= _chars(text_of(following)) * NAV_LINK_SHARE else None
 
 
-def _link_lists(tree: etree._Element) -> list[etree._Element]:
+def _link_lists(tree: etree._Element, sizes: _Sizes) -> list[etree._Element]:
     """Navigation blocks outside body containers: short, several links, almost all link text."""
     measured: set[etree._Element] = set()
     found = []
@@ -199,22 +235,19 @@ def _link_lists(tree: etree._Element) -> list[etree._Element]:
             if element is None or element in measured:
                 break
             measured.add(element)
-            text = text_of(element)
-            if len(text) > NAV_MAX_CHARS:
+            if sizes.text.get(element, 0) > NAV_MAX_CHARS:
                 break  # ancestors only get longer
-            if element.tag in NAV_TAGS and _is_link_list(element, text):
+            if element.tag in NAV_TAGS and _is_link_list(element, sizes):
                 found.append(element)
             element = element.getparent()
     return [e for e in found if not _in_container(e)]
 
 
-def _is_link_list(element: etree._Element, text: str) -> bool:
-    """Several non-attachment links making up nearly all of ``text``."""
-    links = list(element.iter("a"))
-    if len(links) < NAV_MIN_LINKS or any(is_attachment_href(a.get("href")) for a in links):
+def _is_link_list(element: etree._Element, sizes: _Sizes) -> bool:
+    """Several non-attachment links making up nearly all of the element's text."""
+    if sizes.links.get(element, 0) < NAV_MIN_LINKS or sizes.attachments.get(element, 0):
         return False
-    linked = sum(_chars(text_of(a)) for a in links)
-    return linked >= _chars(text) * NAV_LINK_SHARE
+    return sizes.linked.get(element, 0) >= sizes.text.get(element, 0) * NAV_LINK_SHARE
 
 
 def _in_container(element: etree._Element) -> bool:
@@ -224,4 +257,7 @@ def _in_container(element: etree._Element) -> bool:
 
 def _chars(text: str) -> int:
     """Characters other than whitespace."""
-    return len("".join(text.split()))
+    return len(text) - sum(map(text.count, _SPACES)) if text else 0
+
+
+_SPACES = (" ", "\n", "\t", "\r", "\u3000", "\xa0")

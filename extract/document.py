@@ -16,21 +16,26 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urljoin
 
 from lxml import etree
 
 from nianbao import fields
 from nianbao.errors import ExtractionError, NianbaoError
-from nianbao.pages import decode_html, garbled, is_soft_404, rule_flags
+from nianbao.pages import SHELL_PLACEHOLDERS, decode_html, garbled, is_soft_404, rule_flags, template_placeholders
 
 from .attachment import extract_attachment
 from .body import Body, find_body, mark_containers
 from .chrome import KEEP_MARK, prune_chrome, strip_junk
+from .datadoc import read_json
+from .density import text_weights
 from .links import attachment_blocks, base_url, find_attachments
+from .listpage import Row, inline_scripts, is_list_page, list_rows
 from .metadata import (
     BLOCK_MARK,
+    choose_fields,
     mark_metadata_blocks,
-    meta_fallback,
+    mark_title,
     page_title,
     read_meta_tags,
     scan_labels,
@@ -42,10 +47,12 @@ from .reports import describe_table, failed_checks
 from .sniff import sniff_content_type
 from .tables import MAX_GRID_CELLS, cell_text, cells_of, grid_cells, is_data_table, rows_of, table_grid
 from .version import EXTRACTOR_VERSION
-from .year import report_year
+from .year import names_a_report, report_year
 
 KEYS = fields.KEYS
 LABELLED_FIELDS = fields.LABELLED
+# The stage of a list page, whose text is its rows (and which has no report year).
+LIST_STAGE = "list"
 # A source table counts as part of a trafilatura body when this share of its cells is in the text.
 TABLE_OVERLAP = 0.5
 # Cells of a table looked for in the text (evenly spread): a sample decides, and bounds the work.
@@ -69,7 +76,7 @@ def extract_document(body: bytes, url: str, headers: Mapping[str, str] | None = 
 def empty_result() -> dict[str, Any]:
     """The result skeleton: every key, nothing found yet."""
     result: dict[str, Any] = dict.fromkeys(KEYS)
-    result.update(tables=[], attachments=[], flags=[], is_soft_404=False,
+    result.update(tables=[], attachments=[], flags=[], metadata_rules={}, is_soft_404=False,
                   extractor_version=EXTRACTOR_VERSION)
     return result
 
@@ -78,6 +85,11 @@ def _extract(body: bytes, url: str, headers: Mapping[str, str] | None) -> dict[s
     """Steps 1–3, then the tree steps."""
     result = empty_result()
     result["content_type"] = sniff_content_type(body)
+    if result["content_type"] == "json" and len(body) <= MAX_BODY_BYTES:
+        text, result["encoding"], result["encoding_rule"] = decode_html(body, headers)
+        data = read_json(result, text)
+        _fill_body(result, data, data.element)
+        return _finish(result)
     if result["content_type"] != "html":
         extract_attachment(result, body)
         return _finish(result)
@@ -98,23 +110,58 @@ def _extract(body: bytes, url: str, headers: Mapping[str, str] | None) -> dict[s
 def _from_tree(result: dict[str, Any], tree: etree._Element, url: str) -> None:
     """Steps 4–7 on a parsed page."""
     meta = read_meta_tags(tree)
+    scripts = inline_scripts(tree)
     strip_junk(tree)
-    labelled, hits = scan_labels(tree)
-    mark_metadata_blocks(hits)
-    result.update(site_fields(meta))
-    result.update({key: labelled[key] or meta_fallback(key, meta) for key in LABELLED_FIELDS})
-    result["title"] = page_title(tree, meta, labelled["title"])
-    result["is_soft_404"] = is_soft_404(_page_text(tree), result["title"])
-    blocks = attachment_blocks(tree)
     mark_containers(tree)
+    _metadata(result, tree, meta)
+    page_text = _page_text(tree)
+    result["is_soft_404"] = is_soft_404(page_text, result["title"])
+    blocks = attachment_blocks(tree)
+    mark_title(tree, result["title"])
     pruned, reverted = prune_chrome(tree)
     result["flags"].extend(["chrome_prune_reverted"] if reverted else [])
     for element in pruned.xpath(f"//*[@{BLOCK_MARK}][not(@{KEEP_MARK})]"):
         drop(element)
-    found = find_body(pruned, url, links_attachments=bool(find_attachments(blocks, url)))
+    rows = list_rows(pruned, scripts)
+    files = {a["url"] for a in find_attachments(blocks, url)}
+    if rows and not files - {urljoin(url, row.url or "") for row in rows} \
+            and is_list_page(rows, text_weights(pruned), next(pruned.iter("body"), pruned)):
+        _fill_list(result, rows)  # (a page with files of its own besides its rows is a document)
+        return
+    found = find_body(pruned, url, links_attachments=bool(files))
     _fill_body(result, found, pruned)
+    _shell(result, page_text)
     holders = [found.element] if found.element is not None else []
     result["attachments"] = find_attachments([*holders, *blocks], base_url(tree, url))
+
+
+def _metadata(result: dict[str, Any], tree: etree._Element, meta: dict[str, str]) -> None:
+    """The labelled fields, the title, the site fields, and the rule behind each."""
+    hits = scan_labels(tree)
+    labelled, rules = choose_fields(hits, mark_metadata_blocks(hits), meta)
+    result.update(site_fields(meta))
+    result.update({key: labelled[key] for key in LABELLED_FIELDS})
+    result["title"], title_rule = page_title(tree, meta, labelled["title"])
+    rules = {**rules, "title": title_rule} if title_rule else rules
+    result["metadata_rules"] = {key: rule for key, rule in rules.items() if result.get(key)}
+
+
+def _fill_list(result: dict[str, Any], rows: list[Row]) -> None:
+    """A list page: its rows are its text; the labels and dates on it belong to no document."""
+    result.update(dict.fromkeys(key for key in LABELLED_FIELDS if key != "title"))
+    result["metadata_rules"] = {k: v for k, v in result["metadata_rules"].items() if k == "title"}
+    result["text"] = "\n".join(row.line() for row in rows)
+    result["stage"] = LIST_STAGE
+
+
+def _shell(result: dict[str, Any], page_text: str) -> None:
+    """Flag a page drawn by JavaScript (template placeholders where its text should be); its
+    placeholder lines are no text of the document."""
+    if template_placeholders(page_text) < SHELL_PLACEHOLDERS:
+        return
+    result["flags"].append("js_shell")
+    lines = [line for line in (result["text"] or "").split("\n") if not template_placeholders(line)]
+    result["text"] = "\n".join(lines) or None
 
 
 def _fill_body(result: dict[str, Any], found: Body, pruned: etree._Element) -> None:
@@ -179,9 +226,11 @@ def _page_text(tree: etree._Element) -> str:
 def _finish(result: dict[str, Any]) -> dict[str, Any]:
     """Derived fields and page-level flags."""
     _drop_garbled(result)
-    result["report_year"], result["report_year_rule"] = report_year(
-        result["title"], result["text"], result["publish_date"]
-    )
+    if result["stage"] != LIST_STAGE and (result["content_type"] != "html"
+                                          or names_a_report(result["title"], result["text"])):
+        result["report_year"], result["report_year_rule"] = report_year(
+            result["title"], result["text"], result["publish_date"]
+        )
     lossy = "decode_lossy" in result["flags"]
     if not lossy and is_damaged(f"{result['title'] or ''}\n{result['text'] or ''}"):
         result["flags"].append("source_damaged")

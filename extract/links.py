@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from urllib.parse import urljoin
 
@@ -13,11 +14,14 @@ from .parse import squash
 
 # Elements, anywhere on the page, that hold a document's attachments.
 ATTACHMENT_BLOCKS = (
-    "//*[contains(@class, 'attach') or contains(@id, 'attach') or contains(@class, 'Attach')]",
-    "//*[contains(@class, 'fujian') or contains(@id, 'fujian') or contains(@class, 'xgfj')]",
-    "//*[contains(@class, 'appendix') or contains(@class, 'enclosure')]",
-    "//*[text()[contains(., '附件')]]",  # 附件：<a>…</a>, 相关附件 headings
+    "//*[@class or @id][contains(@class, 'attach') or contains(@id, 'attach') or contains(@class, 'Attach')"
+    " or contains(@class, 'fujian') or contains(@id, 'fujian') or contains(@class, 'xgfj')"
+    " or contains(@class, 'appendix') or contains(@class, 'enclosure')]",
+    "//text()[contains(., '附件')]/parent::*",  # 附件：<a>…</a>, 相关附件 headings
 )
+_BLOCKS = etree.XPath(" | ".join(ATTACHMENT_BLOCKS))
+# A cheap look at a link before the URL is parsed: a file extension, or a download script.
+_ATTACHMENT_HINT = re.compile(r"\.(?:pdf|docx?|xlsx?|wps|et|rtf|ofd|zip|rar|7z|pptx?)\b|file", re.I)
 LINK_TAGS = ("a", "ref")  # HTML links, and links in trafilatura's output
 
 
@@ -44,8 +48,10 @@ def find_attachments(holders: Iterable[etree._Element], base_url: str) -> list[d
 
 
 def attachment_blocks(tree: etree._Element) -> list[etree._Element]:
-    """Elements of the page that hold attachments outside the body."""
-    return list(tree.xpath(" | ".join(ATTACHMENT_BLOCKS)))
+    """Elements of the page that hold attachments outside the body (none on a page linking no file)."""
+    if not any(_ATTACHMENT_HINT.search(a.get("href") or "") for a in tree.iter("a")):
+        return []
+    return list(_BLOCKS(tree))
 
 
 def base_url(tree: etree._Element, url: str) -> str:

@@ -11,7 +11,10 @@ top or bottom, and among the ``EDGE_ROWS`` outermost rows of text there) and eit
   even headers).
 
 The distance matters: a document title printed on the cover is kept even when the later pages
-repeat it as their running header, because it stands elsewhere on its page.
+repeat it as their running header, because it stands elsewhere on its page. A line as wide as the
+text block (``FULL_MEASURE_SHARE`` of it) with another line less than a line's height above or below
+it is body text run on from line to line, never a running header or footer, even when a stock
+sentence happens to open several pages.
 """
 
 from __future__ import annotations
@@ -33,6 +36,9 @@ ROW_TOLERANCE = 2.0
 RUNNING_SHARE = 0.4
 # Its copies stand this close (points) to their usual distance from the edge.
 POSITION_TOLERANCE = 6.0
+# A line this share as wide as the text block (leftmost start to rightmost end of the document's
+# lines), set close to the next, is body text run on; headers and footers are shorter or stand apart.
+FULL_MEASURE_SHARE = 0.85
 _DASH = "-－—–~～"
 PAGE_NUMBER = re.compile(
     rf"""^(?:
@@ -118,12 +124,13 @@ def _mark_running(pages: list[PageLines], edges: list[dict[str, list[tuple[int, 
     """Mark lines that repeat at one edge, at one distance from it, on enough pages."""
     with_text = sum(1 for page in pages if page.lines)
     needed = max(2, math.ceil(RUNNING_SHARE * with_text))
+    widest = FULL_MEASURE_SHARE * _measure(pages)
     seen: dict[tuple[str, str], list[tuple[int, float, Line]]] = defaultdict(list)
     for number, (page, page_edges) in enumerate(zip(pages, edges, strict=True)):
         for side, ranked in page_edges.items():
             for _, line in ranked:
                 key = _DIGITS.sub("0", normal(line.text))
-                if key:
+                if key and not (line.x1 - line.x0 >= widest and _run_on(line, page)):
                     seen[(side, key)].append((number, _distance(line, side, page.height), line))
     for copies in seen.values():
         if len({number for number, _, _ in copies}) < needed:
@@ -133,3 +140,16 @@ def _mark_running(pages: list[PageLines], edges: list[dict[str, list[tuple[int, 
         if len({n for n, _ in placed}) >= needed:
             for _, line in placed:
                 line.furniture = True
+
+
+def _measure(pages: list[PageLines]) -> float:
+    """The width of the text block: from the leftmost start to the rightmost end of any line."""
+    lines = [line for page in pages for line in page.lines]
+    return max(ln.x1 for ln in lines) - min(ln.x0 for ln in lines) if lines else 0.0
+
+
+def _run_on(line: Line, page: PageLines) -> bool:
+    """Whether another line of the page stands less than this line's height above or below it."""
+    height = line.bottom - line.top
+    return any(0 <= other.top - line.bottom < height or 0 <= line.top - other.bottom < height
+               for other in page.lines if other is not line)

@@ -40,7 +40,15 @@ def sniff_content_type(body: bytes) -> str:
     head = body[:1024]
     if head and not head.startswith(_UTF16_BOMS) and head.count(0) > len(head) * BINARY_NUL_SHARE:
         return "binary"
+    if _is_json(body):
+        return "json"
     return "html"
+
+
+def _is_json(body: bytes) -> bool:
+    """An object or array and nothing else: the reply of a data endpoint, not a page."""
+    stripped = body.removeprefix(b"\xef\xbb\xbf").strip()
+    return stripped[:1] in (b"{", b"[") and stripped[-1:] in (b"}", b"]") and b"<html" not in stripped[:512].lower()
 
 
 def _refine(body: bytes, kind: str) -> str:

@@ -3,4 +3,4 @@
 A module of its own so the crawl process can compare versions without importing the HTML stack.
 """
 
-EXTRACTOR_VERSION = "5"
+EXTRACTOR_VERSION = "6"

@@ -17,6 +17,9 @@ YEAR_RULES: tuple[tuple[str, str, str], ...] = (
 )
 # Titles that name an annual report, for the publish-year fallback.
 REPORT_TITLE = re.compile(r"年报|年度报告|工作报告|情况报告")
+# A page about a 年报 names one in its title or its opening lines; other pages have no report year.
+NAMES_A_REPORT = re.compile(r"年报|年度报告|年度[^，。,\n]{0,16}报告|信息公开[^，。,\n]{0,12}(?:报告|统计)")
+OPENING_CHARS = 300
 # Only this much of the body is searched: the period sentence opens the report.
 BODY_SCAN_CHARS = 3000
 _COMPILED = [(name, where, re.compile(pattern)) for name, where, pattern in YEAR_RULES]
@@ -36,3 +39,8 @@ def report_year(title: str | None, text: str | None,
         # Reports are published in the first months after the year they cover.
         return publish_year - 1, "publish_year-1"
     return None, None
+
+
+def names_a_report(title: str | None, text: str | None) -> bool:
+    """Whether a page is about an annual report: its title, or the opening of its text, names one."""
+    return bool(NAMES_A_REPORT.search(title or "") or NAMES_A_REPORT.search((text or "")[:OPENING_CHARS]))

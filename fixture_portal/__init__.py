@@ -24,6 +24,10 @@ beihu       attachments  reports only as PDF/DOCX/XLSX files; a scanned and a tr
 ==========  ===========  ==========================================================================
 
 ``FixturePortal()`` serves every site above (≈ 345 detail pages; ``scale=N`` multiplies them).
+Report pages weigh what real ones do: about 180 links of page furniture, reports of 4,000 to 20,000
+characters, older ones pasted from Word. ``variants=True`` adds the layouts site ``qingyuan``
+(:mod:`.variants`): a report in every real metadata block and date-and-source line of
+``docs/layouts.md``, list pages in every real list layout, and a page drawn by JavaScript.
 ``families=("trs", "hanweb")`` serves a subset. The misbehaving hosts (robots.txt ``Disallow: /``,
 a Ruishu-style 412 challenge, a slow host, a 503-every-other-request host; see
 :mod:`.misbehaving`) are served only when asked: ``misbehaving=True`` or ``misbehaving=("slow",)``.

@@ -296,6 +296,22 @@ AUDITED = (
 )
 
 
+# One report per real metadata layout and list layout (served only on request: FixturePortal(variants=True)).
+VARIANTS = (
+    SiteSpec(
+        name="qingyuan", family="variants", codec="utf-8",
+        site_name="青源市人民政府", city="青源市", prefix="青源市",
+        domain="www.qingyuan.gov.cn", division="459400", site_code="4594000001",
+        icp="青ICP备08001234号", police="青公网安备45940002000013号", doc_prefix="青源办",
+        address="青源市人民路8号", postcode="459400", phone="0759-84012345",
+        contacts=("白雪", "江河", "方圆", "常青"), org_style="credit",
+        units=units("青源市人民政府", ("青源市教育局", "青源市财政局", "青源市民政局", "青源市司法局",
+                                       "青源市统计局", "青源市水利局"), ("东山镇人民政府", "西溪乡人民政府")),
+        reports_base=54, others_base=150,  # a report per page shape of variants.PAGES; lists of real length
+    ),
+)
+
+
 def extra_units(spec: SiteSpec) -> list[UnitSpec]:
     """Further units for larger scales: the site's departments, then made-up townships."""
     taken = {u.name for u in spec.units}

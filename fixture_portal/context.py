@@ -68,6 +68,10 @@ class Family(Protocol):
         """(old, new) pieces of the site's paths and links when its 年报 column is given a new number."""
         ...
 
+    def displayed(self, doc: Document) -> dict[str, object]:
+        """Truth fields a page shows otherwise than the document holds them."""
+        ...
+
 
 class BaseFamily:
     """Defaults for a family: no attachments, no faults of its own."""
@@ -88,6 +92,10 @@ class BaseFamily:
 
     def renumbering(self) -> tuple[tuple[str, str], ...]:
         raise NotImplementedError(f"family {self.name!r} has no numbered column")
+
+    def displayed(self, doc: Document) -> dict[str, object]:
+        """Truth fields a page shows otherwise than the document holds them (a family of many layouts)."""
+        return {}
 
     def channel_path(self, slug: str) -> str:
         raise NotImplementedError(f"family {self.name!r} names no channel URLs")

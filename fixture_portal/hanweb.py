@@ -8,7 +8,7 @@ from urllib.parse import parse_qsl
 from .catalogue import SiteSpec
 from .context import BaseFamily, Route, SiteContext
 from .endpoints import image
-from .markup import BodyStyle, esc, images_of, render_blocks
+from .markup import BodyStyle, esc, images_of, pasted_from_word, render_blocks
 from .model import MISSING, Document, Image
 from .page_furniture import AFTER_BODY, CHANNELS, Chrome
 from .server import Request, Response
@@ -191,7 +191,8 @@ def detail_page(ctx: SiteContext, family: HanwebFamily, doc: Document, request: 
     """A detail page: three-part title, metadata list, info line, marked-up body, chrome."""
     if ctx.state.is_removed(doc):
         return ctx.not_found(request)
-    style = BodyStyle(image_src=lambda img: family.image_path(doc, img), word_cells=True, font="仿宋_GB2312")
+    style = BodyStyle(image_src=lambda img: family.image_path(doc, img), word_cells=True, font="仿宋_GB2312",
+                      word=pasted_from_word(doc))
     body = render_blocks(ctx.state.blocks(doc), style)
     main = (crumbs(("/", "首页"), (f"/col/col{HUB_ID}/index.html", "信息公开"),
                    (f"/col/col{COLUMN_ID}/index.html", COLUMN_NAME))

@@ -6,7 +6,7 @@ import html
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from .model import Block, Cell, Image, Para, Table
+from .model import Block, Cell, Document, Image, Para, Table
 from .tables import expand_grid
 
 # Paragraph markup by role, as editors (TRS, Word paste) emit it.
@@ -26,6 +26,7 @@ class BodyStyle:
     word_cells: bool = False
     font: str | None = None
     font_tag: bool = False  # old editors: <font face=…> rather than a styled <span>
+    word: bool = False  # pasted from Word: MsoNormal paragraphs, every few characters a styled run
 
 
 def esc(value: str) -> str:
@@ -33,8 +34,37 @@ def esc(value: str) -> str:
     return html.escape(value, quote=True)
 
 
+# Word's markup for a body paragraph and for a run of characters in it (a run per few characters,
+# as Word leaves them after edits and spell checks); a digit run is marked lang="EN-US".
+WORD_PARA = ('<p class="MsoNormal" style="margin:0cm;margin-bottom:.0001pt;text-align:justify;'
+             'text-justify:inter-ideograph;text-indent:32.0pt;mso-char-indent-count:2.0;line-height:28.0pt;'
+             'mso-line-height-rule:exactly">{}<span lang="EN-US" style="font-size:16.0pt;font-family:仿宋_GB2312;'
+             'mso-hansi-font-family:&quot;Times New Roman&quot;"><o:p></o:p></span></p>')
+WORD_RUN = ('<span{lang} style="font-size:16.0pt;font-family:仿宋_GB2312;mso-hansi-font-family:&quot;Times New Roman'
+            '&quot;;mso-bidi-font-family:宋体;color:black;mso-font-kerning:0pt;mso-bidi-language:AR-SA">{}</span>')
+WORD_RUN_LENGTHS = (7, 13, 4, 19, 9, 3, 11)
+
+
+def word_para(text: str) -> str:
+    """A paragraph as Word pastes it: the text cut into styled runs, with no character added."""
+    runs, start, turn = [], 0, 0
+    while start < len(text):
+        piece = text[start:start + WORD_RUN_LENGTHS[turn % len(WORD_RUN_LENGTHS)]]
+        lang = ' lang="EN-US"' if piece.isascii() else ""
+        runs.append(WORD_RUN.format(esc(piece), lang=lang))
+        start, turn = start + len(piece), turn + 1
+    return WORD_PARA.format("".join(runs))
+
+
+def pasted_from_word(doc: Document) -> bool:
+    """Whether an older report was pasted from Word (every other one before the 2019 template)."""
+    return doc.layout == "pre2019" and doc.number % 2 == 0
+
+
 def render_para(para: Para, style: BodyStyle) -> str:
     """One paragraph; the font span (if any) does not change its text."""
+    if style.word and para.role in ("text", "heading"):
+        return word_para(para.text)
     inner = esc(para.text)
     if style.font and style.font_tag:
         inner = f'<font face="{style.font}" size="4">{inner}</font>'

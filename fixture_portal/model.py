@@ -99,6 +99,7 @@ class Document:
     attachments: tuple[Attachment, ...] = ()
     attached: list[Block] = field(default_factory=list)  # the report body held by the attachments
     section: str = ""  # the sub-column listing it, for families that split a column (set by arrange)
+    variant: int | None = None  # the page shape of a family that serves several (set by arrange)
 
 
 def chrome_phrases_in(text: str) -> list[str]:

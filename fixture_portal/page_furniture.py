@@ -22,7 +22,8 @@ SIDE_CHANNELS = (("tzgg", "通知公告"), ("zcjd", "政策解读"), ("rsxx", "�
 SERVICE_CHANNELS = (("bszn", "办事指南"), ("bmcx", "便民查询"), ("xzxk", "行政许可"), ("ggfw", "公共服务"),
                     ("sbjf", "社保缴费"), ("gjj", "住房公积金"), ("jyzs", "教育招生"), ("hjbl", "户籍办理"),
                     ("bdcdj", "不动产登记"), ("qyky", "企业开办"))
-FOOTER_CHANNELS = (("wzdt", "网站地图"), ("lxwm", "联系我们"), ("wzsm", "网站声明"), ("gywm", "关于我们"))
+FOOTER_CHANNELS = (("wzdt", "网站地图"), ("lxwm", "联系我们"), ("wzsm", "网站声明"), ("gywm", "关于我们"),
+                   ("yssm", "隐私声明"), ("syby", "使用帮助"), ("rss", "RSS订阅"), ("ydb", "移动版"))
 MINISTRIES = (
     ("中国政府网", "www.gov.cn"), ("国家发展和改革委员会", "www.ndrc.gov.cn"), ("教育部", "www.moe.gov.cn"),
     ("科学技术部", "www.most.gov.cn"), ("财政部", "www.mof.gov.cn"), ("民政部", "www.mca.gov.cn"),
@@ -36,12 +37,32 @@ MINISTRIES = (
 NEIGHBOURS = (("青州省人民政府", "www.qingzhou.gov.cn"), ("青岚市人民政府", "www.qinglan.gov.cn"),
               ("云溪区人民政府", "www.yunxi.gov.cn"), ("岚山区人民政府", "www.lanshan.gov.cn"),
               ("东湖区人民政府", "www.qldonghu.gov.cn"), ("青岚日报", "www.qlrb.com.cn"))
+# More of the city's offices, in a 市直部门 box: (office, sub-domain).
+OFFICES = (("发展和改革委员会", "fgw"), ("工业和信息化局", "gxj"), ("公安局", "gaj"), ("人力资源和社会保障局", "rsj"),
+           ("自然资源和规划局", "zrzyj"), ("住房和城乡建设局", "zjj"), ("文化广电旅游局", "wgly"),
+           ("卫生健康委员会", "wjw"), ("市场监督管理局", "scjgj"), ("医疗保障局", "ybj"), ("林业局", "lyj"),
+           ("城市管理局", "cgj"), ("退役军人事务局", "tyjrj"), ("数据资源局", "sjzyj"))
 # Department sites under the site's own (made-up) domain: (department, sub-domain).
 DEPARTMENT_SITES = (("教育局", "jyj"), ("财政局", "czj"), ("民政局", "mzj"), ("司法局", "sfj"),
                     ("交通运输局", "jtysj"), ("生态环境局", "sthjj"), ("农业农村局", "nyncj"),
                     ("商务局", "swj"),
                     ("应急管理局", "yjglj"), ("统计局", "tjj"), ("审计局", "sjj"), ("水利局", "slj"))
-CHANNELS = MAIN_CHANNELS + SIDE_CHANNELS + SERVICE_CHANNELS + FOOTER_CHANNELS
+# The rest of a real portal's ~180 links: county sites, the day's news, more services (made-up names).
+COUNTIES = (("青山区", "qs"), ("白石区", "bs"), ("柳溪区", "lx"), ("桃源县", "ty"), ("梅岭县", "ml"),
+            ("竹山县", "zs"), ("松江县", "sj"), ("金塘县", "jt"), ("银湖县", "yh"), ("石门县", "sm"),
+            ("云岭县", "yl"), ("北塘市", "bt"), ("南湖区", "nh"), ("东坡区", "dp"), ("西岭县", "xl"), ("清河县", "qh"))
+NEWS = ("召开全市经济运行调度会", "部署冬春季安全生产工作", "开展重点项目集中开工活动", "召开防汛抗旱工作会议",
+        "推进城乡环境综合整治", "举行招商引资项目签约仪式", "开展食品安全专项检查", "召开营商环境优化提升会议",
+        "部署森林防灭火工作", "开展就业援助月活动", "推进老旧小区改造工作", "召开乡村振兴工作推进会",
+        "举办民营企业座谈会", "开展国家安全教育日宣传", "推进数字乡村建设", "召开文明城市创建动员会",
+        "部署秋冬季大气污染防治", "开展消防安全隐患排查", "召开农业农村工作会议", "推进河湖长制工作")
+TOPICS = (("xxgc", "学习贯彻党的二十大精神"), ("yshj2", "优化营商环境专栏"), ("wmcs", "文明城市创建"),
+          ("hbdc", "生态环境保护督察"), ("ljfl", "垃圾分类"), ("fxjz", "防汛救灾"), ("aqsc2", "安全生产月"),
+          ("spaq", "食品安全"), ("jyzc", "就业政策"), ("ylzc", "养老政策"), ("ggyq", "公共卫生"), ("czyq", "乡村振兴专题"))
+MORE_SERVICES = (("ylbx", "医疗保险"), ("jzfw", "居住证办理"), ("czjy", "出租车服务"), ("gjcx", "公交查询"),
+                 ("tqyb", "天气预报"), ("sjcx", "社保查询"), ("wfcx", "违法查询"), ("zfjg", "执法监管"),
+                 ("hjbh", "环境保护"), ("szyq", "数字政府"))
+CHANNELS = MAIN_CHANNELS + SIDE_CHANNELS + SERVICE_CHANNELS + FOOTER_CHANNELS + MORE_SERVICES + TOPICS
 AFTER_BODY = (
     '<div class="article-tools"><a href="javascript:window.print()">【打印本页】</a>'
     '<a href="javascript:window.close()">【关闭窗口】</a></div>\n'
@@ -106,6 +127,21 @@ class Chrome:
         return (f'<div class="friends"><span>国务院部门网站：</span>{ext(MINISTRIES)}'
                 f'<span>部门网站：</span>{ext(departments)}<span>相关网站：</span>{ext(NEIGHBOURS)}</div>')
 
+    def more(self) -> str:
+        """County sites, the day's news headlines and more services, as a real portal carries them."""
+        domain = self.spec.domain.removeprefix("www.")
+        counties = "".join(f'<li><a href="http://{sub}.{domain}/" target="_blank">{name}</a></li>'
+                           for name, sub in COUNTIES)
+        news = "".join(f'<li><a href="{self.channel_path("zwdt")}?id={n + 1}">{esc(self.short)}{title}</a></li>'
+                       for n, title in enumerate(NEWS))
+        offices = "".join(f'<li><a href="http://{sub}.{domain}/" target="_blank">{esc(self.spec.prefix + name)}</a></li>'
+                          for name, sub in OFFICES)
+        return (f'<div class="more"><div class="box"><h3>要闻动态</h3><ul>{news}</ul></div>'
+                f'<div class="box"><h3>市直部门</h3><ul>{offices}</ul></div>'
+                f'<div class="box"><h3>县区网站</h3><ul>{counties}</ul></div>'
+                f'<div class="box"><h3>便民服务</h3>{self.links(MORE_SERVICES)}</div>'
+                f'<div class="box"><h3>专题专栏</h3>{self.links(TOPICS)}</div></div>')
+
     def footer(self) -> str:
         """Footer: site links, copyright, sponsor, ICP and police records, site code, badges."""
         spec = self.spec
@@ -126,7 +162,7 @@ class Chrome:
 
     def around(self, main: str) -> str:
         """A page body: header, main content, sidebar, friend links and footer."""
-        return "\n".join((self.header(), f'<div class="main">{main}</div>', self.sidebar(),
+        return "\n".join((self.header(), f'<div class="main">{main}</div>', self.sidebar(), self.more(),
                           self.friends(), self.footer()))
 
 

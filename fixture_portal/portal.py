@@ -8,7 +8,7 @@ from datetime import datetime, time
 from types import TracebackType
 from urllib.parse import urlsplit
 
-from .catalogue import MISBEHAVING, SITES, SiteSpec
+from .catalogue import MISBEHAVING, SITES, VARIANTS, SiteSpec
 from .model import Document
 from .site import Site, SiteApp
 from .state import PortalState, RequestRecord
@@ -28,14 +28,16 @@ class FixturePortal:
     :param misbehaving: also serve the misbehaving hosts: ``True`` for all of them, or the names
         of the behaviours wanted (``"robots"``, ``"challenge"``, ``"slow"``, ``"flaky"``).
     :param slow_seconds: how long the slow host delays each response.
+    :param variants: also serve the layouts site (``variants.py``): one report per real metadata
+        layout and date-and-source line, its lists in real list layouts.
     """
 
     def __init__(self, seed: int = 7, *, scale: int = 1, sites: tuple[SiteSpec, ...] = SITES,
                  families: Iterable[str] | None = None, misbehaving: bool | Iterable[str] = False,
-                 slow_seconds: float = 2.0) -> None:
+                 slow_seconds: float = 2.0, variants: bool = False) -> None:
         self.seed, self.scale = seed, scale
         self.state = PortalState()
-        chosen = select(sites, families) + misbehaving_sites(misbehaving)
+        chosen = select(sites, families) + misbehaving_sites(misbehaving) + (list(VARIANTS) if variants else [])
         self.apps = {spec.name: SiteApp(spec, self.state, seed=seed, scale=scale, slow_seconds=slow_seconds)
                      for spec in chosen}
 

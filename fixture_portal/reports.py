@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from . import tables, text
+from . import prose, tables, text
 from .model import Block, Image, Para
 
 SECTIONS = ("一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况",
@@ -60,6 +60,17 @@ def picture(voice: text.Voice, new_image: Callable[[], int]) -> list[Block]:
     return [Image(new_image()), Para(f"图为{voice.unit.name}信息公开专栏页面", "caption")]
 
 
+# Headings whose section gets detail paragraphs (prose.TOPICS), by a word of the heading.
+HEADING_TOPICS = (("主动公开", "active"), ("依申请公开", "requests"), ("政府信息管理", "management"),
+                  ("平台建设", "platform"), ("监督保障", "supervision"), ("概述", "supervision"))
+
+
+def detail_of(voice: text.Voice, heading: str) -> list[str]:
+    """The detail paragraphs under a heading, if it is one that has them."""
+    topic = next((topic for word, topic in HEADING_TOPICS if word in heading), None)
+    return prose.details(voice.unit.name, voice.unit.kind, voice.year, topic) if topic else []
+
+
 def modern_report(rng: random.Random, voice: text.Voice, signed: date | None, *, deviations: Deviations,
                   new_image: Callable[[], int] | None) -> tuple[list[Block], tables.Applications]:
     """A 2019- or 2021-template report (six sections and the standard tables), and its 表三 numbers."""
@@ -75,6 +86,7 @@ def modern_report(rng: random.Random, voice: text.Voice, signed: date | None, *,
     blocks.append(Para(SECTIONS[0], "heading"))
     for head, body in text.overview(rng, voice, layout, sum(apps.new), sum(apps.carried)):
         blocks.extend([Para(head, "heading"), Para(body)] if head else [Para(body)])
+        blocks.extend(Para(p) for p in detail_of(voice, head))
     if new_image:
         blocks.extend(picture(voice, new_image))
     blocks.extend([Para(SECTIONS[1], "heading"), tables.article20_table(rng, layout, voice.unit.kind)])
@@ -84,6 +96,7 @@ def modern_report(rng: random.Random, voice: text.Voice, signed: date | None, *,
     blocks.extend(problems if not deviations.incomplete else [])
     blocks.append(Para(SECTIONS[5], "heading"))
     blocks.extend(Para(p) for p in text.other_matters(rng, voice.year))
+    blocks.extend(Para(p) for p in prose.details(voice.unit.name, voice.unit.kind, voice.year, "others"))
     if signed:
         blocks.extend(signature(voice, signed))
     return blocks, apps
@@ -99,6 +112,7 @@ def early_report(rng: random.Random, voice: text.Voice, signed: date, *,
     for heading, paragraphs in sections.items():
         blocks.append(Para(heading, "heading"))
         blocks.extend(Para(p) for p in paragraphs)
+        blocks.extend(Para(p) for p in detail_of(voice, heading))
         if heading == text.PRE2019_SECTIONS[0] and new_image:
             blocks.extend(picture(voice, new_image))
         if heading == text.PRE2019_SECTIONS[2] and rng.random() < 0.5:

@@ -20,6 +20,7 @@ from . import (
     trs,
     trs_variants,
     ucap,
+    variants,
     yearly,
 )
 from .catalogue import SiteSpec
@@ -35,7 +36,7 @@ FAMILIES: dict[str, Family] = {
     "trs": trs.FAMILY, "hanweb": hanweb.FAMILY, "trs_shtml": trs_variants.SHTML, "trs_htm": trs_variants.HTM,
     "hanweb_get": hanweb_get.FAMILY, "gkmlpt": gkmlpt.FAMILY, "jpaas": jpaas.FAMILY, "ucap": ucap.FAMILY,
     "asp": asp.FAMILY, "yearly": yearly.FAMILY, "relocated": relocated.FAMILY,
-    "attachments": attachments_only.FAMILY,
+    "attachments": attachments_only.FAMILY, "variants": variants.FAMILY,
 }
 ASSETS = ("/images/logo.png", "/images/dzjg.png", "/images/zfzc.png")
 # Answers whose links a renumbering rewrites (attachments and images are left as served).
@@ -223,6 +224,7 @@ class SiteApp:
             "removed": self.state.is_removed(doc),
             "attachments": [attachments.truth(doc, a, self.base_url + self.renamed(self.family.attachment_path(doc, a)))
                             for a in doc.attachments],
+            **self.family.displayed(doc),
         }
 
     @property

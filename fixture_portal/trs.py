@@ -6,7 +6,7 @@ from functools import partial
 
 from .context import BaseFamily, Route, SiteContext
 from .endpoints import image
-from .markup import BodyStyle, esc, images_of, render_blocks
+from .markup import BodyStyle, esc, images_of, pasted_from_word, render_blocks
 from .model import MISSING, Document, Image
 from .page_furniture import AFTER_BODY, CHANNELS
 from .server import Request, Response
@@ -180,7 +180,7 @@ def detail_page(ctx: SiteContext, family: TrsFamily, doc: Document, request: Req
     """A detail page: meta block, metadata table, title, info line, TRS_Editor body, chrome."""
     if ctx.state.is_removed(doc):
         return ctx.not_found(request)
-    style = BodyStyle(image_src=lambda img: "./" + family.image_name(doc, img))
+    style = BodyStyle(image_src=lambda img: "./" + family.image_name(doc, img), word=pasted_from_word(doc))
     body = render_blocks(ctx.state.blocks(doc), style)
     main = (crumbs(("/", "首页"), ("../../../index.html", "政务公开"), ("../../index.html", "政府信息公开"),
                    ("../index.html", COLUMN_NAME))

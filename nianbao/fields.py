@@ -52,6 +52,7 @@ FIELDS: tuple[Field, ...] = (
     Field("attachments", "json", content=True),
     Field("flags", "json"),
     Field("stage", "text"),
+    Field("metadata_rules", "json"),  # which rule set each metadata field: {"issuer": "label:信息来源", …}
     Field("is_soft_404", "bool", stored=False, exported=False),  # decides the capture's outcome, not stored
     Field("extractor_version", "text", shown=True),
 )
@@ -90,5 +91,6 @@ class ExtractionResult(TypedDict):
     attachments: list[dict[str, str | None]]
     flags: list[str]
     stage: str | None
+    metadata_rules: dict[str, str]
     is_soft_404: bool
     extractor_version: str

@@ -26,10 +26,12 @@ caller flags both.
 from __future__ import annotations
 
 import codecs
+import json
 import re
 from collections import Counter
 from collections.abc import Iterator, Mapping
-from urllib.parse import parse_qsl, urlsplit
+from typing import Any
+from urllib.parse import parse_qsl, urljoin, urlsplit
 
 import charset_normalizer
 
@@ -312,11 +314,18 @@ ATTACHMENT_EXTS = frozenset({"pdf", "doc", "docx", "xls", "xlsx", "wps", "et", "
 # Query parameters that carry the real file name of a download script.
 FILENAME_PARAMS = ("filename", "fileName", "file", "name", "path", "filepath", "fn")
 _SKIP_SCHEMES = ("javascript:", "mailto:", "tel:", "#", "data:")
+# A link without ".ext" anywhere, nothing percent-encoded and no tab or newline (which the URL split drops)
+# cannot end its path or a parameter in one: most links of a page are let go by one search, not a split.
+_EXT_ALTERNATIVES = "|".join(sorted(ATTACHMENT_EXTS, key=len, reverse=True))
+_EXT_ANYWHERE = re.compile(rf"\.(?:{_EXT_ALTERNATIVES})(?![a-z0-9])", re.IGNORECASE)
+_SPLIT_CHANGES = re.compile(r"[%\t\r\n]")
 
 
 def attachment_ext(href: str | None) -> str | None:
     """The attachment extension a link points to, from its path or its file-name parameter."""
     if not href or href.strip().lower().startswith(_SKIP_SCHEMES):
+        return None
+    if _EXT_ANYWHERE.search(href) is None and _SPLIT_CHANGES.search(href) is None:
         return None
     try:
         parts = urlsplit(href.strip())
@@ -336,3 +345,135 @@ def _ext(path: str) -> str | None:
     stem, dot, ext = path.rpartition(".")
     ext = ext.lower()
     return ext if dot and stem and ext in ATTACHMENT_EXTS else None
+
+
+# -- pages drawn by JavaScript ------------------------------------------------------------
+
+# Placeholders a client-side template leaves in the static page (Handlebars/Vue ``{{…}}``,
+# template literals ``${…}``, ``<%= … %>``); the real text arrives later from a data endpoint.
+TEMPLATE_PLACEHOLDER = re.compile(r"\{\{[^{}\n]{1,80}\}\}|\$\{[^{}\n]{1,80}\}|<%=?[^%\n]{1,80}%>")
+# A page with this many placeholders outside its scripts is a shell.
+SHELL_PLACEHOLDERS = 2
+# Where a shell's script fetches its data: ajax/get/getJSON/fetch/axios calls and ``url:`` options.
+_DATA_CALL = re.compile(
+    r"""(?:\burl\s*:\s*|\$\.(?:get|getJSON|ajax)\(\s*|\bfetch\(\s*|\baxios(?:\.get)?\(\s*)["']([^"'\s<>{}]+)["']""")
+# A data endpoint: JSON by its name or an API path; never a script, a style sheet or an image.
+_DATA_PATH = re.compile(r"\.json\b|/api/|/interface/|json|/getcontent|/detail", re.I)
+_NOT_DATA = re.compile(r"\.(?:js|css|png|jpe?g|gif|svg|ico|woff2?)(?:\?|$)", re.I)
+_SCRIPT_BLOCK = re.compile(r"<script\b[^>]*>(.*?)</script>", re.S | re.I)
+
+
+def template_placeholders(text: str) -> int:
+    """How many client-side template placeholders ``text`` carries."""
+    if "{{" not in text and "${" not in text and "<%" not in text:
+        return 0  # most pages, without a regex over the whole text
+    return len(TEMPLATE_PLACEHOLDER.findall(text))
+
+
+def is_js_shell(html: str) -> bool:
+    """A page whose document is drawn by JavaScript: template placeholders outside its scripts."""
+    return template_placeholders(_SCRIPT_BLOCK.sub(" ", html)) >= SHELL_PLACEHOLDERS
+
+
+def js_data_url(page_url: str, html: str) -> str | None:
+    """The data endpoint a JavaScript shell fetches its document from, absolute; None when there is none."""
+    for script in _SCRIPT_BLOCK.findall(html):
+        for target in _DATA_CALL.findall(script):
+            if _DATA_PATH.search(target) and not _NOT_DATA.search(target):
+                url = urljoin(page_url, str(target))
+                if url.startswith(("http://", "https://")):
+                    return url
+    return None
+
+
+# -- list rows kept in scripts ------------------------------------------------------------
+
+# A list drawn in the browser keeps its rows in an inline array of objects: ``var listData =
+# {articleList: [{"title": …, "url": …, "pubDate": …}, …]}``. The spider follows their URLs and
+# extraction reads them as a list page's rows, so both use these readers.
+ARRAY_START = re.compile(r"\[\s*\{")
+MAX_ARRAY_CHARS = 2_000_000
+TITLE_KEYS = ("title", "showtitle", "articletitle", "doctitle", "name", "bt", "subject")
+MIN_TITLE_CHARS = 6
+_DATE_KEY = re.compile(r"date|time|rq|fbsj", re.I)
+_URL_KEY = re.compile(r"url|link|href|path", re.I)
+_DOCUMENT_URL = re.compile(r"(?:https?://|/|\./)[^\s\"'<>,]*?\.(?:s?html?|jsp|aspx?|pdf|docx?|xlsx?)\b")
+# The number of rows a client-side list shows at once.
+_PAGE_SIZE = re.compile(r"\b(?:perPage|pageSize|page_size|perpage)\s*[:=]\s*['\"]?(\d{1,3})\b")
+_MARKUP_TAG = re.compile(r"<[^>]+>")
+_JS_KEY = re.compile(r"([{,]\s*)([A-Za-z_$][\w$]*)\s*:")
+_DECODER = json.JSONDecoder()
+
+
+def script_rows(script: str) -> list[tuple[str, str | None, str | None]]:
+    """``(title, url, date text)`` of the longest array of titled objects in a script, each once."""
+    best: list[tuple[str, str | None, str | None]] = []
+    for array in script_arrays(script):
+        rows = list(dict.fromkeys(row for row in map(titled_object, array) if row is not None))
+        best = rows if len(rows) > len(best) else best
+    return best
+
+
+def script_arrays(script: str) -> Iterator[list[Any]]:
+    """Every array of objects in a script, read as JSON (object keys may be bare JavaScript names)."""
+    end = 0
+    for match in ARRAY_START.finditer(script):
+        if match.start() < end:
+            continue  # inside an array already read
+        try:  # JSON first: the C decoder reads it at once
+            value, end = _DECODER.raw_decode(script, match.start())
+        except ValueError:
+            value = _javascript_array(script, match.start())
+        if isinstance(value, list):
+            yield value
+
+
+def titled_object(item: Any) -> tuple[str, str | None, str | None] | None:
+    """``(title, url, date text)`` of one object of a data array, or None when it has no title."""
+    if not isinstance(item, dict):
+        return None
+    keys = {str(k).lower(): v for k, v in item.items()}
+    title = next((" ".join(_MARKUP_TAG.sub("", value).split()) for key in TITLE_KEYS
+                  if isinstance(value := keys.get(key), str) and value.strip()), None)
+    if not title or len(title) < MIN_TITLE_CHARS:
+        return None
+    date = next((value for key, value in keys.items() if _DATE_KEY.search(key) and isinstance(value, str)
+                 and value.strip()), None)
+    links = (str(v) for k, v in keys.items() if _URL_KEY.search(k) and isinstance(v, (str, dict)))
+    url = next((m[0] for m in map(_DOCUMENT_URL.search, links) if m), None)
+    return title, url, date
+
+
+def page_size(script: str) -> int | None:
+    """The number of rows a client-side list shows at once, when its script says."""
+    match = _PAGE_SIZE.search(script)
+    return int(match[1]) if match and int(match[1]) > 0 else None
+
+
+def _javascript_array(script: str, start: int) -> Any:
+    """An array literal written as JavaScript (bare keys), read as JSON; None when it is not one."""
+    literal = _balanced(script, start)
+    if literal is None:
+        return None
+    try:
+        return json.loads(_JS_KEY.sub(r'\1"\2":', literal))
+    except ValueError:
+        return None
+
+
+def _balanced(text: str, start: int) -> str | None:
+    """The bracketed literal starting at ``start``, strings respected; None if unbalanced or too long."""
+    depth, quote, escaped = 0, "", False
+    for index in range(start, min(len(text), start + MAX_ARRAY_CHARS)):
+        char = text[index]
+        if quote:
+            escaped, quote = (not escaped and char == "\\"), ("" if char == quote and not escaped else quote)
+        elif char in "\"'":
+            quote = char
+        elif char in "[{":
+            depth += 1
+        elif char in "]}":
+            depth -= 1
+            if depth == 0:
+                return text[start:index + 1]
+    return None

@@ -32,7 +32,7 @@ from crawler.text_table import article
 from nianbao import pages as pages_module
 from nianbao.capture import Capture, ListPage, SiteMove, request_key
 from nianbao.errors import ListFormatError
-from nianbao.pages import attachment_ext, decode_html, is_soft_404
+from nianbao.pages import attachment_ext, decode_html, is_js_shell, is_soft_404, js_data_url
 from nianbao.urls import canonical_origin, rebase
 from spiders import apis, discovery, hosts, list_reading, listing, pagination
 from spiders import fingerprint as fingerprint_module
@@ -46,12 +46,14 @@ from spiders.listing import (
     Malformed,
     all_links,
     classify_title,
+    comment_items,
     datastore_items,
     list_items,
     malformed_items,
     page_links,
     parse_tree,
     scan_attachment_links,
+    script_items,
 )
 from spiders.pagination import PageRequest, next_list_pages
 
@@ -372,6 +374,7 @@ class AnnualReportsSpider(scrapy.Spider):
             return reply
         tree = parse_tree(text)
         items = list_items(url, tree, selectors) + datastore_items(url, text)
+        items += [] if selectors else comment_items(url, text) + script_items(url, text)
         links = [Link(u, t) for u, t in all_links(url, tree)]
         pages = next_list_pages(url, text, tree, limit) + apis.api_pages(url, text, limit)
         pages += [PageRequest(url=link.url, style="subcolumn") for link in find_subcolumns(url, links)]
@@ -464,6 +467,14 @@ class AnnualReportsSpider(scrapy.Spider):
                                         parent_url=response.url, title_hint=name)
                 if request is not None:
                     yield request
+        data_url = _shell_data_url(response)
+        if data_url and self.allows(data_url, meta["site"]):
+            # the page is drawn by JavaScript: its document is the data the script fetches, kept
+            # as the page's attachment (its extraction reads the JSON: stage json:<key>)
+            request = self._request(data_url, self.parse_detail, kind="attachment", site=meta["site"],
+                                    parent_url=response.url, title_hint=meta.get("title_hint"))
+            if request is not None:
+                yield request
         yield from self._malformed_captures(scan.malformed, response, "attachment")
         if scan.capped:
             yield self._capture(response, error_class="capped", frontier_key=None, error_message=(
@@ -552,6 +563,14 @@ def _moved_permanently(response: Response) -> bool:
     """Whether the response came through redirects, every one of them permanent (301/308)."""
     reasons = response.meta.get("redirect_reasons", [])
     return bool(reasons) and all(reason in hosts.PERMANENT for reason in reasons)
+
+
+def _shell_data_url(response: Response) -> str | None:
+    """The data endpoint of a page drawn by JavaScript (template placeholders), if its script names one."""
+    if b"{{" not in response.body and b"${" not in response.body:
+        return None  # the common case, decided without decoding the page
+    text, _, _ = decode_html(response.body, _headers(response))
+    return js_data_url(response.url, text) if is_js_shell(text) else None
 
 
 def _asked_url(response: Response) -> str:

@@ -14,6 +14,8 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from lxml import etree, html
 
+from nianbao.pages import ARRAY_START, script_rows
+
 # URL shapes of detail pages and attachments across CMS families (portals.md §2–9).
 DETAIL_URL_PATTERNS = tuple(
     re.compile(p, re.I)
@@ -26,6 +28,7 @@ DETAIL_URL_PATTERNS = tuple(
         r"/OpennessContent/show/\d+\.html$",
         r"/Item/\d+\.aspx$",
         r"/\d{6,}/[0-9a-f]{32}\.s?html$",
+        r"/(?:19|20)\d{4}/\d{6,}\.s?html$",        # 集约化平台: /cNNNNNN/YYYYMM/<id>.shtml
         r"\.(pdf|docx?|xlsx?|wps|rtf|ofd)$",      # reports published only as attachments
         r"downfile\.jsp\?",
     )
@@ -200,6 +203,35 @@ def datastore_items(page_url: str, text: str) -> list[ListItem]:
         return []
     tree = parse_tree("<div>" + "\n".join(fragments) + "</div>")
     return list_items(page_url, tree)
+
+
+# A list drawn by JavaScript may leave the server's rows inside an HTML comment (the live list is
+# empty in the markup); such rows are followed like any others. Dead markup without links is skipped.
+COMMENT = re.compile(r"<!--(.*?)-->", re.S)
+
+
+def comment_items(page_url: str, text: str) -> list[ListItem]:
+    """Items of a list kept inside HTML comments."""
+    fragments = [c for c in COMMENT.findall(text) if "<a" in c and "href" in c]
+    if not fragments:
+        return []
+    return list_items(page_url, parse_tree("<div>" + "\n".join(fragments) + "</div>"))
+
+
+def script_items(page_url: str, text: str) -> list[ListItem]:
+    """Items of a list the browser draws from an inline array of titled objects (title, URL)."""
+    items: dict[str, ListItem] = {}
+    for script in SCRIPT.findall(text):
+        if not ARRAY_START.search(script):
+            continue
+        for title, url, _ in script_rows(script):
+            absolute = join_url(page_url, url) if url else None
+            if absolute and absolute.startswith(("http://", "https://")) and is_detail_url(absolute):
+                items.setdefault(absolute, ListItem(url=absolute, title=title))
+    return list(items.values())
+
+
+SCRIPT = re.compile(r"<script\b[^>]*>(.*?)</script>", re.S | re.I)
 
 
 # Attachment links are found in the raw bytes: a detail page is parsed in full only once, by the

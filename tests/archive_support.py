@@ -14,7 +14,7 @@ from nianbao.errors import ExtractionError
 EXTRACTION_KEYS = (
     "title", "text", "index_no", "topic", "issuer", "written_date", "publish_date", "doc_no", "validity",
     "keywords", "site_name", "site_id_code", "report_year", "report_year_rule", "region", "encoding",
-    "encoding_rule", "content_type", "tables", "attachments", "flags", "stage", "is_soft_404",
+    "encoding_rule", "content_type", "tables", "attachments", "flags", "stage", "metadata_rules", "is_soft_404",
     "extractor_version",
 )
 
@@ -34,7 +34,7 @@ def extraction(**fields: Any) -> dict[str, Any]:
         title="青岚市2022年政府信息公开工作年度报告", text=REPORT_TEXT, issuer="青岚市人民政府办公室",
         publish_date="2023-01-20", report_year=2022, report_year_rule="title", encoding="utf-8",
         encoding_rule="http-header", content_type="html", tables=[], attachments=[], flags=[],
-        stage="container:#zoom", is_soft_404=False, extractor_version="1",
+        stage="container:#zoom", metadata_rules={}, is_soft_404=False, extractor_version="1",
     )
     result.update(fields)
     return result
@@ -86,8 +86,18 @@ def not_modified(url: str, *, site: str = "qinglan") -> Capture:
     return Capture(url=url, site=site, status=304)
 
 
+def undo_metadata_rules(conn: sqlite3.Connection) -> None:
+    """Give an archive schema 12's layout again: versions without the rule behind each metadata field."""
+    conn.execute("DROP VIEW versions")
+    conn.execute(schema._VERSIONS_VIEW_009)
+    conn.execute("ALTER TABLE version_rows DROP COLUMN metadata_rules")
+    conn.execute("DELETE FROM _sqlite_migrations WHERE name = '013_metadata_rules'")
+    conn.execute("UPDATE schema_meta SET value = '12' WHERE key = 'schema_version'")
+
+
 def undo_document_identity(conn: sqlite3.Connection) -> None:
     """Give an archive schema 11's layout again: documents keyed by URL alone, no revisit times."""
+    undo_metadata_rules(conn)
     for statement in ("DROP TABLE document_urls", "DROP TABLE site_aliases", "DROP INDEX documents_next_visit",
                       "DROP INDEX version_rows_title",
                       "DROP INDEX captures_site_key", "ALTER TABLE documents DROP COLUMN next_visit",

@@ -214,6 +214,18 @@ def test_attachment_is_linked_to_its_page(db: Archive) -> None:
     assert doc["id"] == recorded.document_id and doc["parent_id"] == next(db.documents(kind="page"))["id"]
 
 
+def test_an_attachment_recorded_before_its_page_is_linked_when_the_run_ends(db: Archive) -> None:
+    run = db.start_run(command="crawl", sites=["qinglan"])
+    data = Capture(url="http://qinglan.example/data/1.json", site="qinglan", kind="attachment", status=200,
+                   body=b'{"content": "x"}', parent_url=URL,
+                   extraction={**page(URL).extraction, "content_type": "json", "text": "x"})
+    db.record_capture(data, run_id=run)  # its page's extraction finished later
+    db.record_capture(page(URL), run_id=run)
+    assert next(db.documents(kind="attachment"))["parent_id"] is None
+    db.finish_run(run, status="ok")
+    assert next(db.documents(kind="attachment"))["parent_id"] == next(db.documents(kind="page"))["id"]
+
+
 def test_run_counts_come_from_its_captures(db: Archive) -> None:
     run = db.start_run(command="crawl", sites=["qinglan"])
     db.record_capture(page(URL), run_id=run)

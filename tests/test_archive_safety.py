@@ -48,7 +48,8 @@ def test_schema_is_migrated_once_and_versioned(tmp_path: Path) -> None:
                        ("nianbao", "007_blob_deltas"), ("nianbao", "008_list_pages"),
                        ("nianbao", "009_text_deltas"), ("nianbao", "010_reports_family"),
                        ("nianbao", "011_run_partial"),
-                       ("nianbao", "012_document_identity")]
+                       ("nianbao", "012_document_identity"),
+                       ("nianbao", "013_metadata_rules")]
     assert int(version) == archive.SCHEMA_VERSION
 
 
@@ -184,7 +185,8 @@ WRITER = textwrap.dedent("""
     for i in range(start, start + 100000):
         text = f"第{i}号报告。" + "政府信息公开工作年度报告。依申请公开。" * 1500
         extraction = dict.fromkeys(FIELDS)
-        extraction.update(title=f"报告{i}", text=text, tables=[], attachments=[], flags=[], is_soft_404=False)
+        extraction.update(title=f"报告{i}", text=text, tables=[], attachments=[], flags=[], metadata_rules={},
+                          is_soft_404=False)
         site = f"site{i // 2 % 3}"
         url = f"http://{site}.example/{i // 2}.html"  # every URL is captured twice: new, then changed
         db.record_capture(Capture(url=url, site=site, status=200, body=text.encode(),

@@ -252,3 +252,30 @@ def test_reextract_uses_the_current_extractor(stale: Path) -> None:
         assert db.check() == []
     assert "urls 0," in run("reextract", "--db", stale).output
     assert "urls 2," in run("reextract", "--force", "--db", stale).output
+
+
+# A gov.cn-style article whose template closes the document before the article: extractor 4 parsed it
+# to a page without its body; its 组配分类 was read as 主题分类; it recorded no metadata rules.
+EARLY_END = ("<html><head><meta charset='utf-8'><title>青岚市2023年政府信息公开工作年度报告_青岚市人民政府</title>"
+             "</head><body><div class='top'><a href='/'>首页</a></div>"
+             "<table class='xxgk_article'><tr><td>索引号</td><td>QL-2024-00017</td><td>组配分类</td><td>政府信息公开年报</td>"
+             "</tr><tr><td>发布机构</td><td>青岚市人民政府办公室</td><td>成文日期</td><td>2024-01-18</td></tr></table>"
+             "</body></html>\n<div class='pages_content' id='UCAP-CONTENT'><p>本报告依据《中华人民共和国政府信息公开条例》编制，"
+             "全市政府信息公开工作扎实推进。</p><p>一、总体情况</p></div></body></html>").encode()
+
+
+def test_reextract_rebuilds_versions_of_an_older_extractor(tmp_path: Path) -> None:
+    file = tmp_path / "v4.db"
+    with archive.open_archive(file) as db:
+        older = {**extract_document(EARLY_END, URL, {}), "extractor_version": "4", "metadata_rules": {},
+                 "text": None, "topic": "政府信息公开年报", "stage": None}
+        db.record_capture(Capture(url=URL, site="qinglan", status=200, body=EARLY_END, extraction=older,
+                                  fetched_at="2024-02-01T00:00:00Z"))
+    result = run("reextract", "--db", file)
+    assert result.exit_code == 0, result.output
+    with library(file) as db:
+        version = db.get_version(URL)
+        assert version["extractor_version"] == EXTRACTOR_VERSION != "4"
+        assert "全市政府信息公开工作扎实推进" in version["text"] and version["topic"] is None
+        assert version["metadata_rules"]["issuer"] == "label:发布机构"
+        assert db.check() == []

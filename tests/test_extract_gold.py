@@ -12,9 +12,13 @@ from tests.gold import gate, scoring
 
 REQUIRED_SHAPES = {"layout:pre2019", "layout:2019", "layout:2021", "attachment-only", "attachment:pdf",
                    "attachment:docx", "attachment:xlsx", "attachment:scan", "attachment:truncated", "charset-lie",
-                   "table3-unbalanced", "soft-404", "metadata:meta-tags-only", "chrome-in-container", "gbk"}
+                   "table3-unbalanced", "soft-404", "metadata:meta-tags-only", "chrome-in-container", "gbk",
+                   # the layouts site: real metadata blocks, date-and-source lines, bodies and list pages
+                   "layout:M01", "layout:M43", "line:T01", "line:T22", "body:early-end", "body:js-shell",
+                   "body:json-data", "body:twice", "body:read-aloud", "list:L03", "list:L04", "list:L02"}
+LAYOUT_SHAPES = 40  # real metadata-block and list-page layouts, one gold page each at least
 FAMILIES = {"trs", "hanweb", "trs_shtml", "trs_htm", "hanweb_get", "gkmlpt", "jpaas", "ucap", "asp", "yearly",
-            "relocated", "attachments", "hand"}
+            "relocated", "attachments", "hand", "variants"}
 
 
 @pytest.fixture(scope="module")
@@ -33,6 +37,8 @@ def test_the_set_covers_every_family_and_shape(entries):
     assert {item["family"] for item in manifest} == FAMILIES
     assert {shape for item in manifest for shape in item["shapes"]} >= REQUIRED_SHAPES
     assert Counter(item["source"] for item in manifest)["hand"] == 2
+    layouts = {s for item in manifest for s in item["shapes"] if s.startswith(("layout:", "list:"))}
+    assert len(layouts) >= LAYOUT_SHAPES
 
 
 def test_expected_texts_hold_no_chrome(entries):

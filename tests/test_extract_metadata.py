@@ -43,7 +43,7 @@ EXPECTED = {
     "hanweb_utf8.html": {
         "title": "青山区2022年政府信息公开工作年度报告",
         "index_no": "113701020042500123/2023-00007",
-        "topic": "政府信息公开年报",
+        "topic": None,  # shown as 组配分类, a catalogue class, not 主题分类
         "issuer": "青山区人民政府办公室",
         "written_date": "2023-01-28",
         "publish_date": "2023-01-28",

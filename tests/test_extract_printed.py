@@ -213,6 +213,20 @@ def test_running_lines_repeat_at_one_distance_and_digits_do_not_matter():
     assert found[1:] == [[header, footer.format(n=n)] for n in range(2, 6)]
 
 
+def test_a_stock_sentence_opening_several_pages_is_body_text():
+    # the first line of a page, as wide as the text block and run on into the next line, on 3 of 5 pages
+    opening = "严格执行法定答复期限，全年平均答复时间为{n}个工作日，对需要延期答复的"
+    def body_page(n: int, top: str) -> PageLines:
+        lines = [Line(top, 72, 84, 72, 523), Line(BODY[n], 88, 100, 72, 400), Line(BODY[n + 1], 300, 312, 72, 523)]
+        return PageLines(842.0, lines)
+    pages = [body_page(n, opening.format(n=10 + n) if n % 2 == 0 else BODY[n + 2]) for n in range(5)]
+    assert marked(pages) == [[]] * 5
+    # the same line standing apart from the text below it is a running header
+    pages = [PageLines(842.0, [Line(opening.format(n=n), 40, 52, 72, 523), Line(BODY[n], 120, 132, 72, 523)])
+             for n in range(3)]
+    assert marked(pages) == [[opening.format(n=n)] for n in range(3)]
+
+
 def test_a_line_on_too_few_pages_is_no_running_header():
     pages = [page(("附件", 40), (BODY[0], 120))] + [page((BODY[n], 40), (BODY[n - 1], 120)) for n in range(1, 6)]
     assert marked(pages) == [[]] * 6

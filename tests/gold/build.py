@@ -24,7 +24,7 @@ from fixture_portal import FixturePortal, files, gkmlpt
 from fixture_portal.catalogue import SiteSpec
 from fixture_portal.model import CHROME_PHRASES, Block, Document, Para, Table
 
-from . import hand
+from . import hand, layouts
 
 GOLD = Path(__file__).parent
 LAYOUTS = ("pre2019", "2019", "2021")
@@ -33,7 +33,7 @@ CODECS = {"gbk": "gb18030", "gb18030": "gb18030", "utf-8": "utf-8", "utf-8-sig":
 CHROME = (*CHROME_PHRASES, "设为首页", "加入收藏", "站内搜索", "热点专题", "国务院部门网站", "网站声明",
           "建议使用", "政府网站找错", "上一篇", "下一篇", "星期")
 # Family-wide values the fixture prints for every report of that family.
-FAMILY_VALUES = {"gkmlpt": {"keywords": gkmlpt.KEYWORDS}, "jpaas": {"validity": "有效"}}
+FAMILY_VALUES = {"gkmlpt": {"keywords": gkmlpt.KEYWORDS}, "jpaas": {"validity": "有效", "topic": None}}  # jpaas shows 组配分类, not 主题分类
 SERVED_HEADERS = ("content-type", "content-disposition")
 
 
@@ -45,6 +45,9 @@ def main() -> None:
     entries = []
     with FixturePortal(seed=7) as portal, httpx.Client(follow_redirects=True) as client:
         for entry in picks(portal):
+            entries.append(write(entry, client))
+    with FixturePortal(seed=7, families=(), variants=True) as portal, httpx.Client() as client:
+        for entry in layouts.picks(portal, lambda blocks: body_text(blocks)):
             entries.append(write(entry, client))
     entries += [write_hand(page) for page in hand.PAGES]
     manifest = {"about": "gold extraction set; rebuild with python -m tests.gold.build", "entries": entries}
@@ -177,7 +180,7 @@ def write(entry: dict[str, Any], client: httpx.Client) -> dict[str, Any]:
     spec: SiteSpec = entry["spec"]
     url = rehost(str(response.url), spec)
     headers = {k: v for k, v in response.headers.items() if k.lower() in SERVED_HEADERS}
-    name = f"{entry['id']}.{entry.get('ext', 'html')}"
+    name = f"{entry['id']}.{entry.get('ext', 'reply.json' if entry['expected'].get('content_type') == 'json' else 'html')}"
     (GOLD / "pages" / name).write_bytes(response.content)
     _json(GOLD / "pages" / f"{entry['id']}.json", {"url": url, "status": response.status_code, "headers": headers})
     check_clean(entry["expected"].get("text"), spec)
