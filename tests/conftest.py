@@ -20,6 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "requires_program(name): needs a program from scripts/system-packages.txt")
     config.addinivalue_line("markers", "requires_ocr: needs the ocr extra and the CJK fonts that render test scans")
+    config.addinivalue_line("markers", "soak: the soak test (the whole portals, readers, kills); run by the normal command")
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
