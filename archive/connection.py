@@ -93,13 +93,32 @@ def write_transaction(db: Database) -> Iterator[Database]:
     try:
         yield db
     except BaseException:
-        conn.rollback()
+        _roll_back(conn)
         raise
     try:
         conn.execute("COMMIT")
     except BaseException:
         conn.rollback()
         raise
+
+
+def _roll_back(conn: sqlite3.Connection) -> None:
+    """Roll back, unless the connection was closed first. A signal can stop the caller between the
+    transaction's start and its ``with`` block; the connection is then closed (which rolls back)
+    before this generator is finalised."""
+    try:
+        conn.rollback()
+    except sqlite3.ProgrammingError:
+        if not _closed(conn):
+            raise
+
+
+def _closed(conn: sqlite3.Connection) -> bool:
+    try:
+        conn.total_changes  # noqa: B018 (any use of a closed connection raises)
+    except sqlite3.ProgrammingError:
+        return True
+    return False
 
 
 @contextmanager

@@ -61,6 +61,12 @@ def done_keys(db: Database, sites: Sequence[str]) -> set[str]:
     return {row[0] for row in db.execute(sql, list(sites))}
 
 
+def done_sites(db: Database, sites: Sequence[str]) -> set[str]:
+    """Those of ``sites`` that an unfinished crawl already reached (some request of theirs done)."""
+    sql = f"SELECT DISTINCT site FROM frontier WHERE state = 'done' AND site IN ({_marks(sites)})"
+    return {row[0] for row in db.execute(sql, list(sites))}
+
+
 def clear(db: Database, sites: Sequence[str]) -> int:
     """Forget the frontier of ``sites`` (their crawl completed); returns rows removed."""
     return db.execute(f"DELETE FROM frontier WHERE site IN ({_marks(sites)})", list(sites)).rowcount

@@ -60,8 +60,8 @@ def record(db: Database, capture: Capture, run_id: int | None, policy: RevisitPo
             return earlier
     touch_site(db, capture.site, fetched_at, capture.site_family)
     facts = facts_of(capture)
-    sha256 = (blobs.store(db, capture.body, site=capture.site, kind=capture.kind, url=capture.url)
-              if has_body(facts) else None)
+    keep = has_body(facts) and (facts.error_class is None or bool(capture.body))  # a never-fetched link has none
+    sha256 = blobs.store(db, capture.body, site=capture.site, kind=capture.kind, url=capture.url) if keep else None
     if capture.kind in DOCUMENT_KINDS:
         return _record_document(db, capture, facts, sha256, fetched_at, run_id, policy or RevisitPolicy())
     return _record_listing(db, capture, facts, sha256, fetched_at, run_id)

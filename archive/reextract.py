@@ -21,6 +21,7 @@ from archive import blobs, fts, identity, record, row_dicts, text_deltas
 from archive.connection import write_transaction
 from archive.verdicts import Facts, Verdict, content_digest, decide_document, placeless_digest
 from nianbao.errors import NianbaoError
+from nianbao.fields import OCR_PENDING
 from nianbao.urls import url_key
 
 COUNTS = ("urls", "versions_before", "versions_after", "documents_created", "documents_deleted",
@@ -35,12 +36,19 @@ _DOCUMENT_CAPTURES_SQL = _CAPTURE_COLUMNS + (
     " AND key IN (SELECT key FROM document_urls WHERE document_id = :doc)) ORDER BY id")
 _KEY_CAPTURES_SQL = _CAPTURE_COLUMNS + " WHERE document_id IS NULL AND site = :site AND key = :key ORDER BY id"
 # Units to replay: a document (id), or a site's key that is no document's (id NULL).
-_STALE_SQL = """
+_UNITS_SQL = """
     SELECT DISTINCT coalesce(c.document_id, u.document_id) AS doc, c.site, CASE WHEN coalesce(c.document_id,
         u.document_id) IS NULL THEN c.key END AS key
     FROM captures c LEFT JOIN document_urls u ON c.document_id IS NULL AND u.site = c.site AND u.key = c.key
-    WHERE c.kind IN ('page', 'attachment') AND c.sha256 IS NOT NULL AND (:force OR c.extractor_version IS NOT :version)
+    WHERE c.kind IN ('page', 'attachment') AND c.sha256 IS NOT NULL AND {which}
     ORDER BY doc, c.site, key"""
+_STALE_SQL = _UNITS_SQL.format(which="(:force OR c.extractor_version IS NOT :version)")
+# Units with a body whose scanned pages the extractor left for OCR (its version with the pending suffix).
+_PENDING_SQL = _UNITS_SQL.format(which="c.extractor_version = :version")
+_PENDING_COUNT_SQL = (
+    "SELECT count(DISTINCT url) FROM captures WHERE kind IN ('page', 'attachment') AND sha256 IS NOT NULL "
+    "AND extractor_version LIKE '%' || ?"
+)
 
 
 @dataclass(frozen=True)
@@ -95,20 +103,32 @@ class Extractor:
         except NianbaoError as exc:
             self.failures += 1
             return None, f"{type(exc).__name__}: {exc}"
-        return {**extraction, "extractor_version": self.version}, None
+        # an extraction that left scanned pages for OCR says so in its version: it stays stale
+        pending = str(extraction.get("extractor_version") or "").endswith(OCR_PENDING)
+        return {**extraction, "extractor_version": self.version + (OCR_PENDING if pending else "")}, None
 
 
-def stale_units(db: Database, extractor_version: str, force: bool) -> list[Unit]:
-    """Documents (and keys no document has) with a body not yet judged by ``extractor_version`` (all with ``force``)."""
-    rows = db.execute(_STALE_SQL, {"force": force, "version": extractor_version}).fetchall()
+def stale_units(db: Database, extractor_version: str, force: bool, pending_ocr: bool = False) -> list[Unit]:
+    """Documents (and keys no document has) with a body not yet judged by ``extractor_version`` (all with
+    ``force``); with ``pending_ocr``, only those whose scanned pages ``extractor_version`` left for OCR."""
+    if pending_ocr:
+        rows = db.execute(_PENDING_SQL, {"version": extractor_version + OCR_PENDING}).fetchall()
+    else:
+        rows = db.execute(_STALE_SQL, {"force": force, "version": extractor_version}).fetchall()
     return list(dict.fromkeys(Unit(doc, site, key) for doc, site, key in rows))
 
 
-def reextract(db: Database, extract_fn: ExtractFn, extractor_version: str, force: bool = False) -> dict[str, Any]:
+def pending_ocr_count(db: Database) -> int:
+    """URLs with a body whose scanned pages were left for OCR."""
+    return int(db.execute(_PENDING_COUNT_SQL, [OCR_PENDING]).fetchone()[0])
+
+
+def reextract(db: Database, extract_fn: ExtractFn, extractor_version: str, force: bool = False,
+              pending_ocr: bool = False) -> dict[str, Any]:
     """Re-extract and replay every stale document, one transaction each; return counts (``urls``: replays)."""
     extractor = Extractor(db, extract_fn, extractor_version)
     counts: Counter[str] = Counter(dict.fromkeys(COUNTS, 0))
-    for unit in stale_units(db, extractor_version, force):
+    for unit in stale_units(db, extractor_version, force, pending_ocr):
         _warm(unit.captures(db), extractor)  # extraction is slow: do it before taking the write lock
         with write_transaction(db):
             counts.update(rebuild(db, unit, extractor))

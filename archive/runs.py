@@ -8,7 +8,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from archive import row_dicts, times
-from nianbao.errors import ArchiveError
+from nianbao.errors import LOSS_CLASSES, ArchiveError
 
 # ok: complete, nothing lost; partial: some sites failed, or something was lost or cut short
 # (captures the archive refused, a size or page cap); failed: nothing reached, or the crawl broke;
@@ -66,6 +66,20 @@ def count_outcomes(db: Database, run_id: int) -> dict[str, int]:
     for column, outcomes in _COUNTED_OUTCOMES.items():
         counts[column] = sum(by_outcome.get(outcome, 0) for outcome in outcomes)
     return counts
+
+
+def losses(db: Database, run_id: int) -> dict[str, dict[str, Any]]:
+    """The run's captures in ``LOSS_CLASSES`` (what the crawl lost or cut short), by class: how many,
+    and the message of the first (what bit)."""
+    marks = ", ".join("?" for _ in LOSS_CLASSES)
+    rows = db.execute(f"SELECT error_class, count(*), min(id) FROM captures WHERE run_id = ? AND outcome = 'error' "
+                      f"AND error_class IN ({marks}) GROUP BY error_class", [run_id, *LOSS_CLASSES]).fetchall()
+    return {error_class: {"count": count, "first": _message(db, first)} for error_class, count, first in rows}
+
+
+def _message(db: Database, capture_id: int) -> str | None:
+    row = db.execute("SELECT error_message FROM captures WHERE id = ?", [capture_id]).fetchone()
+    return row[0] if row else None
 
 
 def get(db: Database, run_id: int) -> dict[str, Any]:

@@ -562,19 +562,46 @@ def _metadata_rules(db: Database) -> None:
     db.execute("UPDATE schema_meta SET value = '13' WHERE key = 'schema_version'")
 
 
+# How scanned pages were read by OCR (a JSON list, one record per page; '[]' when none was), on every
+# version; the versions view lists its columns, so it is recreated with the new one.
+_VERSIONS_VIEW_014 = """
+CREATE VIEW versions AS SELECT r.id, r.document_id, r.number, r.created_at, r.sha256, r.content_digest, r.title,
+    CASE WHEN r.text_delta IS NULL THEN r.text ELSE (
+        SELECT group_concat(piece, '') FROM (
+            SELECT CASE j.type WHEN 'text' THEN j.value
+                   ELSE substr(b.text, json_extract(j.value, '$[0]'), json_extract(j.value, '$[1]')) END AS piece
+            FROM version_rows b, json_each(r.text_delta) j
+            WHERE b.id = r.text_base ORDER BY j.key)
+    ) END AS text,
+    r.index_no, r.topic, r.issuer, r.written_date, r.publish_date, r.doc_no, r.validity, r.keywords,
+    r.site_name, r.site_id_code, r.report_year, r.report_year_rule, r.region, r.encoding, r.encoding_rule,
+    r.content_type, r.tables, r.attachments, r.flags, r.stage, r.metadata_rules, r.ocr, r.extractor_version
+FROM version_rows r
+"""
+
+
+@MIGRATIONS(name="014_ocr")
+def _ocr(db: Database) -> None:
+    """version_rows.ocr: how each scanned page of a version was read (engine, version, confidence)."""
+    db.execute("ALTER TABLE version_rows ADD COLUMN ocr TEXT NOT NULL DEFAULT '[]'")
+    db.execute("DROP VIEW versions")  # the views over it read it by name and stay as they are
+    db.execute(_VERSIONS_VIEW_014)
+    db.execute("UPDATE schema_meta SET value = '14' WHERE key = 'schema_version'")
+
+
 # A capture recorded from a distributed crawl's stream carries the key of its fetch (the crawl and its
 # request): a worker killed after pushing a capture, or a writer killed between its commit and its
 # acknowledgement, delivers it again, and the archive recognises it instead of recording it twice.
-@MIGRATIONS(name="014_capture_keys")
+@MIGRATIONS(name="015_capture_keys")
 def _capture_keys(db: Database) -> None:
     """captures.capture_key, unique where set."""
     db.execute("ALTER TABLE captures ADD COLUMN capture_key TEXT")
     db.execute("CREATE UNIQUE INDEX captures_capture_key ON captures(capture_key) WHERE capture_key IS NOT NULL")
-    db.execute("UPDATE schema_meta SET value = '14' WHERE key = 'schema_version'")
+    db.execute("UPDATE schema_meta SET value = '15' WHERE key = 'schema_version'")
 
 
 # The schema version is the number of migrations; each migration bumps schema_meta itself.
-SCHEMA_VERSION = 14
+SCHEMA_VERSION = 15
 
 
 def stored_schema_version(db: Database) -> int:

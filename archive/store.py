@@ -36,7 +36,7 @@ from archive.schema import MIGRATIONS, SCHEMA_VERSION, stored_schema_version
 from nianbao import clock
 from nianbao.capture import Capture
 from nianbao.crawl_types import FrontierEntry, KnownDocument
-from nianbao.errors import ArchiveError
+from nianbao.errors import ArchiveError, ArchiveWriteError
 
 
 def open_archive(path: str | Path, *, readonly: bool = False, writer: bool = False,
@@ -97,6 +97,22 @@ def _newer_schema(path: str | Path, stored: int) -> str:
             "upgrade nianbao to read it")
 
 
+# SQLite result codes (primary) that say the file itself cannot take writes: full, I/O error,
+# read-only, corrupt, cannot open. Any write will fail the same way until someone acts.
+_STORAGE_FAILURES = frozenset({sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_READONLY,
+                               sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_NOTADB})
+
+
+def _is_storage_failure(exc: sqlite3.Error) -> bool:
+    code = getattr(exc, "sqlite_errorcode", None)
+    return code is not None and code & 0xFF in _STORAGE_FAILURES
+
+
+def _write_error(message: str, exc: sqlite3.Error) -> ArchiveError:
+    """The error for a failed write: ArchiveWriteError when the file cannot take writes at all."""
+    return ArchiveWriteError(message) if _is_storage_failure(exc) else ArchiveError(message)
+
+
 class Archive:
     """A versioned archive of captures; see docs/archive.md."""
 
@@ -138,7 +154,7 @@ class Archive:
             with write_transaction(self.db):
                 yield
         except sqlite3.Error as exc:
-            raise ArchiveError(f"cannot {action}: {exc}") from exc
+            raise _write_error(f"cannot {action}: {exc}", exc) from exc
 
     def start_run(self, *, command: str, sites: list[str]) -> int:
         """Record a new run in status "running"; return its id."""
@@ -151,6 +167,10 @@ class Archive:
         with self._writing("finish a run"):
             record.link_orphans(self.db, run_id)
             return runs.finish(self.db, run_id, status, error)
+
+    def run_losses(self, run_id: int) -> dict[str, dict[str, Any]]:
+        """What a run lost or cut short: its captures in ``LOSS_CLASSES`` by class (count, first message)."""
+        return runs.losses(self.db, run_id)
 
     def coverage(self, *, by_issuer: bool = False) -> list[dict[str, Any]]:
         """Per site (or site and issuer): report years found and missing, failures of the last run."""
@@ -202,8 +222,9 @@ class Archive:
     def record_captures(self, captures: list[Capture], *, run_id: int | None = None) -> list[Recorded | ArchiveError]:
         """Store several captures in one transaction (one commit, one search-index flush), each wholly or not at all.
 
-        Each capture is recorded inside its own savepoint: one that fails is rolled back alone and
-        its ArchiveError returned in its place; the others are committed together.
+        Each capture is recorded inside its own savepoint: one that fails (for any reason but a file
+        that takes no more writes) is rolled back alone and an ArchiveError returned in its place;
+        the others are committed together.
         """
         results: list[Recorded | ArchiveError] = []
         with self._writing(f"record {len(captures)} captures"):
@@ -213,11 +234,13 @@ class Archive:
                     recorded = record.record(self.db, capture, run_id, self.revisit)
                     if capture.frontier_key:
                         frontier.mark_done(self.db, capture.frontier_key, run_id)
-                except (ArchiveError, sqlite3.Error) as exc:
+                except Exception as exc:  # any failure loses this capture alone, never the group, and is returned
+                    if isinstance(exc, sqlite3.Error) and _is_storage_failure(exc):
+                        raise  # the file cannot take writes: the whole group fails, nothing half-written
                     self.db.execute("ROLLBACK TO capture")
                     self.db.execute("RELEASE capture")
-                    results.append(exc if isinstance(exc, ArchiveError)
-                                   else ArchiveError(f"cannot record capture of {capture.url}: {exc}"))
+                    results.append(exc if isinstance(exc, ArchiveError) else ArchiveError(
+                        f"cannot record capture of {capture.url}: {type(exc).__name__}: {exc}"))
                     continue
                 self.db.execute("RELEASE capture")
                 results.append(recorded)
@@ -239,6 +262,10 @@ class Archive:
     def frontier_done_keys(self, sites: list[str]) -> set[str]:
         """Requests an unfinished crawl of ``sites`` already recorded."""
         return frontier.done_keys(self.db, sites)
+
+    def frontier_done_sites(self, sites: list[str]) -> set[str]:
+        """Those of ``sites`` an unfinished crawl already reached."""
+        return frontier.done_sites(self.db, sites)
 
     def known_documents(self, sites: list[str]) -> list[KnownDocument]:
         """Every live document of ``sites``, whether or not a list still links it (``due_documents`` with ``everything``)."""
@@ -361,11 +388,18 @@ class Archive:
         return blobs.load(self.db, sha256)
 
     def reextract(self, extract_fn: reextract.ExtractFn, *, extractor_version: str,
-                  force: bool = False) -> dict[str, int]:
-        """Re-extract stored bodies and rebuild versions, outcomes and search; no HTTP."""
+                  force: bool = False, pending_ocr: bool = False) -> dict[str, int]:
+        """Re-extract stored bodies and rebuild versions, outcomes and search; no HTTP.
+
+        ``pending_ocr``: only the bodies whose scanned pages were left for OCR by ``extractor_version``.
+        """
         if self.readonly:
             raise ArchiveError("cannot re-extract: archive opened read-only")
-        return reextract.reextract(self.db, extract_fn, extractor_version, force)
+        return reextract.reextract(self.db, extract_fn, extractor_version, force, pending_ocr)
+
+    def pending_ocr(self) -> int:
+        """How many URLs have a body whose scanned pages still await OCR (by any extractor)."""
+        return reextract.pending_ocr_count(self.db)
 
     def export(self, format: str, target: str | Path | IO[str], *, all_versions: bool = False) -> int:
         """Write the archive as ``jsonl``, ``csv`` or ``warc`` to ``target``; return versions (or records) written.

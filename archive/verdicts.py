@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from nianbao import fields
+from nianbao.errors import KEEPS_BODY_CLASSES
 
 DOCUMENT_KINDS = ("page", "attachment")
 OUTCOMES = ("new", "changed", "unchanged", "not_modified", "removed", "error")
@@ -115,8 +116,9 @@ def placeless_digest(values: Mapping[str, Any], *, json_columns: bool = False) -
 
 
 def has_body(facts: Facts) -> bool:
-    """A response whose body is kept: a successful fetch other than a 304."""
-    return facts.error_class is None and facts.status != 304
+    """A response whose body is kept: a successful fetch other than a 304, or one our own reading
+    failed on (``KEEPS_BODY_CLASSES``), so a fixed reader can read it again."""
+    return (facts.error_class is None or facts.error_class in KEEPS_BODY_CLASSES) and facts.status != 304
 
 
 def missing_keys(extraction: dict[str, Any]) -> list[str]:

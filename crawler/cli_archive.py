@@ -150,7 +150,7 @@ STATUS_HEADINGS = ["site", "run", "outcome", "fetched", "new", "changed", "error
 @DB_OPTION
 @JSON_OPTION
 def status(db_path: str, as_json: bool) -> None:
-    """Each site's latest run, staleness and failures; exit code 1 when the last run or a site failed."""
+    """Each site's latest run, staleness and failures, and what the last run lost; exit 1 when a run or site failed."""
     with opened(db_path) as db:
         report = db.status()
     sites, last = report["sites"], report["last_run"]
@@ -160,7 +160,8 @@ def status(db_path: str, as_json: bool) -> None:
     else:
         echo_lines(render(STATUS_HEADINGS, [_status_row(row) for row in sites], numeric=[1, 3, 4, 5, 6]))
         if last is not None:
-            click.echo(f"last run {last['id']} ({last['command']}): {last['status']}, started {last['started_at']}")
+            why = f": {last['error']}" if last["error"] else ""  # what a partial or failed run lost, or why
+            click.echo(f"last run {last['id']} ({last['command']}): {last['status']}, started {last['started_at']}{why}")
     sys.exit(_status_code(sites, last))
 
 

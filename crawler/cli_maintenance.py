@@ -1,7 +1,7 @@
-"""The keeping commands of ``nianbao``: backup, check, compact, reextract, migrate.
+"""The keeping commands of ``nianbao``: backup, check, compact, reextract, ocr, migrate.
 
 Each wraps the :class:`archive.Archive` method of the same name. ``backup`` and ``check`` read (a
-read-only archive is fine); ``compact``, ``reextract`` and ``migrate`` write, holding the archive's
+read-only archive is fine); ``compact``, ``reextract``, ``ocr`` and ``migrate`` write, holding the archive's
 writer lock, so they are refused while a crawl writes. SIGTERM or SIGINT stops the long ones at once
 and cleanly (``crawler.stopping``).
 """
@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from crawler import exit_codes
-from crawler.cli_base import DB_OPTION, JSON_OPTION, echo_json, opened
+from crawler.cli_base import DB_OPTION, JSON_OPTION, CommandFailed, echo_json, opened
 from crawler.stopping import stop_on_signals
 from crawler.text_table import plural
 
@@ -109,6 +109,32 @@ def reextract(force: bool, db_path: str, as_json: bool) -> None:
 @click.command()
 @DB_OPTION
 @JSON_OPTION
+def ocr(db_path: str, as_json: bool) -> None:
+    """Read by OCR the scanned pages that crawls left unread (flag needs_ocr); no HTTP."""
+    counts = read_pending_scans(db_path)
+    if as_json:
+        echo_json(counts)
+        return
+    click.echo("ocr: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+
+
+def read_pending_scans(db_path: str) -> dict[str, int]:
+    """Re-extract, with OCR, every body whose scanned pages the current extractor left for OCR."""
+    from extract import EXTRACTOR_VERSION, extract_document
+    from extract.scanned import ocr_available
+
+    hint = "documents already read are kept; run `nianbao ocr` again to finish"
+    with opened(db_path, writer=True) as db:
+        if not ocr_available():
+            raise CommandFailed(f"the ocr extra is not installed (pip install 'nianbao[ocr]'); "
+                                f"{db.pending_ocr()} documents await OCR")
+        with stop_on_signals(db.interrupt, hint):
+            return db.reextract(extract_document, extractor_version=EXTRACTOR_VERSION, pending_ocr=True)
+
+
+@click.command()
+@DB_OPTION
+@JSON_OPTION
 def migrate(db_path: str, as_json: bool) -> None:
     """Bring an archive written by an older nianbao to this version's schema (crawls do it too)."""
     with opened(db_path, writer=True) as db:
@@ -122,4 +148,4 @@ def migrate(db_path: str, as_json: bool) -> None:
         click.echo(f"{db_path}: schema version {versions['from']} → {versions['to']} ({plural(steps, 'migration')})")
 
 
-MAINTENANCE_COMMANDS = (backup, check, compact, reextract, migrate)
+MAINTENANCE_COMMANDS = (backup, check, compact, reextract, ocr, migrate)

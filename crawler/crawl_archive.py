@@ -20,10 +20,11 @@ from typing import Any
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
+from scrapy.utils.defer import deferred_from_coro
 
 import archive
 from archive.revisit import RevisitPolicy
-from nianbao.errors import ArchiveError
+from nianbao.errors import ArchiveError, ArchiveWriteError
 
 logger = logging.getLogger(__name__)
 
@@ -34,7 +35,7 @@ READ_KINDS = ("list", "page", "attachment")
 
 
 class CrawlArchive:
-    """Opens the crawl's archive and run, and closes them with the run's status.
+    """Opens the crawl's archive and run, and closes them with the run's status (:meth:`verdict`).
 
     A run is ``ok`` only when the crawl finished, reached every site and lost nothing; see
     :meth:`verdict` for ``partial``, ``failed`` and ``interrupted``. A capture the archive refused
@@ -52,8 +53,10 @@ class CrawlArchive:
         self.sites: list[str] = []
         self.refused = 0
         self.records_captures = True
-        self.listed: set[str] = set()  # sites whose list pages (or documents) answered
+        self.listed: set[str] = set()  # sites whose list pages (or documents) answered, here or in the run resumed
+        self.unwritable: str | None = None  # why the archive stopped taking writes, once it has
         self._archive: archive.Archive | None = None
+        self._closing: Any = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CrawlArchive:
@@ -117,35 +120,71 @@ class CrawlArchive:
         """Captures the archive would not record: the run cannot end ``ok``."""
         self.refused += count
 
+    def archive_failed(self, exc: ArchiveError) -> None:
+        """The archive takes no more writes (disk full, an I/O error, a frontier it cannot update): say
+        so once, and stop the crawl; its run is closed as failed and the next crawl resumes from the frontier."""
+        if self.unwritable is not None:
+            return
+        self.unwritable = str(exc)
+        # a warning: at the crawl's default log level the run's failure line is the one message
+        logger.warning("the archive cannot be written (%s): stopping the crawl; the next crawl resumes where it stopped",
+                       exc)
+        engine = getattr(self.crawler, "engine", None)
+        if engine is not None and engine.running:
+            self._closing = deferred_from_coro(engine.close_spider_async(reason="archive_unwritable"))
+
     def spider_closed(self, spider: Any, reason: str) -> None:
         """Finish the run with its status, merge the search index after a complete run, close."""
         if self._archive is None or self.run_id is None:
             return
-        status, error = self.verdict(reason, self._archive.run_sites(self.run_id))
-        if reason == "finished" and not self.refused:
-            self._archive.frontier_clear(self.sites)  # walked to the end: the next run walks the portals afresh
-        counts = self._archive.finish_run(self.run_id, status=status, error=error)
-        logger.info("run %s %s: %s", self.run_id, status, counts)
-        # only after a complete walk: a crawl stopped by SIGTERM should end quickly, and the next run merges
-        if (self.compact_after_run and reason == "finished" and status != "failed"
-                and any(counts.get(k) for k in ("new", "changed", "removed"))):
-            self._compact()
+        status, error = self.verdict(reason, self._archive.run_sites(self.run_id), self._archive.run_losses(self.run_id))
+        try:
+            self._finish(reason, status, error)
+        except ArchiveWriteError as exc:
+            logger.error("run %s could not be closed as %s (%s); the next crawl marks it interrupted",
+                         self.run_id, status, exc)
         self._archive.close()
         self._archive = None
 
-    def verdict(self, reason: str, site_rows: list[dict[str, Any]]) -> tuple[str, str | None]:
-        """The run's status and why, from Scrapy's close reason and what each site's captures did.
+    def _finish(self, reason: str, status: str, error: str | None) -> None:
+        """Close the run; forget the frontier after a walk to the end; merge the search index."""
+        assert self._archive is not None and self.run_id is not None
+        if reason == "finished" and not self.refused and not self.unwritable:
+            self._archive.frontier_clear(self.sites)  # walked to the end: the next run walks the portals afresh
+        counts = self._archive.finish_run(self.run_id, status=status, error=error)
+        (logger.info if status == "ok" else logger.warning)("run %s %s: %s%s", self.run_id, status, counts,
+                                                            f" ({error})" if error else "")
+        # only after a walk to the end: a crawl stopped by SIGTERM should end quickly, and the next run merges
+        if (self.compact_after_run and reason == "finished" and status in ("ok", "partial")
+                and any(counts.get(k) for k in ("new", "changed", "removed"))):
+            self._compact()
+
+    def verdict(self, reason: str, site_rows: list[dict[str, Any]],
+                losses: dict[str, dict[str, Any]] | None = None) -> tuple[str, str | None]:
+        """The run's status and why, from Scrapy's close reason, what each site's captures did and
+        what the run lost or cut short (``losses``: :meth:`archive.Archive.run_losses`).
 
         A site failed when none of its captures succeeded and none of its list pages or documents
         answered (a night with no document due records no capture of a site whose lists answered).
 
-        ``interrupted``: a signal stopped it. ``failed``: no site could be crawled, or the crawl broke
-        (any close reason other than finishing or a cap). ``partial``: some sites failed, captures
-        were refused by the archive, or a cap (``CLOSESPIDER_*``, memory) cut it short. ``ok``: none of these.
+        ``failed``: the archive stopped taking writes, no site could be crawled, or the crawl broke
+        (any close reason other than finishing, a cap or a signal). ``interrupted``: a signal stopped
+        it. ``partial``: some sites failed, captures were refused by the archive, a cap
+        (``CLOSESPIDER_*``, memory) cut it short, ``LOSS_CLASSES`` captures were recorded, or requests
+        were not made past a site's request cap. ``ok``: none of these.
         """
         lost = [f"{self.refused} captures could not be recorded; their requests stay queued"] if self.refused else []
         return judge(reason, site_rows, sites=self.sites, listed=self.listed, lost=lost,
-                     records_captures=self.records_captures)
+                     records_captures=self.records_captures, unwritable=self.unwritable,
+                     cut_short=self._cut_short(losses or {}))
+
+    def _cut_short(self, losses: dict[str, dict[str, Any]]) -> list[str]:
+        """What the crawl lost or cut short: ``LOSS_CLASSES`` captures by class, requests a cap kept back."""
+        problems = loss_lines(losses)
+        stats = self.crawler.stats if self.crawler is not None else None
+        if stats is not None and (dropped := stats.get_value("nianbao/capped/requests_not_made")):
+            problems.append(f"{dropped} requests not made past a site's request cap")
+        return problems
 
     def _compact(self) -> None:
         """Merge the search index after a run that changed it (see ``archive.maintenance.compact``).
@@ -163,16 +202,17 @@ class CrawlArchive:
 
 
 def judge(reason: str, site_rows: list[dict[str, Any]], *, sites: list[str], listed: set[str], lost: list[str],
-          records_captures: bool = True) -> tuple[str, str | None]:
+          records_captures: bool = True, unwritable: str | None = None,
+          cut_short: list[str] | None = None) -> tuple[str, str | None]:
     """A run's status and why (see :meth:`CrawlArchive.verdict`), from Scrapy's close reason, the run's
-    sites and what their captures did, the sites whose lists answered, and what was lost on the way.
+    sites and what their captures did, the sites whose lists answered, what was lost on the way,
+    why the archive stopped taking writes (``unwritable``) and what the crawl cut short.
     A distributed crawl's writer judges its run by it too."""
+    if unwritable:
+        return "failed", f"the archive cannot be written: {unwritable}; the next crawl resumes where this one stopped"
     if reason == "shutdown":
         return "interrupted", "stopped by a signal; the next crawl resumes from the frontier"
-    failed = [row for row in site_rows if not row["succeeded"] and row["site"] not in listed] + [
-        {"site": site, "error_classes": None} for site in sites
-        if site not in {r["site"] for r in site_rows} | listed
-    ] if records_captures else []
+    failed = _failed_sites(site_rows, sites, listed) if records_captures else []
     if failed and len(failed) == len({*sites, *(r["site"] for r in site_rows)}):
         return "failed", "; ".join([f"no site could be crawled: {_failures(failed)}", *lost])
     if reason != "finished" and not reason.startswith(CAP_REASONS):
@@ -181,7 +221,21 @@ def judge(reason: str, site_rows: list[dict[str, Any]], *, sites: list[str], lis
     problems += lost
     if failed:
         problems.append(f"{len(failed)} of {len(sites) or len(site_rows)} sites failed: {_failures(failed)}")
+    problems += cut_short or []
     return ("partial", "; ".join(problems)) if problems else ("ok", None)
+
+
+def loss_lines(losses: dict[str, dict[str, Any]]) -> list[str]:
+    """``LOSS_CLASSES`` captures of a run (:meth:`archive.Archive.run_losses`), a line per class."""
+    return [f"{loss['count']} {name} (first: {loss['first']})" for name, loss in sorted(losses.items())]
+
+
+def _failed_sites(site_rows: list[dict[str, Any]], sites: list[str], listed: set[str]) -> list[dict[str, Any]]:
+    """Sites none of whose captures succeeded, and sites that produced no capture at all, unless
+    their list pages or documents answered (``listed``)."""
+    seen = {row["site"] for row in site_rows} | listed
+    return ([row for row in site_rows if not row["succeeded"] and row["site"] not in listed]
+            + [{"site": site, "error_classes": None} for site in sites if site not in seen])
 
 
 def _failures(rows: list[dict[str, Any]]) -> str:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import time
+from collections import Counter
 from typing import Any
 
 from scrapy.crawler import Crawler
@@ -182,3 +184,47 @@ class SiteBoundaryMiddleware:
         if not previous or not reasons:
             return False
         return portal_spider(self.crawler).accept_move(site, previous[-1], reasons[-1], request.url)
+
+
+class SiteBudgetMiddleware:
+    """Refuse, before it is sent, a request a cap has stopped; each is recorded as ``capped``.
+
+    The spider marks requests a cap of its own stopped (``meta["nianbao_capped"]``: the items of a
+    column that never ended, the first request past a site's request cap). Besides those, a site
+    gets at most ``NIANBAO_MAX_BYTES_PER_SITE`` bytes of responses and ``NIANBAO_MAX_SECONDS_PER_SITE``
+    seconds from its first request (0: no cap); past either, its requests are refused. A refused
+    request reaches the spider's errback, which records it (``spiders.failures``: "capped: …").
+    """
+
+    def __init__(self, max_bytes: int, max_seconds: float):
+        self.max_bytes = max_bytes
+        self.max_seconds = max_seconds
+        self.received: Counter[str] = Counter()
+        self.started: dict[str, float] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> SiteBudgetMiddleware:
+        settings = crawler.settings
+        return cls(settings.getint("NIANBAO_MAX_BYTES_PER_SITE"), settings.getfloat("NIANBAO_MAX_SECONDS_PER_SITE"))
+
+    def process_request(self, request: Request) -> Any:
+        site = request.meta.get("site")
+        reason = request.meta.get("nianbao_capped") or (self._spent(site) if site else None)
+        if reason:
+            raise IgnoreRequest(f"capped: {reason}")
+        return None
+
+    def process_response(self, request: Request, response: Response) -> Any:
+        site = request.meta.get("site")
+        if site:
+            self.received[site] += len(response.body)
+        return response
+
+    def _spent(self, site: str) -> str | None:
+        """Why ``site`` may send nothing more, or None while it is within its budgets."""
+        started = self.started.setdefault(site, time.monotonic())
+        if self.max_bytes and self.received[site] >= self.max_bytes:
+            return f"site {site} received {self.received[site]} bytes, NIANBAO_MAX_BYTES_PER_SITE={self.max_bytes}"
+        if self.max_seconds and time.monotonic() - started >= self.max_seconds:
+            return f"site {site} has been crawled for NIANBAO_MAX_SECONDS_PER_SITE={self.max_seconds:g} s"
+        return None

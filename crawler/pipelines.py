@@ -29,7 +29,7 @@ from crawler.crawl_archive import CrawlArchive, archive_or_off
 from extract import EXTRACTOR_VERSION, extract_in_worker
 from extract.processes import prepare_worker
 from nianbao.capture import Capture, ListPage, SiteMove
-from nianbao.errors import ArchiveError, ExtractionTimeout
+from nianbao.errors import ArchiveError, ArchiveWriteError, ExtractionTimeout
 
 logger = logging.getLogger(__name__)
 
@@ -38,16 +38,19 @@ class ExtractPipeline:
     """Fill ``capture.extraction`` for every successfully fetched page or attachment."""
 
     def __init__(self, workers: int, max_tasks_per_child: int, *, timeout: float = 120.0,
-                 memory_bytes: int = 2 << 30, extract: Callable[..., dict[str, Any]] | None = None,
-                 view: ArchiveView | None = None):
+                 memory_bytes: int = 2 << 30, max_unread_bytes: int = 0,
+                 extract: Callable[..., dict[str, Any]] | None = None, view: ArchiveView | None = None):
         """``extract`` defaults to :func:`extract.extract_document`, through a trampoline so the
         crawl process never loads the extraction stack; workers get it by name, so it must be a
-        module-level function. ``view`` answers which bodies are known (default: the crawl's view)."""
+        module-level function. A body over ``max_unread_bytes`` (0: no cap) that extraction could
+        not read is not kept (see :meth:`_cap_unread`). ``view`` answers which bodies are known
+        (default: the crawl's view)."""
         self.extract = extract or extract_in_worker
         self.workers = workers
         self.max_tasks_per_child = max_tasks_per_child
         self.timeout = timeout
         self.memory_bytes = memory_bytes
+        self.max_unread_bytes = max_unread_bytes
         self._pool: ProcessPoolExecutor | None = None
         self._submitted = 0
         self.crawler: Crawler | None = None
@@ -58,7 +61,8 @@ class ExtractPipeline:
         settings = crawler.settings
         pipeline = cls(settings.getint("NIANBAO_EXTRACT_WORKERS"), settings.getint("NIANBAO_EXTRACT_MAX_TASKS_PER_CHILD"),
                        timeout=settings.getfloat("NIANBAO_EXTRACT_TIMEOUT"),
-                       memory_bytes=settings.getint("NIANBAO_EXTRACT_MEMORY_MB") * 1024 * 1024)
+                       memory_bytes=settings.getint("NIANBAO_EXTRACT_MEMORY_MB") * 1024 * 1024,
+                       max_unread_bytes=settings.getint("NIANBAO_MAX_UNREAD_BYTES"))
         crawler.signals.connect(pipeline.close, signal=signals.spider_closed)
         pipeline.crawler = crawler
         return pipeline
@@ -118,6 +122,9 @@ class ExtractPipeline:
     async def process_item(self, item: Any) -> Any:
         if not isinstance(item, Capture) or not item.ok or item.status != 200 or item.kind not in ("page", "attachment"):
             return item
+        owner = CrawlArchive.of(self.crawler)
+        if owner is not None and owner.unwritable:
+            return item  # the crawl is stopping and nothing more is recorded: don't extract what cannot be kept
         if self._known_body(item):
             item.known_body = True  # the archive records it as a revisit of the current version
             if self.crawler is not None and self.crawler.stats is not None:
@@ -128,17 +135,33 @@ class ExtractPipeline:
         except BrokenProcessPool as exc:
             # a worker died (native crash, memory limit): this page is recorded, the pool rebuilt
             self._pool = None
-            item.error_message = f"extraction worker crashed: {exc}"
-            logger.error("extraction worker crashed on %s", item.url)
+            _extraction_failed(item, f"extraction worker crashed: {exc}")
         except Exception as exc:
-            item.error_message = f"extraction failed: {type(exc).__name__}: {exc}"
-            logger.error("extraction failed on %s: %s", item.url, item.error_message)
+            _extraction_failed(item, f"extraction failed: {type(exc).__name__}: {exc}")
+        self._cap_unread(item)
         return item
+
+    def _cap_unread(self, item: Capture) -> None:
+        """A body extraction could not read (no text) and over NIANBAO_MAX_UNREAD_BYTES is recorded as
+        ``too_large`` without its bytes: an archive can choose not to hold 200 MB it cannot search."""
+        size = len(item.body)
+        if not self.max_unread_bytes or size <= self.max_unread_bytes or (item.extraction or {}).get("text"):
+            return
+        why = item.error_message or ", ".join((item.extraction or {}).get("flags") or ["no text"])
+        item.error_class = "too_large"
+        item.error_message = (f"{size} bytes that could not be read ({why}) are over NIANBAO_MAX_UNREAD_BYTES "
+                              f"({self.max_unread_bytes}): not kept")
 
     def close(self) -> None:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
+
+
+def _extraction_failed(item: Capture, message: str) -> None:
+    """Our own reading of a body failed: recorded as ``parse``, its bytes kept for a fixed extractor."""
+    item.error_class, item.error_message = "parse", message
+    logger.error("%s: %s", item.url, message)
 
 
 class ArchivePipeline:
@@ -206,19 +229,35 @@ class ArchivePipeline:
         if not self._pending or self.archive is None:
             return
         captures, self._pending = self._pending, []
-        try:
-            results: list[Any] = self.archive.record_captures(captures, run_id=self.owner.run_id)
-        except ArchiveError as exc:
-            results = [exc] * len(captures)
+        results = self._record(captures)
         for capture, result in zip(captures, results, strict=True):
             if isinstance(result, Exception):
-                logger.error("capture of %s not recorded: %s", capture.url, result)
+                if not isinstance(result, ArchiveWriteError):  # that one was said once, by the owner
+                    logger.error("capture of %s not recorded: %s", capture.url, result)
                 self.refused += 1
                 self.owner.note_refused()
                 self._count("nianbao/archive/refused")
             else:
                 self._count(f"nianbao/outcome/{result.outcome}")
             capture.body = b""  # recorded, or to be fetched again; don't keep it alive in Scrapy's item chain
+
+    def _record(self, captures: list[Capture]) -> list[Any]:
+        """Record a group; an ArchiveError in place of each capture the archive refused. Once the file
+        takes no writes (disk full), the crawl is stopping and later groups are not even tried."""
+        assert self.archive is not None
+        error = self.owner.unwritable and ArchiveWriteError(self.owner.unwritable)
+        if error:
+            return [error] * len(captures)
+        try:
+            return list(self.archive.record_captures(captures, run_id=self.owner.run_id))
+        except ArchiveWriteError as exc:
+            self.owner.archive_failed(exc)
+            return [exc] * len(captures)
+        except ArchiveError as exc:
+            return [exc] * len(captures)
+        except Exception as exc:  # a bug in recording must not drop the group unseen: refused, queued again
+            logger.exception("recording %d captures failed", len(captures))
+            return [ArchiveError(f"recording failed: {type(exc).__name__}: {exc}")] * len(captures)
 
     def _count(self, stat: str) -> None:
         if self.crawler is not None and self.crawler.stats is not None:
@@ -227,8 +266,12 @@ class ArchivePipeline:
     def _remember_list(self, page: ListPage) -> None:
         """Keep what a list page led to. Failing loses nothing but a shortcut: the page is read again next time."""
         assert self.archive is not None
+        if self.owner.unwritable:
+            return
         try:
             self.archive.record_list_page(page.to_dict())
+        except ArchiveWriteError as exc:
+            self.owner.archive_failed(exc)
         except ArchiveError as exc:
             logger.warning("list page %s not remembered: %s", page.url, exc)
 

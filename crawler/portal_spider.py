@@ -10,7 +10,9 @@ from typing import Protocol, cast
 
 from scrapy import Request
 from scrapy.crawler import Crawler
+from scrapy.http import Response
 
+from nianbao.capture import Capture
 from nianbao.crawl_types import CrawlTarget, FrontierEntry, KnownDocument
 
 
@@ -41,6 +43,10 @@ class PortalSpider(Protocol):
 
     def revisit_request(self, document: KnownDocument) -> Request | None:
         """A request for a document the archive holds; None when it is not for this crawl."""
+        ...
+
+    def reading_failed(self, response: Response, exc: BaseException) -> Capture:
+        """The capture recording that reading ``response`` raised ``exc`` (class ``parse``, bytes kept)."""
         ...
 
 

@@ -44,6 +44,7 @@ log = logging.getLogger("nianbao.scheduler")
 def crawl_command(group: Group, db: str) -> list[str]:
     """The ``nianbao crawl`` command line for one group."""
     cmd = [sys.executable, "-m", "crawler.cli", "crawl", "--db", db, "--label", group.label, *group.crawl_args]
+    cmd += ["--ocr"] if group.ocr else []
     if group.start_urls:
         return [*cmd, *group.start_urls]
     if "*" in group.sites:

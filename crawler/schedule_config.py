@@ -25,7 +25,8 @@ DEFAULT_CRON = "0 2 * * *"
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 
 # key -> type, for [scheduler] (whose scheduling keys are defaults for every group) and each group.
-SHARED_KEYS: dict[str, type] = {"cron": str, "timezone": str, "time_limit_seconds": int, "misfire_grace_seconds": int}
+SHARED_KEYS: dict[str, type] = {"cron": str, "timezone": str, "time_limit_seconds": int, "misfire_grace_seconds": int,
+                                  "ocr": bool}
 SCHEDULER_KEYS: dict[str, type] = {"db": str, "group": list, **SHARED_KEYS}
 GROUP_KEYS: dict[str, type] = {"name": str, "sites": list, "start_urls": list, "crawl_args": list, "redis": str,
                                "redis_workers": int, **SHARED_KEYS}
@@ -47,6 +48,7 @@ class Group:
     crawl_args: tuple[str, ...] = ()
     redis: str | None = None  # distributed: a writer and redis_workers workers share this Redis
     redis_workers: int = 2
+    ocr: bool = True  # read scanned pages by OCR after the crawl (`nianbao crawl --ocr`), within the time limit
 
     @property
     def label(self) -> str:
@@ -112,7 +114,7 @@ def _check_keys(table: Any, known: Mapping[str, type], where: str) -> None:
             raise ConfigError(f"{where}: key {key!r} must be {_TYPE_NAMES[expected]}, not {value!r}")
 
 
-_TYPE_NAMES = {str: "a string", int: "a whole number", list: "a list", dict: "a table"}
+_TYPE_NAMES = {str: "a string", int: "a whole number", bool: "true or false", list: "a list", dict: "a table"}
 
 
 def _group(raw: Any, defaults: dict[str, Any], where: str) -> Group:

@@ -111,6 +111,8 @@ LOGSTATS_INTERVAL = 0  # nianbao's Progress replaces Scrapy's per-minute log lin
 SPIDER_MIDDLEWARES = {
     "crawler.spider_middlewares.FrontierMiddleware": 50,  # outermost: sees exactly what the spider yields
     "crawler.spider_middlewares.RevisitKnownMiddleware": 60,  # known documents after the spider's start requests
+    # innermost: an exception while the spider reads a response becomes a recorded parse capture
+    "crawler.spider_middlewares.ReadingFailureMiddleware": 1000,
     # Depth is unlimited (see DEPTH_LIMIT) and not used for priorities: the middleware would only
     # wrap every output of every response in one more async generator.
     "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
@@ -120,6 +122,7 @@ SPIDER_MIDDLEWARES = {
 }
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.middlewares.SiteBudgetMiddleware": 50,  # first: a capped request is refused before anything else
     "crawler.middlewares.SiteBoundaryMiddleware": 60,  # no request, not even a redirect, leaves its site's hosts
     "crawler.middlewares.StrictRobotsTxtMiddleware": 100,  # robots.txt answering 5xx means disallow (RFC 9309)
     "crawler.middlewares.ConditionalRequestMiddleware": 560,
@@ -139,8 +142,12 @@ NIANBAO_EXTRACT_WORKERS = 2  # processes; extraction runs off the reactor thread
 NIANBAO_EXTRACT_MAX_TASKS_PER_CHILD = 5000  # recycle workers now and then, against a leak on some odd page
 NIANBAO_EXTRACT_TIMEOUT = 120.0  # seconds per page; a stuck worker is killed and the page recorded as failed
 NIANBAO_EXTRACT_MEMORY_MB = 2048  # address-space cap of each extraction worker
-NIANBAO_MAX_LIST_PAGES = 500  # per column, against endless pagination traps
-NIANBAO_MAX_REQUESTS_PER_SITE = 50000  # a site that asks for more is a trap or a misconfiguration; logged
+NIANBAO_MAX_LIST_PAGES = 500  # per column, against endless pagination traps; the page past it is recorded capped
+NIANBAO_HOLD_ITEMS_AFTER_PAGE = 20  # items of a column's later list pages wait for its end (capped if it never ends)
+NIANBAO_MAX_REQUESTS_PER_SITE = 50000  # a site that asks for more is a trap or a misconfiguration; recorded capped
+NIANBAO_MAX_BYTES_PER_SITE = 8 * 1024**3  # response bytes one site may send in a run; later requests recorded capped
+NIANBAO_MAX_SECONDS_PER_SITE = 4 * 3600  # from a site's first request; later requests recorded capped (0: no cap)
+NIANBAO_MAX_UNREAD_BYTES = 64 * 1024 * 1024  # a body extraction cannot read is kept only up to this size
 NIANBAO_COMMAND = "crawl"
 NIANBAO_CONDITIONAL_REQUESTS = True  # send stored ETag / Last-Modified with known pages
 NIANBAO_KNOWN_LISTS = True  # follow a list page's remembered links when it serves the same bytes as when last read

@@ -13,6 +13,16 @@ left queued by an unfinished crawl of the same sites are scheduled again and req
 done are skipped. Scrapy's JOBDIR alone is not enough: after SIGKILL it can skip
 scheduled-but-unfetched requests as already seen.
 
+A list page whose items wait for the end of its column's pagination (the spider sets
+``meta["nianbao_holds"]``) stays queued until the run ends, so a crawl killed meanwhile reads it
+again rather than losing what it listed. When the archive's file takes no more writes (disk full),
+the owner is told once and the crawl stops; what the response led to is not queued, and its
+request stays queued for the next crawl.
+
+**ReadingFailureMiddleware** sits next to the spider: an exception while the spider reads a
+response becomes a ``parse`` capture of that response, its bytes kept, after whatever the spider
+had already yielded; nothing is lost silently and the crawl goes on.
+
 **RevisitKnownMiddleware** requests the documents the archive holds for the crawled sites that
 are due (``archive.revisit``: each document's next visit adapts to what it showed, never later than
 the ceiling, ``NIANBAO_REVISIT_CEILING_DAYS``; ``NIANBAO_REVISIT = "all"`` asks for every live one).
@@ -41,7 +51,7 @@ from crawler.crawl_archive import CrawlArchive, archive_or_off
 from crawler.portal_spider import crawled_sites, portal_spider
 from nianbao.capture import Capture
 from nianbao.crawl_types import FrontierEntry
-from nianbao.errors import ConfigError
+from nianbao.errors import ArchiveError, ConfigError
 from nianbao.urls import url_key
 
 logger = logging.getLogger(__name__)
@@ -50,7 +60,8 @@ logger = logging.getLogger(__name__)
 REVISIT_MODES = ("due", "all")
 
 # The navigation state a request carries; enough to rebuild it in another process.
-FRONTIER_META = ("nianbao_kind", "site", "column", "hub_depth", "title_hint", "classify_rule", "parent_url")
+FRONTIER_META = ("nianbao_kind", "site", "column", "hub_depth", "title_hint", "classify_rule", "parent_url",
+                 "list_page_no")
 
 
 # Start requests (homepages, then every known document) are queued this many to a transaction;
@@ -82,11 +93,13 @@ class FrontierMiddleware:
         return cls(crawler, archive_or_off(crawler, "the resumable frontier (NIANBAO_FRONTIER)"))
 
     async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:
-        store, run_id = self.owner.archive, self.owner.run_id
+        store = self.owner.archive
         spider = portal_spider(self.crawler)
         sites = crawled_sites(self.crawler)
         self._done = store.frontier_done_keys(sites)
         pending = store.frontier_pending(sites)
+        # a site the unfinished crawl reached counts as reached: this run may have nothing left to ask of it
+        self.owner.listed.update(store.frontier_done_sites(sites))
         if pending or self._done:
             logger.warning("resuming an unfinished crawl of %s: %d queued, %d done", ", ".join(sites),
                            len(pending), len(self._done))
@@ -95,10 +108,6 @@ class FrontierMiddleware:
             if request is not None:
                 yield request
 
-        def queued(batch: list[Request]) -> list[Request]:
-            store.frontier_queue([frontier_entry(r) for r in batch], run_id=run_id)
-            return batch
-
         batch: list[Request] = []
         async for obj in start:
             if not isinstance(obj, Request):
@@ -106,11 +115,24 @@ class FrontierMiddleware:
             elif obj.meta.get("frontier_key") not in self._done:
                 batch.append(obj)
                 if len(batch) >= START_BATCH:
-                    for request in queued(batch):
+                    for request in self._queued(batch):
                         yield request
                     batch = []
-        for request in queued(batch) if batch else ():
+        for request in self._queued(batch):
             yield request
+
+    def _queued(self, batch: list[Request], done_key: str | None = None) -> list[Request]:
+        """``batch``, once queued in the archive (with ``done_key`` marked done); nothing when the
+        archive takes no writes (the owner stops the crawl; the next one resumes from the frontier)."""
+        if not batch and not done_key:
+            return batch
+        try:
+            self.owner.archive.frontier_queue([frontier_entry(r) for r in batch], run_id=self.owner.run_id,
+                                              done_key=done_key)
+        except ArchiveError as exc:  # without its frontier a crawl cannot resume: it stops, failed
+            self.owner.archive_failed(exc)
+            return []
+        return batch
 
     async def process_spider_output_async(self, response: Response, result: AsyncIterator[Any]) -> AsyncIterator[Any]:
         """Queue what a response led to, then pass it on.
@@ -119,19 +141,45 @@ class FrontierMiddleware:
         that capture marks it done when the archive records it, in the same transaction.
         """
         outputs = [obj async for obj in result]
+        if self.owner.unwritable:
+            return  # the crawl is stopping; this response's request stays queued for the next crawl
         fresh = [obj for obj in outputs if not (isinstance(obj, Request) and obj.meta.get("frontier_key") in self._done)]
         requests = [obj for obj in fresh if isinstance(obj, Request) and "frontier_key" in obj.meta]
         key = response.meta.get("frontier_key")
         captured = any(isinstance(obj, Capture) and obj.frontier_key == key for obj in fresh)
-        done_key = None if captured else key
-        if requests or done_key:
-            self.owner.archive.frontier_queue([frontier_entry(r) for r in requests], run_id=self.owner.run_id,
-                                              done_key=done_key)
+        done_key = None if captured or response.meta.get("nianbao_holds") else key
+        self._queued(requests, done_key)
+        if self.owner.unwritable:
+            return
         for obj in fresh:
             yield obj
 
     def process_spider_output(self, response: Response, result: Any) -> Any:
         raise NotImplementedError("FrontierMiddleware works on the async output path only")
+
+
+class ReadingFailureMiddleware:
+    def __init__(self, crawler: Crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ReadingFailureMiddleware:
+        return cls(crawler)
+
+    async def process_spider_output_async(self, response: Response, result: AsyncIterator[Any]) -> AsyncIterator[Any]:
+        """Pass the spider's output on; if reading the response raises, record it as a ``parse`` capture."""
+        try:
+            async for obj in result:
+                yield obj
+        except Exception as exc:  # every failure of our own reading is recorded, never dropped
+            if not isinstance(response, Response) or "site" not in response.meta:
+                raise
+            logger.error("reading %s failed: %s: %s (recorded as parse, its bytes kept)", response.url,
+                         type(exc).__name__, exc)
+            yield portal_spider(self.crawler).reading_failed(response, exc)
+
+    def process_spider_output(self, response: Response, result: Any) -> Any:
+        raise NotImplementedError("ReadingFailureMiddleware works on the async output path only")
 
 
 class RevisitKnownMiddleware:

@@ -18,11 +18,12 @@ __all__ = ["EXTRACTOR_VERSION", "KEYS", "extract_document"]
 
 
 def extract_in_worker(body: bytes, url: str, headers: Any) -> dict[str, Any]:
-    """:func:`extract_document`, importable by name without the HTML stack: what a process pool is
-    handed, so the crawl process that pickles it never loads trafilatura and lxml's cleaners."""
+    """:func:`extract_document` as a crawl runs it (OCR deferred: scanned pages are read after the
+    crawl), importable by name without the HTML stack: what a process pool is handed, so the crawl
+    process that pickles it never loads trafilatura and lxml's cleaners."""
     from .document import extract_document
 
-    return extract_document(body, url, headers)
+    return extract_document(body, url, headers, ocr=False)
 
 
 def __getattr__(name: str) -> Any:

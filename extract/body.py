@@ -240,10 +240,13 @@ def as_html_tree(tree: etree._Element) -> HtmlElement:
 def _baseline(tree: etree._Element, url: str) -> Body:
     """Stage 3: all paragraphs and data tables, or the whole <body> when there are none."""
     holder = tree.makeelement("div", {})
+    # judged once each (a table of thousands of <p> cells would otherwise be judged once per cell);
+    # the set holds the elements, so ancestors found again are these very objects
+    data_tables = {table for table in tree.iter("table") if is_data_table(table)}
     for element in tree.xpath(BASELINE_XPATH):
-        if element.tag == "p" and any(is_data_table(t) for t in element.iterancestors("table")):
+        if element.tag == "p" and any(table in data_tables for table in element.iterancestors("table")):
             continue
-        if element.tag == "table" and not is_data_table(element):
+        if element.tag == "table" and element not in data_tables:
             continue
         holder.append(_detached(element))
     if len(holder):

@@ -58,11 +58,11 @@ class Limits:
 LIMITS = Limits()
 
 
-def run_bounded(target: str, body: bytes, limits: Limits = LIMITS) -> dict[str, Any]:
-    """Call ``target`` (``"module:function"``, taking bytes, returning a JSON-ready dict) on
-    ``body`` in a bounded child; return its dict, or ``{"flags": [failure flag]}``."""
+def run_bounded(target: str, body: bytes, limits: Limits = LIMITS, args: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Call ``target`` (``"module:function"``, taking bytes and the keyword ``args``, returning a
+    JSON-ready dict) on ``body`` in a bounded child; return its dict, or ``{"flags": [failure flag]}``."""
     request = {"target": target, "memory": limits.memory_bytes, "cpu": limits.cpu_seconds,
-               "wall": limits.wall_seconds, "env": _child_env(), "size": len(body)}
+               "wall": limits.wall_seconds, "env": _child_env(), "size": len(body), "args": args or {}}
     answer = _SERVER.ask(request, body)
     if answer["timed_out"]:
         LOG.warning("attachment reader %s killed after %.0f s", target, limits.wall_seconds)

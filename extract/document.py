@@ -3,7 +3,8 @@
 Steps:
 
 1. Sniff the bytes; attachments (PDF, DOCX, XLSX, DOC, XLS) are read in a bounded child
-   process (``attachment.py``); other non-HTML types are flagged ``attachment_not_extracted``.
+   process (``attachment.py``), scanned pages and images by OCR (``scanned.py``); other non-HTML
+   types are flagged ``attachment_not_extracted``.
 2. Refuse bodies over ``MAX_BODY_BYTES`` (flag ``too_large``).
 3. Decode (BOM > header > meta > detection, strict; ``decode.py``).
 4. Parse once with lxml (``parse.py``), drop junk elements.
@@ -22,7 +23,7 @@ from lxml import etree
 
 from nianbao import fields
 from nianbao.errors import ExtractionError, NianbaoError
-from nianbao.pages import SHELL_PLACEHOLDERS, decode_html, is_soft_404, rule_flags, template_placeholders
+from nianbao.pages import SHELL_PLACEHOLDERS, decode_html, garbled, is_soft_404, rule_flags, template_placeholders
 
 from .attachment import extract_attachment
 from .body import Body, find_body, mark_containers
@@ -45,7 +46,7 @@ from .parse import MAX_BODY_BYTES, drop, parse_html, text_of
 from .quality import is_damaged
 from .reports import describe_table, failed_checks
 from .sniff import sniff_content_type
-from .tables import cell_text, cells_of, is_data_table, rows_of, table_grid
+from .tables import MAX_GRID_CELLS, cell_text, cells_of, grid_cells, is_data_table, rows_of, table_grid
 from .version import EXTRACTOR_VERSION
 from .year import names_a_report, report_year
 
@@ -55,16 +56,21 @@ LABELLED_FIELDS = fields.LABELLED
 LIST_STAGE = "list"
 # A source table counts as part of a trafilatura body when this share of its cells is in the text.
 TABLE_OVERLAP = 0.5
+# Cells of a table looked for in the text (evenly spread): a sample decides, and bounds the work.
+OVERLAP_SAMPLE = 200
 
 
-def extract_document(body: bytes, url: str, headers: Mapping[str, str] | None = None) -> dict[str, Any]:
+def extract_document(body: bytes, url: str, headers: Mapping[str, str] | None = None, *,
+                     ocr: bool = True) -> dict[str, Any]:
     """Extract one fetched document; every key of ``KEYS`` is present, missing values are None.
 
+    ``ocr`` False leaves scanned pages unread (flag ``needs_ocr``, extractor version pending): a
+    crawl defers OCR so that a scan never holds up fetching, and reads them after the crawl.
     Bad input becomes flags. Only :mod:`nianbao.errors` exceptions escape: an unexpected failure
     is raised as :class:`~nianbao.errors.ExtractionError` naming the URL, for the caller to record.
     """
     try:
-        return _extract(body, url, headers)
+        return _extract(body, url, headers, ocr)
     except NianbaoError:
         raise
     except Exception as exc:
@@ -74,12 +80,12 @@ def extract_document(body: bytes, url: str, headers: Mapping[str, str] | None = 
 def empty_result() -> dict[str, Any]:
     """The result skeleton: every key, nothing found yet."""
     result: dict[str, Any] = dict.fromkeys(KEYS)
-    result.update(tables=[], attachments=[], flags=[], metadata_rules={}, is_soft_404=False,
+    result.update(tables=[], attachments=[], flags=[], metadata_rules={}, ocr=[], is_soft_404=False,
                   extractor_version=EXTRACTOR_VERSION)
     return result
 
 
-def _extract(body: bytes, url: str, headers: Mapping[str, str] | None) -> dict[str, Any]:
+def _extract(body: bytes, url: str, headers: Mapping[str, str] | None, ocr: bool) -> dict[str, Any]:
     """Steps 1–3, then the tree steps."""
     result = empty_result()
     result["content_type"] = sniff_content_type(body)
@@ -89,7 +95,7 @@ def _extract(body: bytes, url: str, headers: Mapping[str, str] | None) -> dict[s
         _fill_body(result, data, data.element)
         return _finish(result)
     if result["content_type"] != "html":
-        extract_attachment(result, body)
+        extract_attachment(result, body, ocr=ocr)
         return _finish(result)
     if len(body) > MAX_BODY_BYTES:
         result["flags"].append("too_large")
@@ -169,12 +175,18 @@ def _fill_body(result: dict[str, Any], found: Body, pruned: etree._Element) -> N
     result["flags"].extend(found.flags)
     if found.element is None:
         return
+    budget = MAX_GRID_CELLS
     for table in _body_tables(found, pruned):
-        grid, truncated = table_grid(table)
-        rows = [[cell_text(c) for c in cells_of(r)] for r in rows_of(table)]
+        if budget <= 0:  # the document's cell budget is spent: this table's rows are in the text only
+            result["flags"].append("truncated")
+            break
+        grid, truncated = table_grid(table, budget)
+        budget -= grid_cells(grid)
+        rows = [[cell_text(c) for c in cells_of(r)] for r in rows_of(table)[:len(grid)]]
         described = describe_table(grid, rows)
         result["tables"].append(described)
         if truncated:
+            described["truncated"] = True
             result["flags"].append("truncated")
         if failed_checks(described["checks"]):
             result["flags"].append(f"{described['kind']}_unbalanced")
@@ -191,10 +203,22 @@ def _body_tables(found: Body, pruned: etree._Element) -> list[etree._Element]:
 
 
 def _overlaps(table: etree._Element, text: str) -> bool:
-    """Most non-empty cells of ``table`` occur in ``text``."""
+    """Most non-empty cells of ``table`` (of an even sample of them) occur in ``text``."""
     cells = [cell_text(c) for r in rows_of(table) for c in cells_of(r)]
     cells = [c for c in cells if c]
+    cells = cells[::max(1, len(cells) // OVERLAP_SAMPLE)]
     return bool(cells) and sum(c in text for c in cells) >= len(cells) * TABLE_OVERLAP
+
+
+def _drop_garbled(result: dict[str, Any]) -> None:
+    """A page's title or text that is mostly U+FFFD or mojibake is not kept as text: flagged ``garbled``
+    (the bytes stay in the archive for a better decoder)."""
+    if result["content_type"] != "html":
+        return
+    for key in ("title", "text"):
+        if result[key] and garbled(result[key]):
+            result[key] = None
+            result["flags"].append("garbled")
 
 
 def _page_text(tree: etree._Element) -> str:
@@ -205,6 +229,7 @@ def _page_text(tree: etree._Element) -> str:
 
 def _finish(result: dict[str, Any]) -> dict[str, Any]:
     """Derived fields and page-level flags."""
+    _drop_garbled(result)
     if result["stage"] != LIST_STAGE and (result["content_type"] != "html"
                                           or names_a_report(result["title"], result["text"])):
         result["report_year"], result["report_year_rule"] = report_year(

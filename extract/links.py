@@ -55,9 +55,12 @@ def attachment_blocks(tree: etree._Element) -> list[etree._Element]:
 
 
 def base_url(tree: etree._Element, url: str) -> str:
-    """The page URL, or its ``<base href>`` resolved against it."""
+    """The page URL, or its ``<base href>`` resolved against it (the page URL when that href is malformed)."""
     base = next((b.get("href") for b in tree.iter("base") if b.get("href")), None)
-    return urljoin(url, base.strip()) if base else url
+    try:
+        return urljoin(url, base.strip()) if base else url
+    except ValueError:
+        return url
 
 
 def _attachment(link: etree._Element, base: str) -> dict[str, str | None] | None:
@@ -67,4 +70,8 @@ def _attachment(link: etree._Element, base: str) -> dict[str, str | None] | None
     if not href or not ext:
         return None
     name = squash("".join(link.itertext())) or squash(link.get("title")) or None
-    return {"url": urljoin(base, href.strip()), "name": name, "ext": ext}
+    try:
+        url = urljoin(base, href.strip())
+    except ValueError:  # a host urllib refuses that still ends in .pdf: not a link one can follow
+        return None
+    return {"url": url, "name": name, "ext": ext}

@@ -70,6 +70,7 @@ def docx_table(table: Any) -> tuple[list[list[str]], list[list[str]]]:
     """The span-expanded grid and the written cells of a Word table."""
     grid: list[list[str]] = []
     rows: list[list[str]] = []
+    cells = 0  # counted as rows are added: summing the grid after each row made long tables quadratic
     for tr in table.iterchildren(_TR):
         line = [""] * _grid_before(tr)
         written = []
@@ -82,7 +83,8 @@ def docx_table(table: Any) -> tuple[list[list[str]], list[list[str]]]:
             line.extend([text] * span)
         grid.append(line)
         rows.append(written)
-        if sum(map(len, grid)) > MAX_GRID_CELLS:
+        cells += len(line)
+        if cells > MAX_GRID_CELLS:
             break
     width = max(map(len, grid), default=0)
     return [row + [""] * (width - len(row)) for row in grid], rows
@@ -139,9 +141,11 @@ def read_xlsx(body: bytes) -> dict[str, Any]:
 def sheet_table(sheet: Any, merges: list[tuple[int, int, int, int]]) -> tuple[list[list[str]], list[list[str]]]:
     """The sheet's values as a grid (0-based), merged ranges filled, empty rows and columns trimmed."""
     values: list[list[str]] = []
+    cells = 0
     for row in sheet.iter_rows(min_row=1, min_col=1, values_only=True):
         values.append([cell_value(v) for v in row])
-        if sum(map(len, values)) > MAX_GRID_CELLS:
+        cells += len(values[-1])
+        if cells > MAX_GRID_CELLS:
             break
     covered = _fill_merges(values, merges)
     keep = [r for r, row in enumerate(values) if any(row)]
@@ -153,11 +157,15 @@ def sheet_table(sheet: Any, merges: list[tuple[int, int, int, int]]) -> tuple[li
 
 def _fill_merges(values: list[list[str]], merges: list[tuple[int, int, int, int]]) -> set[tuple[int, int]]:
     """Copy each merged range's top-left value into its other slots; return the slots right of
-    a range's first column (a row's line names the range once, and in every row it covers)."""
+    a range's first column (a row's line names the range once, and in every row it covers). At most
+    MAX_GRID_CELLS slots are filled in all: a sheet of many huge merged ranges stops there."""
     covered: set[tuple[int, int]] = set()
+    budget = MAX_GRID_CELLS
     for top, left, bottom, right in merges:
-        if top >= len(values) or (bottom - top + 1) * (right - left + 1) > MAX_GRID_CELLS:
+        area = (bottom - top + 1) * (right - left + 1)
+        if top >= len(values) or area > budget:
             continue
+        budget -= area
         text = values[top][left] if left < len(values[top]) else ""
         for r in range(top, min(bottom, len(values) - 1) + 1):
             row = values[r]

@@ -72,8 +72,10 @@ def _sheet_grid(sheet: Any) -> tuple[list[list[str]], list[list[str]]]:
     height = min(sheet.nrows, MAX_GRID_CELLS // max(sheet.ncols, 1))
     grid = [[cell_value(v) for v in sheet.row_values(r)] + [""] * (sheet.ncols - sheet.row_len(r))
             for r in range(height)]
-    covered = set()
+    covered: set[tuple[int, int]] = set()
     for top, bottom, left, right in sheet.merged_cells:  # xlrd ranges are half-open
+        if len(covered) >= MAX_GRID_CELLS:  # many overlapping ranges: the grid's budget bounds the work
+            break
         for r in range(top, min(bottom, height)):
             for c in range(left, min(right, sheet.ncols)):
                 if (r, c) != (top, left):

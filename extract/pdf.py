@@ -9,8 +9,11 @@ pdfplumber drives the same pdfminer pass and finds the cells of ruled tables
 (:mod:`.pdf_tables`); pages are put together, page numbers and running headers and footers
 dropped, in :mod:`.pdf_pages`.
 
-A PDF with pages but no text layer (a scan) is flagged ``needs_ocr``. A damaged PDF keeps the
-pages read before the damage and is flagged ``attachment_malformed``.
+A page without a usable text layer that is covered by images (a scan) or drawn as curves (text
+turned into outlines) is left for OCR as a ``{"scan": page, "dpi": …}`` block in its place
+(:func:`.scan_detect.scanned_page`); :mod:`.scanned` reads those pages. A PDF with pages but no
+text and no such page is flagged ``needs_ocr``. A damaged PDF keeps the pages read before the
+damage and is flagged ``attachment_malformed``.
 """
 
 from __future__ import annotations
@@ -27,9 +30,10 @@ from pdfminer.pdftypes import resolve1
 from pdfminer.utils import decode_text
 from pdfplumber.page import Page
 
-from .pdf_furniture import mark_furniture
+from .pdf_furniture import PageLines, mark_furniture
 from .pdf_pages import PdfPage, emit, printed_title, read_page
 from .reading import MAX_TEXT_CHARS, Collected
+from .scan_detect import scanned_page
 
 STAGE = "pdf:pdfminer"
 # Pages read from one PDF; a longer one is cut and flagged truncated.
@@ -86,8 +90,12 @@ def _read_pages(pdf: Any, out: Collected) -> list[PdfPage]:
 
 
 def _read_page(page: Page) -> PdfPage:
-    """One page's content; its cached layout objects are let go at once."""
+    """One page's content, or its place when only OCR can read it; its cached layout objects are
+    let go at once."""
     try:
+        scan = scanned_page(page.layout)
+        if scan is not None:
+            return PdfPage(PageLines(float(page.layout.height)), scan=(page.page_number - 1, scan))
         return read_page(page)
     finally:
         page.close()

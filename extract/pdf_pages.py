@@ -59,6 +59,7 @@ class PdfPage:
 
     lines: PageLines
     items: list[Box | PdfTable] = field(default_factory=list)
+    scan: tuple[int, int] | None = None  # a page only OCR can read: (0-based number, its scan's dpi)
 
 
 def read_page(page: Any) -> PdfPage:
@@ -82,6 +83,10 @@ def emit(pages: list[PdfPage], out: Collected) -> None:
     _join_tables(pages)
     carry = False
     for page in pages:
+        if page.scan is not None:
+            out.scan(*page.scan)  # OCR's blocks take its place (extract/scanned.py)
+            carry = False
+            continue
         items = list(_visible(page))
         for index, item in enumerate(items):
             if isinstance(item, PdfTable):

@@ -4,7 +4,8 @@
 extracting process, that keeps the reader modules imported (and warmed up: a module's ``warm_up()``,
 such as the PDF reader's CMaps, runs once) and forks one child per attachment.
 Only that child touches the file: it limits itself (``RLIMIT_AS``, ``RLIMIT_CPU``) before it
-reads a byte, calls ``TARGET`` (``module:function``), writes the function's dict as JSON on its
+reads a byte, calls ``TARGET`` (``module:function``) with the file and the request's keyword
+arguments, writes the function's dict as JSON on its
 stdout and exits. The server reads the child's stdout and stderr until the wall-clock limit, kills
 it when overdue, and answers with its exit code and output. A reader error becomes a flag in the
 child's answer, with its message under ``"error"`` for the caller to log.
@@ -13,7 +14,7 @@ Each file still gets a process of its own; what the server saves is starting an 
 importing the parsers for every file (about 0.2 CPU s an attachment, most of its cost).
 
 Protocol, on the server's stdin and stdout: a request is one JSON line (``target``, ``memory``,
-``cpu``, ``wall``, ``env``, ``size``) followed by ``size`` bytes of file; an answer is one JSON line
+``cpu``, ``wall``, ``env``, ``size``, ``args``) followed by ``size`` bytes of file; an answer is one JSON line
 (``returncode``, ``stdout``, ``stderr``, ``timed_out``). EOF on stdin ends the server.
 """
 
@@ -32,6 +33,7 @@ from collections.abc import Callable
 from typing import Any, BinaryIO
 
 from extract.processes import die_with_parent
+from nianbao.errors import PageTooLarge
 
 STDERR_TAIL = 4000  # bytes of a child's stderr passed on to the caller's log
 _PRELOADED: set[str] = set()  # reader modules this server has imported and warmed up
@@ -104,7 +106,7 @@ def child(request: dict[str, Any], body: bytes, out: int, err: int, server: int)
         os.environ.clear()  # the caller's environment as of this file (PATH finds antiword/catdoc)
         os.environ.update(request["env"])
         limit(request["memory"], request["cpu"])
-        answer = json.dumps(call(request["target"], body), ensure_ascii=False).encode("utf-8")
+        answer = json.dumps(call(request["target"], body, request.get("args") or {}), ensure_ascii=False).encode("utf-8")
         with os.fdopen(1, "wb", closefd=False) as stdout:
             stdout.write(answer)
         code = 0
@@ -146,10 +148,12 @@ def limit(memory: int, cpu: int) -> None:
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
 
 
-def call(target: str, body: bytes) -> dict[str, Any]:
+def call(target: str, body: bytes, args: dict[str, Any]) -> dict[str, Any]:
     """The reader's answer; its failures as flags (the child must always answer)."""
     try:
-        return load(target)(body)
+        return load(target)(body, **args)
+    except PageTooLarge as exc:
+        return {"blocks": [], "title": None, "flags": ["attachment_too_large"], "error": str(exc)}
     except MemoryError:
         return {"blocks": [], "title": None, "flags": ["attachment_too_large"], "error": "MemoryError"}
     except Exception as exc:
@@ -157,10 +161,10 @@ def call(target: str, body: bytes) -> dict[str, Any]:
                 "error": f"{type(exc).__name__}: {exc}"}
 
 
-def load(target: str) -> Callable[[bytes], dict[str, Any]]:
+def load(target: str) -> Callable[..., dict[str, Any]]:
     """The function named ``module:function``."""
     module, _, name = target.partition(":")
-    function: Callable[[bytes], dict[str, Any]] = getattr(importlib.import_module(module), name)
+    function: Callable[..., dict[str, Any]] = getattr(importlib.import_module(module), name)
     return function
 
 

@@ -2,8 +2,11 @@
 
 Readers run in the bounded child (:mod:`.reader_server`) and answer a JSON-ready dict::
 
-    {"blocks": [{"p": "…"} | {"grid": [[…]], "rows": [[…]]}, …],
+    {"blocks": [{"p": "…"} | {"grid": [[…]], "rows": [[…]]} | {"scan": 3, "dpi": 200}, …],
      "title": "…" | None, "flags": [...], "stage": "docx"}
+
+A ``scan`` block stands for a page that only OCR can read (0-based page number, the resolution
+of its scan or 0); :mod:`.scanned` puts that page's OCR blocks in its place.
 
 ``grid`` is a table with its merged cells copied into every slot they cover (the HTML grid
 format); ``rows`` holds each row's own cells, a merged cell once (as an HTML row would).
@@ -64,6 +67,10 @@ class Collected:
         size = sum(map(len, grid))
         if self._spend(sum(len(c) for row in rows for c in row), size):
             self.blocks.append({"grid": grid, "rows": rows})
+
+    def scan(self, page: int, dpi: int) -> None:
+        """Mark the place of a page that only OCR can read."""
+        self.blocks.append({"scan": page, "dpi": dpi})
 
     def flag(self, flag: str) -> None:
         """Record a flag once."""

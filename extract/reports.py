@@ -29,6 +29,8 @@ T4_COLUMNS = ("结果维持", "结果纠正", "其他结果", "尚未审结", "�
 BLANKS = frozenset({"", "-", "—", "——", "－", "/", "／", "无", "空"})
 _NUMBER = re.compile(r"^(-?\d+(?:\.\d+)?)\s*(?:元|万元|件|条|个|项|人次|人|%|次)?$")
 _TOP = re.compile(r"^([一二三四])、")
+# 表三's top rows by their words, for a label whose ordinal is lost (OCR drops a lone 一 beside a rule).
+TOP_LABELS = (("本年新收", "一"), ("上年结转", "二"), ("本年度办理结果", "三"), ("结转下年度", "四"))
 _SUB = re.compile(r"^（([一二三四五六七])）")
 _ITEM = re.compile(r"^(\d{1,2})[.．、]")
 _BRACKETS = str.maketrans({"(": "（", ")": "）"})
@@ -162,6 +164,8 @@ def _ordinal_key(label_cells: list[str]) -> str | None:
     for cell in dict.fromkeys(norm(c) for c in label_cells if c.strip()):
         if match := _TOP.match(cell):
             top = match[1]
+        elif top is None and (named := _top_by_words(cell)):
+            top = named
         elif match := _SUB.match(cell):
             sub = match[1]
         elif match := _ITEM.match(cell):
@@ -169,6 +173,11 @@ def _ordinal_key(label_cells: list[str]) -> str | None:
     if top is None:
         return None
     return top + (f"（{sub}）" if sub else "") + (item or "")
+
+
+def _top_by_words(cell: str) -> str | None:
+    """The ordinal of a top-level label known by its words (``、本年新收…`` → ``一``)."""
+    return next((ordinal for words, ordinal in TOP_LABELS if cell.lstrip("、").startswith(words)), None)
 
 
 # --- 表四 -------------------------------------------------------------------------------

@@ -15,6 +15,8 @@ MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"\x89PNG", "image"),
     (b"\xff\xd8\xff", "image"),
     (b"GIF8", "image"),
+    (b"II*\x00", "image"),  # TIFF, little-endian (scanning stations write CCITT G4 TIFFs)
+    (b"MM\x00*", "image"),  # TIFF, big-endian
 )
 # Zip members that name the format of an OOXML/OFD container.
 ZIP_MEMBERS: tuple[tuple[str, str], ...] = (

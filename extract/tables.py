@@ -17,10 +17,15 @@ TABLE_TAGS = frozenset({"table"})
 LAYOUT_TAGS = ("ul", "ol", "dl", "h1", "h2", "h3", "form", "iframe", "head", "list")
 # A cell longer than this is prose, so its table is layout.
 MAX_DATA_CELL_CHARS = 400
+# Cells whose text, with ASCII whitespace squashed, passes that length (cell_text squashes more).
+_LONG_CELLS = etree.XPath(f".//*[self::td or self::th or self::cell][string-length(normalize-space()) > {MAX_DATA_CELL_CHARS}]")
 # Spans are clamped: a colspan of 9007199254740991 must not allocate a galaxy.
 MAX_SPAN = 1000
-# Cells in one expanded grid; beyond this the grid is cut and the table marked truncated.
-MAX_GRID_CELLS = 200_000
+# Cells in the expanded grids of one document (all its tables together, padding included): a grid
+# is cut where it would pass the budget, the table marked ``truncated`` and the document flagged;
+# later tables get no grid. A 年报's tables hold a few thousand cells; a few kilobytes of colspans
+# and rowspans can ask for millions. The text of every row is kept whatever the budget.
+MAX_GRID_CELLS = 50_000
 
 
 def rows_of(table: etree._Element) -> list[etree._Element]:
@@ -30,7 +35,7 @@ def rows_of(table: etree._Element) -> list[etree._Element]:
 
 def cells_of(row: etree._Element) -> list[etree._Element]:
     """The row's own cells."""
-    return [cell for cell in row if isinstance(cell.tag, str) and cell.tag in CELL_TAGS]
+    return list(row.iterchildren(*CELL_TAGS))
 
 
 def cell_text(cell: etree._Element) -> str:
@@ -51,36 +56,46 @@ def is_data_table(table: etree._Element) -> bool:
     rows = rows_of(table)
     if not any(len(cells_of(row)) >= 2 for row in rows):
         return False
-    return all(len(cell_text(cell)) <= MAX_DATA_CELL_CHARS for row in rows for cell in cells_of(row))
+    # XPath finds the few cells that might be too long in one pass inside libxml2; only those are
+    # measured exactly (a table of 500,000 cells once spent most of its extraction here)
+    long_cells = _LONG_CELLS(table)
+    return all(len(cell_text(cell)) <= MAX_DATA_CELL_CHARS for cell in long_cells)
 
 
-def table_grid(table: etree._Element) -> tuple[list[list[str]], bool]:
+def table_grid(table: etree._Element, budget: int = MAX_GRID_CELLS) -> tuple[list[list[str]], bool]:
     """The expanded grid (every row as wide as the widest) and whether it had to be cut.
 
-    Expansion stops once the grid (cells placed plus cells that rowspans still carry down)
-    would exceed ``MAX_GRID_CELLS``.
+    Expansion stops before the grid (its rows padded to the widest, plus the cells rowspans still
+    carry down) would pass ``budget`` cells; the rows placed so far are kept.
     """
     rows = rows_of(table)
-    grid = _Grid(len(rows))
+    grid = _Grid(len(rows), budget)
     for index, row in enumerate(rows):
         if not grid.add_row(index, cells_of(row)):
             return _pad(grid.rows), True
     return _pad(grid.rows), grid.clamped
 
 
+def grid_cells(grid: list[list[str]]) -> int:
+    """Cells in a padded grid."""
+    return len(grid) * (len(grid[0]) if grid else 0)
+
+
 class _Grid:
     """Rows under construction, the cells rowspans carry down, and the cell budget."""
 
-    def __init__(self, total_rows: int) -> None:
-        """An empty grid for a table of ``total_rows`` rows."""
+    def __init__(self, total_rows: int, budget: int = MAX_GRID_CELLS) -> None:
+        """An empty grid for a table of ``total_rows`` rows, that may grow to ``budget`` cells."""
         self.rows: list[list[str]] = []
         self.pending: dict[tuple[int, int], str] = {}
         self.total_rows = total_rows
+        self.budget = budget
         self.allocated = 0
+        self.width = 0
         self.clamped = False
 
     def add_row(self, index: int, cells: list[etree._Element]) -> bool:
-        """Place one row; False when the budget ran out (the row is kept as far as it got)."""
+        """Place one row; False when the budget ran out (the row is then dropped: padded, it would pass it)."""
         line: list[str] = []
         self.rows.append(line)
         for cell in cells:
@@ -89,11 +104,18 @@ class _Grid:
             colspan, cut_c = _span(cell.get("colspan"), MAX_SPAN)
             self.clamped |= cut_r or cut_c
             self.allocated += rowspan * colspan
-            if self.allocated > MAX_GRID_CELLS:
+            if self._over(len(line) + colspan):
+                self.rows.pop()
                 return False
             self._place(line, index, cell_text(cell), rowspan, colspan)
         _fill_pending(line, index, self.pending)
+        self.width = max(self.width, len(line))
         return True
+
+    def _over(self, line_width: int) -> bool:
+        """Whether placing up to ``line_width`` cells in the current row passes the budget, padding included."""
+        width = max(self.width, line_width)
+        return self.allocated > self.budget or len(self.rows) * width > self.budget
 
     def _place(self, line: list[str], index: int, text: str, rowspan: int, colspan: int) -> None:
         """Put a cell at the end of ``line`` and reserve its place in the rows below."""

@@ -36,6 +36,12 @@ a Ruishu-style 412 challenge, a slow host, a 503-every-other-request host; see
 purpose (a late report, missing years, a missing section and 表三 row, an unbalanced 表三, a
 carry-over that does not match, a renamed body; ``catalogue.Faults``), for the audit's tests.
 
+The hostile portal (:mod:`.hostile`, ``HostilePortal()``) is a set of small hosts of its own, each
+holding one kind of hostile or broken input beside two good reports: malformed links, a list API
+total that is no number or 10**12, enormous page counts, unclosed anchors, endless pagination,
+huge colspan tables, broken UTF-8, a chunked body past the size cap, a redirect loop. Its
+``good_reports()``, ``expected()`` and ``flags()`` say what a crawl must archive and record.
+
 Decisions a crawl is judged by: the items a broken deep TRS page would have listed do not exist
 (the stub itself is in :meth:`FixturePortal.expected_errors` as kind ``"stub"``); reports of hosts a
 polite crawler cannot read (robots, challenge) are not in the truth, their homepages are in the

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import socket
 import ssl
+import sys
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -43,20 +44,16 @@ class Request:
 
 @dataclass
 class Response:
-    """What to send back; a streamed ``body`` needs ``length``."""
+    """What to send back; a streamed ``body`` without ``length`` goes out chunked (no Content-Length)."""
 
     status: int = 200
     body: bytes | Iterable[bytes] = b""
     headers: dict[str, str] = field(default_factory=dict)
     length: int | None = None
 
-    def content_length(self) -> int:
-        """The length to announce."""
-        if isinstance(self.body, bytes):
-            return len(self.body)
-        if self.length is None:
-            raise ValueError("a streamed response needs an explicit length")
-        return self.length
+    def content_length(self) -> int | None:
+        """The length to announce; None for a streamed body sent chunked."""
+        return len(self.body) if isinstance(self.body, bytes) else self.length
 
 
 App = Callable[[Request], Response]
@@ -103,15 +100,18 @@ class Handler(BaseHTTPRequestHandler):
         bodiless = response.status in (204, 304) or response.status < 200
         for name, value in response.headers.items():
             self.send_header(name, value)
+        length = response.content_length()
         if not bodiless:
-            self.send_header("Content-Length", str(response.content_length()))
+            self.send_header(*(("Content-Length", str(length)) if length is not None else ("Transfer-Encoding", "chunked")))
         self.end_headers()
         if self.command == "HEAD" or bodiless:
             return
         chunks = [response.body] if isinstance(response.body, bytes) else response.body
         try:
             for chunk in chunks:
-                self.wfile.write(chunk)
+                self.wfile.write(chunk if length is not None else b"%x\r\n%s\r\n" % (len(chunk), chunk))
+            if length is None:
+                self.wfile.write(b"0\r\n\r\n")
         except (BrokenPipeError, ConnectionResetError) as exc:
             # The client hung up mid-body (e.g. a size cap on /huge): expected, but say so.
             log.info("client closed %s %s mid-body: %s", self.command, self.path, exc)
@@ -158,6 +158,13 @@ class PortalHTTPServer(ThreadingHTTPServer):
         with self.sockets_lock:
             self.open_sockets.discard(request)
         super().shutdown_request(request)
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A client that hung up (a crawler stopping a body at its size cap) is routine; anything else is not."""
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            log.info("client %s closed the connection", client_address)
+            return
+        super().handle_error(request, client_address)  # type: ignore[arg-type]
 
     def close_connections(self) -> None:
         """Shut down every open connection so no handler keeps serving after a stop."""

@@ -53,9 +53,14 @@ FIELDS: tuple[Field, ...] = (
     Field("flags", "json"),
     Field("stage", "text"),
     Field("metadata_rules", "json"),  # which rule set each metadata field: {"issuer": "label:信息来源", …}
+    Field("ocr", "json"),  # how scanned pages were read: a record per page (engine, version, confidence)
     Field("is_soft_404", "bool", stored=False, exported=False),  # decides the capture's outcome, not stored
     Field("extractor_version", "text", shown=True),
 )
+
+# An extraction that left scanned pages unread (OCR deferred by a crawl, or not installed) records
+# its extractor version with this suffix: it is then stale, and the next re-extraction reads them.
+OCR_PENDING = "+ocr-pending"
 
 KEYS = tuple(f.name for f in FIELDS)
 STORED = tuple(f.name for f in FIELDS if f.stored)
@@ -92,5 +97,6 @@ class ExtractionResult(TypedDict):
     flags: list[str]
     stage: str | None
     metadata_rules: dict[str, str]
+    ocr: list[dict[str, Any]]
     is_soft_404: bool
     extractor_version: str

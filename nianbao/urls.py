@@ -34,17 +34,27 @@ WWW = "www."
 
 
 def canonical_url(url: str) -> str:
-    """The canonical form of an absolute http(s) URL (see the module docstring)."""
-    parts = urlsplit(canonicalize_url(_SESSION.sub("", url.strip())))
+    """The canonical form of an absolute http(s) URL (see the module docstring); a URL no parser
+    can split (``http://[bad/…``, a port out of range) is its own canonical form, as written."""
+    try:
+        parts = urlsplit(canonicalize_url(_SESSION.sub("", url.strip())))
+        port = parts.port
+    except ValueError:
+        return url.strip()
     netloc = parts.hostname or ""
-    if parts.port is not None and parts.port != DEFAULT_PORTS.get(parts.scheme):
-        netloc = f"{netloc}:{parts.port}"
+    if port is not None and port != DEFAULT_PORTS.get(parts.scheme):
+        netloc = f"{netloc}:{port}"
     return urlunsplit((parts.scheme, netloc, _index_free(parts.path), _untracked(parts.query), ""))
 
 
 def url_key(url: str) -> str:
-    """The canonical path and query of ``url``: a document's name within its site."""
-    parts = urlsplit(canonical_url(url))
+    """The canonical path and query of ``url``: a document's name within its site (the whole URL
+    as written for one that cannot be split: nothing else names the same document)."""
+    canonical = canonical_url(url)
+    try:
+        parts = urlsplit(canonical)
+    except ValueError:
+        return canonical
     return f"{parts.path}?{parts.query}" if parts.query else parts.path
 
 

@@ -22,6 +22,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import scrapy
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DontCloseSpider
 from scrapy.http import FormRequest, Request, Response
 from twisted.python.failure import Failure
 
@@ -31,20 +34,25 @@ from nianbao.capture import Capture, ListPage, SiteMove, request_key
 from nianbao.errors import ListFormatError
 from nianbao.pages import attachment_ext, decode_html, is_js_shell, is_soft_404, js_data_url
 from nianbao.urls import canonical_origin, rebase
-from spiders import apis, discovery, hosts, listing, pagination
+from spiders import apis, discovery, hosts, list_reading, listing, pagination
 from spiders import fingerprint as fingerprint_module
 from spiders.discovery import Link, find_columns, find_hubs, find_subcolumns
 from spiders.failures import RECORDED_STATUSES, classify_failure, classify_status
 from spiders.fingerprint import fingerprint, more_specific
+from spiders.list_reading import ListReading
 from spiders.listing import (
+    RAW_ATTACHMENT_HINT,
     ListItem,
+    Malformed,
     all_links,
-    attachment_links,
     classify_title,
     comment_items,
     datastore_items,
     list_items,
+    malformed_items,
+    page_links,
     parse_tree,
+    scan_attachment_links,
     script_items,
 )
 from spiders.pagination import PageRequest, next_list_pages
@@ -57,7 +65,14 @@ from spiders.pagination import PageRequest, next_list_pages
 PRIORITY = {"home": 20, "hub": 20, "list": 10, "page": 10, "attachment": 10}
 REVISIT_PRIORITY = 0
 ATTACHMENT_MAXSIZE = 200 * 1024 * 1024
+# List pages and homepages are read on the crawl's own thread (in time linear in their size): a
+# bigger one is no list (a column's pages hold tens of items), and is recorded as too_large.
+LIST_MAXSIZE = 8 * 1024 * 1024
 MAX_HUB_DEPTH = 3
+# Malformed links recorded one by one from one page; the last record counts any beyond.
+MAX_MALFORMED_RECORDED = 100
+# A malformed link is recorded under its href as written, cut to this length.
+MAX_RECORDED_URL = 2083
 
 
 def url_target(url: str) -> dict[str, Any]:
@@ -96,6 +111,16 @@ class AnnualReportsSpider(scrapy.Spider):
         self._list_rules: dict[str, str] = {}
         # origins each site moved away from (canonical) → where it is now (see spiders.hosts)
         self.moves: dict[str, dict[str, str]] = {}
+        self._held: dict[str, list[Request]] = {}  # column -> item requests from its deep list pages
+        self._capped_columns: dict[str, str] = {}  # column -> why its list pages were cut short
+        self._capped_sites: set[str] = set()  # sites whose request cap bit (recorded once)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> AnnualReportsSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.release_held, signal=signals.spider_idle)
+        crawler.signals.connect(spider.count_received, signal=signals.bytes_received)
+        return spider
 
     async def start(self) -> AsyncIterator[Any]:
         for name, target in self.targets.items():
@@ -121,14 +146,22 @@ class AnnualReportsSpider(scrapy.Spider):
         """A request, or None when this spider already asked for the same thing."""
         form = page.form if page else ()
         key = (page.method if page else "GET", url, form)
-        if key in self._seen or self._over_site_cap(site):
+        if key in self._seen:
+            return None
+        capped = self._site_cap(site)
+        if capped == "":
+            self._count("nianbao/capped/requests_not_made")
             return None
         self._seen.add(key)
         self._requests[site] += 1
         meta.update(nianbao_kind=kind, site=site, handle_httpstatus_list=RECORDED_STATUSES,
                     frontier_key=request_key(key[0], url, form), nianbao_form=form)
+        if capped:
+            meta["nianbao_capped"] = capped  # refused before it is sent, and recorded as capped
         if kind == "attachment":
             meta["download_maxsize"] = ATTACHMENT_MAXSIZE
+        elif kind in ("list", "home", "hub"):
+            meta["download_maxsize"] = LIST_MAXSIZE
         if kind in ("home", "hub"):
             self._pending_discovery[site] += 1
         common = {"callback": callback, "errback": self.on_error, "meta": meta, "dont_filter": True,
@@ -144,14 +177,21 @@ class AnnualReportsSpider(scrapy.Spider):
         process's own counts see only the responses it happened to get."""
         return bool(self.settings and self.settings.getbool("NIANBAO_SHARED_FRONTIER"))
 
-    def _over_site_cap(self, site: str) -> bool:
+    def _seen_before(self, url: str, page: PageRequest) -> bool:
+        return (page.method, url, page.form) in self._seen
+
+    def _site_cap(self, site: str) -> str | None:
+        """None while ``site`` is under its request cap; the reason for the first request over it (that one
+        request is made only to be recorded as ``capped``); "" for every later one (not made, counted)."""
         cap = self.settings.getint("NIANBAO_MAX_REQUESTS_PER_SITE") if self.settings and not self._shared_frontier else 0
-        if cap and self._requests[site] >= cap:
-            if self._requests[site] == cap:
-                self.logger.warning("request cap (%d) reached for %s: a trap? nothing more is followed", cap, site)
-                self._requests[site] += 1  # warn once
-            return True
-        return False
+        if not cap or self._requests[site] < cap:
+            return None
+        if site in self._capped_sites:
+            return ""
+        self._capped_sites.add(site)
+        self.logger.warning("request cap (%d) reached for %s: a trap? nothing more is followed", cap, site)
+        return (f"request cap NIANBAO_MAX_REQUESTS_PER_SITE={cap} reached for site {site}: "
+                "this request and every later one of the site not made")
 
     def request_from_frontier(self, entry: dict[str, Any]) -> Request | None:
         """Rebuild a request an interrupted crawl had queued (see ``crawler.spider_middlewares``)."""
@@ -258,43 +298,64 @@ class AnnualReportsSpider(scrapy.Spider):
         When the archive knows these very bytes of this list request, read by the same rules (the
         downloader's ``KnownListMiddleware`` hands them over), the same links are followed without
         parsing the page again; otherwise it is read and a :class:`ListPage` reports what it led to.
+        What could not be read (a malformed item link, a list API's total that is no number, anchors
+        past the cap) is recorded, and everything that was read is followed.
         """
         site, column = response.meta["site"], response.meta["column"]
         failed = self._failed_capture(response)
         if failed:
             yield failed
             return
-        selectors = self.targets[site].get("column_selectors") or ()
-        rules = self.list_rules_for(site)
         known = response.meta.get("nianbao_known_list")
-        if known and known["rules"] == rules and known["final_url"] == response.url:
+        if known and known["rules"] == self.list_rules_for(site) and known["final_url"] == response.url:
             self._note_family(site, known["family"])
-            items = [ListItem(url=url, title=title) for url, title in known["items"]]
-            pages = [_page_request(page) for page in known["pages"]]
+            reading = ListReading([ListItem(url=url, title=title) for url, title in known["items"]],
+                                  [_page_request(page) for page in known["pages"]])
             self._count("nianbao/lists/known")
         else:
-            text, _, _ = decode_html(response.body, _headers(response))
-            family = fingerprint(text)
-            self._note_family(site, family)
-            try:
-                items, pages = self._list_content(response.url, text, selectors)
-            except ListFormatError as exc:
-                yield self._capture(response, error_class="decode", error_message=str(exc))
+            read = self._read_list(response)
+            if isinstance(read, Capture):
+                yield read
                 return
-            if not items and not pages:
-                yield self._empty_list_capture(response, text)
-                return
-            self._count("nianbao/lists/read")
-            if response.meta.get("frontier_key"):
-                yield ListPage(key=response.meta["frontier_key"], site=site, url=_asked_url(response),
-                               final_url=response.url, sha256=hashlib.sha256(response.body).hexdigest(),
-                               rules=rules, family=family, items=[[i.url, i.title] for i in items],
-                               pages=[_page_dict(page) for page in pages], etag=_etag(response))
-        for item in items:
-            request = self._item_request(item, site)
-            if request is not None:
-                yield request
-        yield from self._list_requests(pages, site, column)
+            reading = read
+            yield from self._list_records(response, reading)
+        yield from self._item_requests(reading.items, response, column)
+        yield from self._list_requests(reading.pages, site, column)
+
+    def _read_list(self, response: Response) -> ListReading | Capture:
+        """A list page as read, or the Capture recording that it lists nothing or is not in its format."""
+        site = response.meta["site"]
+        text, _, _ = decode_html(response.body, _headers(response))
+        family = fingerprint(text)
+        self._note_family(site, family)
+        try:
+            reading = self._list_content(response.url, text, self.targets[site].get("column_selectors") or ())
+        except ListFormatError as exc:
+            return self._capture(response, error_class="decode", error_message=str(exc))
+        if not (reading.items or reading.pages or reading.malformed):
+            return self._empty_list_capture(response, text)
+        reading.family = family
+        self._count("nianbao/lists/read")
+        return reading
+
+    def _list_records(self, response: Response, reading: ListReading) -> Iterator[Any]:
+        """What reading a list page produced besides requests: the reading to remember when it is whole
+        (a partial one is read, and recorded, again next time), and a record of each part that could not
+        be read (these carry no frontier key: the page is done when what it lists is queued)."""
+        if reading.whole and response.meta.get("frontier_key"):
+            yield ListPage(key=response.meta["frontier_key"], site=response.meta["site"], url=_asked_url(response),
+                           final_url=response.url, sha256=hashlib.sha256(response.body).hexdigest(),
+                           rules=self.list_rules_for(response.meta["site"]), family=reading.family,
+                           items=[[i.url, i.title] for i in reading.items],
+                           pages=[_page_dict(page) for page in reading.pages], etag=_etag(response))
+        if reading.problems:
+            yield self._capture(response, error_class="decode", error_message="; ".join(reading.problems),
+                                frontier_key=None)
+        titled = [bad for bad in reading.malformed if classify_title(bad.text or "") is not None]
+        yield from self._malformed_captures(titled, response, "page")
+        if reading.capped:
+            yield self._capture(response, error_class="capped", frontier_key=None, error_message=(
+                f"more than {listing.MAX_PAGE_ANCHORS} links on one list page: the links after them not read"))
 
     def list_rules_for(self, site: str) -> str:
         """The rules that read this site's list pages (see :func:`list_rules`), worked out once per site."""
@@ -313,32 +374,84 @@ class AnnualReportsSpider(scrapy.Spider):
         return self._capture(response, error_class="empty_list",
                              error_message=f"list page lists no items and no further pages ({len(response.body)} bytes)")
 
-    def _list_content(self, url: str, text: str, selectors: tuple[str, ...] | list[str] = ()
-                      ) -> tuple[list[ListItem], list[PageRequest]]:
-        """(items, further list pages) of one list response, whatever its format."""
-        reply = apis.read_api_reply(url, text)
+    def _list_content(self, url: str, text: str, selectors: tuple[str, ...] | list[str] = ()) -> ListReading:
+        """What one list response leads to, whatever its format (at most one page past the list-page cap
+        from each pagination style, so the cap can bite and be recorded)."""
+        limit = self.settings.getint("NIANBAO_MAX_LIST_PAGES") + 1
+        reply = apis.read_api_reply(url, text, limit)
         if reply is not None:
             return reply
         tree = parse_tree(text)
         items = list_items(url, tree, selectors) + datastore_items(url, text)
         items += [] if selectors else comment_items(url, text) + script_items(url, text)
         links = [Link(u, t) for u, t in all_links(url, tree)]
-        pages = next_list_pages(url, text, tree) + apis.api_pages(url, text)
+        pages = next_list_pages(url, text, tree, limit) + apis.api_pages(url, text, limit)
         pages += [PageRequest(url=link.url, style="subcolumn") for link in find_subcolumns(url, links)]
-        return items, pages
+        return ListReading(items, pages, malformed_items(url, tree), capped=page_links(url, tree).capped)
 
-    def _list_requests(self, pages: list[PageRequest], site: str, column: str) -> Iterator[Request]:
+    def _list_requests(self, pages: list[PageRequest], site: str, column: str) -> Iterator[Any]:
+        """Requests for further list pages, numbered in the column's order, up to NIANBAO_MAX_LIST_PAGES;
+        the first page past the cap is recorded as ``capped`` and the column remembered as cut short."""
         cap = self.settings.getint("NIANBAO_MAX_LIST_PAGES")
         for page in pages:
-            if not self.allows(page.url, site):
+            if not self.allows(page.url, site) or self._seen_before(page.url, page):
                 continue
             if not self._shared_frontier and self._list_pages[column] >= cap:
-                self.logger.warning("list page cap (%d) reached for %s; not following %s", cap, column, page.url)
+                yield from self._list_cap_bites(page, site, column, cap)
                 return
-            request = self._request(page.url, self.parse_list, kind="list", site=site, page=page, column=column)
+            request = self._request(page.url, self.parse_list, kind="list", site=site, page=page, column=column,
+                                    list_page_no=self._list_pages[column] + 1)
             if request is not None:
                 self._list_pages[column] += 1
                 yield request
+
+    def _list_cap_bites(self, page: PageRequest, site: str, column: str, cap: int) -> Iterator[Capture]:
+        """Record, once per column, the first list page not fetched because the column reached its cap."""
+        self._count("nianbao/capped/list_pages")
+        if column in self._capped_columns:
+            return
+        reason = f"list page cap NIANBAO_MAX_LIST_PAGES={cap} reached for column {column}"
+        self._capped_columns[column] = reason
+        self.logger.warning("%s; not following %s or any later page of it", reason, page.url)
+        yield Capture(url=page.url, site=site, kind="list", error_class="capped", site_family=self._families.get(site),
+                      error_message=f"{reason}: this page and the column's later pages not fetched")
+
+    def _item_requests(self, items: list[ListItem], response: Response, column: str) -> Iterator[Request]:
+        """Requests for a list page's 年报 items. Those listed deeper in the column than
+        NIANBAO_HOLD_ITEMS_AFTER_PAGE wait until every list page is walked (:meth:`release_held`), so an
+        endless pagination's junk is recorded as ``capped`` instead of being fetched and archived."""
+        hold_after = self.settings.getint("NIANBAO_HOLD_ITEMS_AFTER_PAGE")
+        hold = bool(hold_after) and response.meta.get("list_page_no", 0) > hold_after
+        for item in items:
+            request = self._item_request(item, response.meta["site"])
+            if request is None:
+                continue
+            if hold:
+                self._held.setdefault(column, []).append(request)
+                response.meta["nianbao_holds"] = True  # the frontier keeps this list page queued meanwhile
+            else:
+                yield request
+
+    def release_held(self) -> None:
+        """``spider_idle``: every list page has been walked, so request what deep list pages listed, or,
+        for a column that reached its list-page cap, have each of those requests recorded as ``capped``."""
+        if not self._held:
+            return
+        held, self._held = self._held, {}
+        for column, requests in held.items():
+            reason = self._capped_columns.get(column)
+            for request in requests:
+                if reason:
+                    request.meta["nianbao_capped"] = (
+                        f"listed past list page {self.settings.getint('NIANBAO_HOLD_ITEMS_AFTER_PAGE')} of a column "
+                        f"that never ended ({reason}): not fetched")
+                self.crawler.engine.crawl(request)
+        raise DontCloseSpider
+
+    def count_received(self, data: bytes, request: Request) -> None:
+        """``bytes_received``: how much of a body has arrived, so a download cancelled at the size cap
+        without a Content-Length (chunked) is recorded as ``too_large``."""
+        request.meta["nianbao_received"] = request.meta.get("nianbao_received", 0) + len(data)
 
     def _item_request(self, item: ListItem, site: str) -> Request | None:
         rule = classify_title(item.title)
@@ -356,7 +469,8 @@ class AnnualReportsSpider(scrapy.Spider):
         yield self._capture(response)
         if meta["nianbao_kind"] != "page" or response.status != 200:
             return
-        for url, name in attachment_links(response.url, response.body, attachment_ext):
+        scan = scan_attachment_links(response.url, response.body, attachment_ext)
+        for url, name in scan.links:
             if self.allows(url, meta["site"]):
                 request = self._request(url, self.parse_detail, kind="attachment", site=meta["site"],
                                         parent_url=response.url, title_hint=name)
@@ -370,6 +484,32 @@ class AnnualReportsSpider(scrapy.Spider):
                                     parent_url=response.url, title_hint=meta.get("title_hint"))
             if request is not None:
                 yield request
+        yield from self._malformed_captures(scan.malformed, response, "attachment")
+        if scan.capped:
+            yield self._capture(response, error_class="capped", frontier_key=None, error_message=(
+                f"more than {listing.MAX_PAGE_ANCHORS} links or {listing.MAX_ATTACHMENT_HREFS} attachment links "
+                "on one page: the links after them not followed"))
+
+    def _malformed_captures(self, malformed: list[Malformed], response: Response, kind: str) -> Iterator[Capture]:
+        """One ``parse`` capture per link of ``response`` that cannot be followed (the first
+        MAX_MALFORMED_RECORDED; the last of them counts the rest), under its href as written."""
+        if malformed:
+            self.logger.warning("%d malformed links on %s not followed, each recorded", len(malformed), response.url)
+        shown = malformed[:MAX_MALFORMED_RECORDED]
+        for index, bad in enumerate(shown):
+            more = len(malformed) - len(shown) if index == len(shown) - 1 else 0
+            message = f"malformed link, not followed: {bad.reason}" + (
+                f" (and {more} more malformed links on the page, not recorded one by one)" if more else "")
+            yield Capture(url=bad.href[:MAX_RECORDED_URL], site=response.meta["site"],
+                          kind="attachment" if RAW_ATTACHMENT_HINT.search(bad.href.encode()) else kind,
+                          parent_url=_asked_url(response), title_hint=bad.text, error_class="parse",
+                          error_message=message, site_family=self._families.get(response.meta["site"]))
+
+    def reading_failed(self, response: Response, exc: BaseException) -> Capture:
+        """A response our own code failed to read, as a ``parse`` capture that keeps its bytes (see
+        ``crawler.spider_middlewares.ReadingFailureMiddleware``)."""
+        return self._capture(response, error_class="parse",
+                             error_message=f"reading failed: {type(exc).__name__}: {exc}"[:2000])
 
     # -- captures ----------------------------------------------------------------------------------
 
@@ -406,8 +546,10 @@ class AnnualReportsSpider(scrapy.Spider):
         """Every failed request becomes a recorded capture; discovery goes on for the other sites."""
         request = failure.request  # type: ignore[attr-defined]
         meta = request.meta
-        error_class, message = classify_failure(failure)
-        self.logger.warning("%s %s: %s", error_class, request.url, message)
+        error_class, message = classify_failure(failure, self._maxsize(request))
+        # a cap was warned about once when it bit; each request it then stops is recorded quietly
+        (self.logger.debug if error_class == "capped" else self.logger.warning)("%s %s: %s", error_class,
+                                                                                  request.url, message)
         kind = meta.get("nianbao_kind", "page")
         url = meta.get("redirect_urls", [request.url])[0]  # the URL asked for, not where a redirect led
         yield Capture(url=url, site=meta["site"], kind=kind if kind != "hub" else "home",
@@ -419,6 +561,11 @@ class AnnualReportsSpider(scrapy.Spider):
                 self._home_failed.add(meta["site"])
             self._pending_discovery[meta["site"]] -= 1
             yield from self._maybe_no_column(url, meta["site"])
+
+    def _maxsize(self, request: Request) -> int:
+        """The body size cap of ``request`` (its own, or DOWNLOAD_MAXSIZE)."""
+        default = self.settings.getint("DOWNLOAD_MAXSIZE") if self.settings else 0
+        return int(request.meta.get("download_maxsize", default))
 
 
 def _moved_permanently(response: Response) -> bool:
@@ -445,7 +592,8 @@ def _list_code_digest() -> str:
     """A digest of the source of every module that reads list pages: changing any of them re-reads every
     list page once, so a remembered reading is never one older code would have made."""
     digest = hashlib.sha256()
-    for module in (sys.modules[__name__], listing, pagination, discovery, apis, fingerprint_module, pages_module):
+    for module in (sys.modules[__name__], listing, list_reading, pagination, discovery, apis, fingerprint_module,
+                   pages_module):
         try:
             digest.update(Path(module.__file__ or "").read_bytes())
         except OSError:  # no source to hash (a frozen install): never trust an earlier reading

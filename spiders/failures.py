@@ -12,6 +12,7 @@ from scrapy.exceptions import (
 )
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet import error as tx_error
+from twisted.internet.defer import CancelledError
 from twisted.python.failure import Failure
 
 # Statuses the spider wants to see in its callbacks (after retries), so they are recorded.
@@ -40,13 +41,26 @@ def classify_status(status: int, body: bytes = b"") -> str | None:
     return "http_4xx"
 
 
-def classify_failure(failure: Failure) -> tuple[str, str]:
-    """(error class, message) of a failed request."""
+# IgnoreRequest messages that name a class: a cap that refused the request (crawler.middlewares
+# SiteBudgetMiddleware), Scrapy's redirect limit.
+CAPPED_PREFIX = "capped: "
+REDIRECT_LIMIT = "max redirections reached"
+
+
+def classify_failure(failure: Failure, maxsize: int = 0) -> tuple[str, str]:
+    """(error class, message) of a failed request; ``maxsize`` is its body size cap."""
     exc = failure.value
     message = f"{type(exc).__name__}: {exc}"
     if isinstance(exc, HttpError):
         status = exc.response.status
         return classify_status(status) or "other", f"HTTP {status}"
+    if isinstance(exc, IgnoreRequest) and str(exc).startswith(CAPPED_PREFIX):
+        return "capped", str(exc).removeprefix(CAPPED_PREFIX)
+    if isinstance(exc, IgnoreRequest) and REDIRECT_LIMIT in str(exc):
+        return "redirect_loop", f"more than REDIRECT_MAX_TIMES redirects (a loop?): {exc}"
+    if isinstance(exc, CancelledError | DownloadCancelledError) and maxsize and _received(failure) > maxsize:
+        # a body without Content-Length (chunked) cancelled once it passed the cap
+        return "too_large", f"body passed the size cap ({maxsize} bytes) while streaming: {_received(failure)} bytes read"
     if isinstance(exc, IgnoreRequest) and "robots.txt" in str(exc):
         return "robots", "forbidden by robots.txt"
     if isinstance(exc, DownloadCancelledError | IgnoreRequest) and "max size" in str(exc).lower().replace("_", " "):
@@ -59,3 +73,9 @@ def classify_failure(failure: Failure) -> tuple[str, str]:
         if isinstance(exc, types):
             return error_class, message
     return "other", message
+
+
+def _received(failure: Failure) -> int:
+    """Body bytes that arrived for the failed request (counted by the spider as they came)."""
+    request = getattr(failure, "request", None)
+    return int(request.meta.get("nianbao_received", 0)) if request is not None else 0

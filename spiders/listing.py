@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from html import unescape as html_unescape
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
@@ -43,6 +43,15 @@ REPORT_TOPIC = re.compile(r"(信息公开|政务公开)")
 class ListItem:
     url: str
     title: str
+
+
+@dataclass(frozen=True)
+class Malformed:
+    """A link that cannot be followed: its href as written, why, and its text when known."""
+
+    href: str
+    reason: str
+    text: str | None = None
 
 
 def classify_title(title: str, *, in_report_column: bool = True) -> str | None:
@@ -87,22 +96,53 @@ def link_text(anchor: html.HtmlElement) -> str:
     return title if len(title) >= len(text) else text
 
 
+@dataclass(frozen=True)
+class PageLinks:
+    """The links of a parsed page: (absolute URL, text) pairs, hrefs that could not be joined, and
+    whether the page had more than ``MAX_PAGE_ANCHORS`` anchors (the rest were not read)."""
+
+    links: tuple[tuple[str, str], ...] = ()
+    malformed: tuple[Malformed, ...] = ()
+    capped: bool = False
+
+
 # A list page's links are read by the item finder, the sub-column finder and the rendered-pager
 # style; resolving ~180 hrefs three times was the biggest cost of an unchanged night's list pages.
 @functools.lru_cache(maxsize=8)
-def all_links(page_url: str, tree: html.HtmlElement | None) -> tuple[tuple[str, str], ...]:
-    """(absolute URL, text) of every http(s) link, in document order (cached per parsed tree)."""
+def page_links(page_url: str, tree: html.HtmlElement | None) -> PageLinks:
+    """Every http(s) link of a parsed page in document order, and the malformed ones (cached per tree)."""
     if tree is None:
-        return ()
-    out = []
-    for anchor in tree.iter("a"):
+        return PageLinks()
+    out: list[tuple[str, str]] = []
+    bad: list[Malformed] = []
+    for count, anchor in enumerate(tree.iter("a")):
+        if count >= MAX_PAGE_ANCHORS:
+            return PageLinks(tuple(out), tuple(bad), capped=True)
         href = (anchor.get("href") or "").strip()
         if not href or href.startswith(("#", "javascript:", "mailto:")):
             continue
-        url = join_url(page_url, href)
+        try:
+            url = join_url(page_url, href)
+        except ValueError as exc:  # http://[bad/…, a host urllib refuses: this link only is skipped
+            bad.append(Malformed(href, str(exc), link_text(anchor)))
+            continue
         if url.startswith(("http://", "https://")):
             out.append((url.split("#", 1)[0], link_text(anchor)))
-    return tuple(out)
+    return PageLinks(tuple(out), tuple(bad))
+
+
+def all_links(page_url: str, tree: html.HtmlElement | None) -> tuple[tuple[str, str], ...]:
+    """(absolute URL, text) of every http(s) link, in document order (cached per parsed tree).
+
+    A malformed href (one ``urljoin`` refuses) is left out; :func:`malformed_items` names those
+    that looked like list items.
+    """
+    return page_links(page_url, tree).links
+
+
+def malformed_items(page_url: str, tree: html.HtmlElement | None) -> list[Malformed]:
+    """Malformed hrefs of a list page that have the shape of a detail page or attachment (lost items)."""
+    return [bad for bad in page_links(page_url, tree).malformed if DETAIL_URL.search(bad.href)]
 
 
 def join_url(page_url: str, href: str) -> str:
@@ -151,8 +191,9 @@ def list_items(page_url: str, tree: html.HtmlElement | None,
 
 
 # Hanweb jpage datastores carry their records as CDATA HTML fragments. Reading the CDATA with a
-# regex, rather than an XML parser, means entity tricks in the wrapper can never expand.
-DATASTORE_RECORD = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S | re.I)
+# regex, rather than an XML parser, means entity tricks in the wrapper can never expand. A record's
+# text stops at the next <record>, so unclosed records cost linear time, not a search to the end each.
+DATASTORE_RECORD = re.compile(r"<record>\s*<!\[CDATA\[((?:(?!\]\]>|<record>).)*)\]\]>\s*</record>", re.S | re.I)
 
 
 def datastore_items(page_url: str, text: str) -> list[ListItem]:
@@ -194,11 +235,23 @@ SCRIPT = re.compile(r"<script\b[^>]*>(.*?)</script>", re.S | re.I)
 
 
 # Attachment links are found in the raw bytes: a detail page is parsed in full only once, by the
-# extractor in a worker process, not again on the crawl's own thread.
-RAW_ANCHOR = re.compile(rb"<a\s[^>]*?href\s*=\s*[\"']?([^\"'\s>]+)[^>]*>(.*?)</a>", re.S | re.I)
+# extractor in a worker process, not again on the crawl's own thread. The scan is linear in the
+# page whatever its markup: every anchor start and end is found in one pass, an opening tag is read
+# only up to the next "<" or ">", and an anchor's text runs to the next anchor boundary (so a
+# thousand unclosed <a href=…> cost a thousand short reads, not a search to the end of the page each).
+ANCHOR_EDGE = re.compile(rb"<(/?)a(?=[\s>/])", re.I)
+OPEN_TAG_REST = re.compile(rb"[^<>]*>")
+RAW_HREF = re.compile(rb"""\bhref\s*=\s*["']?([^"'\s>]+)""", re.I)
+# Text read for one anchor; a name longer than this is not a link text.
+MAX_ANCHOR_TEXT_BYTES = 2048
+# Anchors read on one page (a list or a report page links a few hundred); the rest of a page with
+# more is not followed, and the crawl records that a cap bit. This bounds the crawl thread's work per page.
+MAX_PAGE_ANCHORS = 20_000
+# Distinct attachment-looking hrefs resolved on one report page (a report has a handful).
+MAX_ATTACHMENT_HREFS = 1_000
 # Cheap pre-filter on the raw href, so the ~180 navigation links of a page never reach urljoin.
 RAW_ATTACHMENT_HINT = re.compile(rb"\.(pdf|docx?|xlsx?|wps|et|rtf|ofd|zip|rar|7z|pptx?)\b|file", re.I)
-RAW_TAG = re.compile(rb"<[^>]+>")
+RAW_TAG = re.compile(rb"<[^<>]*>")
 
 
 def _raw_text(raw: bytes) -> str | None:
@@ -212,15 +265,71 @@ def _raw_text(raw: bytes) -> str | None:
     return None
 
 
+def _raw_href(raw: bytes) -> str:
+    """An href's bytes as text: UTF-8 or GB18030 when they decode cleanly (a Chinese file name), else Latin-1."""
+    return html_unescape(_raw_text(raw) or raw.decode("latin-1"))
+
+
+def raw_anchors(body: bytes) -> Iterator[tuple[bytes, bytes] | None]:
+    """(href, text) bytes of every ``<a href>`` in ``body``, closed or not, in page order, and None for
+    every other anchor boundary (a closing tag, an anchor without href), so callers can bound their
+    work by boundaries read. Linear time."""
+    edges = ANCHOR_EDGE.finditer(body)
+    edge = next(edges, None)
+    while edge is not None:
+        following = next(edges, None)
+        tag = None if edge[1] else OPEN_TAG_REST.match(body, edge.end())
+        href = tag and RAW_HREF.search(body, edge.start(), tag.end())
+        if tag and href:
+            end = following.start() if following else len(body)
+            yield href[1], body[tag.end():min(end, tag.end() + MAX_ANCHOR_TEXT_BYTES)]
+        else:
+            yield None
+        edge = following
+
+
+@dataclass
+class AttachmentScan:
+    """What the raw scan of a detail page found: attachment links, malformed ones, and whether it stopped early."""
+
+    links: list[tuple[str, str | None]] = field(default_factory=list)
+    malformed: list[Malformed] = field(default_factory=list)
+    capped: bool = False
+    urls: set[str] = field(default_factory=set, repr=False)  # of ``links``, for de-duplication
+
+
+def scan_attachment_links(page_url: str, body: bytes, is_attachment: Callable[[str], object],
+                          max_anchors: int = MAX_PAGE_ANCHORS) -> AttachmentScan:
+    """Every link in ``body`` that ``is_attachment`` accepts, as (absolute URL, text) in page order, and
+    every attachment-looking href that cannot be joined into a URL (each skipped on its own). At most
+    ``max_anchors`` anchor boundaries and ``MAX_ATTACHMENT_HREFS`` distinct attachment-looking hrefs
+    are read (``capped`` says the page had more)."""
+    scan = AttachmentScan()
+    seen: set[bytes] = set()
+    for count, anchor in enumerate(raw_anchors(body)):
+        if count >= max_anchors or len(seen) >= MAX_ATTACHMENT_HREFS:
+            scan.capped = True
+            break
+        if anchor is None or anchor[0] in seen or not RAW_ATTACHMENT_HINT.search(anchor[0]):
+            continue
+        seen.add(anchor[0])
+        _read_attachment_href(page_url, *anchor, is_attachment, scan)
+    return scan
+
+
+def _read_attachment_href(page_url: str, raw: bytes, text: bytes, is_attachment: Callable[[str], object],
+                          scan: AttachmentScan) -> None:
+    href = _raw_href(raw)
+    try:
+        url = urljoin(page_url, href)
+    except ValueError as exc:  # http://[bad/…, a host urllib refuses: this link only is skipped
+        scan.malformed.append(Malformed(href, str(exc), _raw_text(text)))
+        return
+    if url.startswith(("http://", "https://")) and url not in scan.urls and is_attachment(url):
+        scan.urls.add(url)
+        scan.links.append((url, _raw_text(text)))
+
+
 def attachment_links(page_url: str, body: bytes, is_attachment: Callable[[str], object]) -> list[tuple[str, str | None]]:
     """(absolute URL, link text) of every link in ``body`` that ``is_attachment`` accepts, in page order."""
-    seen: set[str] = set()
-    out = []
-    for href, text in RAW_ANCHOR.findall(body):
-        if not RAW_ATTACHMENT_HINT.search(href):
-            continue
-        url = urljoin(page_url, html_unescape(href.decode("latin-1")))
-        if url.startswith(("http://", "https://")) and url not in seen and is_attachment(url):
-            seen.add(url)
-            out.append((url, _raw_text(text)))
-    return out
+    return scan_attachment_links(page_url, body, is_attachment).links

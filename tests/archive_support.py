@@ -14,7 +14,8 @@ from nianbao.errors import ExtractionError
 EXTRACTION_KEYS = (
     "title", "text", "index_no", "topic", "issuer", "written_date", "publish_date", "doc_no", "validity",
     "keywords", "site_name", "site_id_code", "report_year", "report_year_rule", "region", "encoding",
-    "encoding_rule", "content_type", "tables", "attachments", "flags", "stage", "metadata_rules", "is_soft_404",
+    "encoding_rule", "content_type", "tables", "attachments", "flags", "stage", "metadata_rules", "ocr",
+    "is_soft_404",
     "extractor_version",
 )
 
@@ -34,7 +35,7 @@ def extraction(**fields: Any) -> dict[str, Any]:
         title="青岚市2022年政府信息公开工作年度报告", text=REPORT_TEXT, issuer="青岚市人民政府办公室",
         publish_date="2023-01-20", report_year=2022, report_year_rule="title", encoding="utf-8",
         encoding_rule="http-header", content_type="html", tables=[], attachments=[], flags=[],
-        stage="container:#zoom", metadata_rules={}, is_soft_404=False, extractor_version="1",
+        stage="container:#zoom", metadata_rules={}, ocr=[], is_soft_404=False, extractor_version="1",
     )
     result.update(fields)
     return result
@@ -87,16 +88,26 @@ def not_modified(url: str, *, site: str = "qinglan") -> Capture:
 
 
 def undo_capture_keys(conn: sqlite3.Connection) -> None:
-    """Give an archive schema 13's layout again: captures without capture keys."""
+    """Give an archive schema 14's layout again: captures without capture keys."""
     conn.execute("DROP INDEX captures_capture_key")
     conn.execute("ALTER TABLE captures DROP COLUMN capture_key")
-    conn.execute("DELETE FROM _sqlite_migrations WHERE name = '014_capture_keys'")
+    conn.execute("DELETE FROM _sqlite_migrations WHERE name = '015_capture_keys'")
+    conn.execute("UPDATE schema_meta SET value = '14' WHERE key = 'schema_version'")
+
+
+def undo_ocr(conn: sqlite3.Connection) -> None:
+    """Give an archive schema 13's layout again: versions without their OCR records."""
+    undo_capture_keys(conn)  # migration 015's, which comes after
+    conn.execute("DROP VIEW versions")
+    conn.execute(schema._VERSIONS_VIEW_013)  # first: the column cannot go while a view names it
+    conn.execute("ALTER TABLE version_rows DROP COLUMN ocr")
+    conn.execute("DELETE FROM _sqlite_migrations WHERE name = '014_ocr'")
     conn.execute("UPDATE schema_meta SET value = '13' WHERE key = 'schema_version'")
 
 
 def undo_metadata_rules(conn: sqlite3.Connection) -> None:
     """Give an archive schema 12's layout again: versions without the rule behind each metadata field."""
-    undo_capture_keys(conn)
+    undo_ocr(conn)  # migration 014's, which comes after
     conn.execute("DROP VIEW versions")
     conn.execute(schema._VERSIONS_VIEW_009)
     conn.execute("ALTER TABLE version_rows DROP COLUMN metadata_rules")

@@ -19,6 +19,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "requires_program(name): needs a program from scripts/system-packages.txt")
+    config.addinivalue_line("markers", "requires_ocr: needs the ocr extra and the CJK fonts that render test scans")
+    config.addinivalue_line("markers", "soak: the soak test (the whole portals, readers, kills); run by the normal command")
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
@@ -27,9 +29,22 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         name = mark.args[0]
         if shutil.which(name) is None:
             message = f"{name} is not installed (a Debian package listed in scripts/system-packages.txt)"
-            if os.environ.get("NIANBAO_CI"):
-                pytest.fail(message)
-            pytest.skip(message)
+            _missing(message)
+    if any(item.iter_markers("requires_ocr")):
+        from bench.ocr.scans import missing_fonts
+        from extract.scanned import ocr_available
+
+        if not ocr_available():
+            _missing("the ocr extra is not installed (pip install -e '.[ocr]')")
+        if missing_fonts():
+            _missing(f"CJK fonts are not installed: {missing_fonts()} (scripts/system-packages.txt)")
+
+
+def _missing(message: str) -> None:
+    """Skip on a developer's machine; fail under CI, where everything must be installed."""
+    if os.environ.get("NIANBAO_CI"):
+        pytest.fail(message)
+    pytest.skip(message)
 
 
 @pytest.fixture(scope="session")

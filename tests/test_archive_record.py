@@ -363,7 +363,7 @@ def test_a_capture_delivered_again_under_its_key_is_recorded_once(db: Archive) -
     assert db.record_capture(page(URL)).outcome == "unchanged"  # without a key: every fetch is a capture
 
 
-def test_a_schema_13_archive_gains_capture_keys(tmp_path) -> None:
+def test_a_schema_14_archive_gains_capture_keys(tmp_path) -> None:
     import sqlite3
 
     import archive

@@ -49,8 +49,8 @@ def test_schema_is_migrated_once_and_versioned(tmp_path: Path) -> None:
                        ("nianbao", "009_text_deltas"), ("nianbao", "010_reports_family"),
                        ("nianbao", "011_run_partial"),
                        ("nianbao", "012_document_identity"),
-                       ("nianbao", "013_metadata_rules"),
-                       ("nianbao", "014_capture_keys")]
+                       ("nianbao", "013_metadata_rules"), ("nianbao", "014_ocr"),
+                       ("nianbao", "015_capture_keys")]
     assert int(version) == archive.SCHEMA_VERSION
 
 
@@ -174,7 +174,7 @@ WRITER = textwrap.dedent("""
     from nianbao.capture import Capture
 
     FIELDS = ("title text index_no topic issuer written_date publish_date doc_no validity keywords site_name "
-              "site_id_code report_year report_year_rule region encoding encoding_rule content_type stage "
+              "site_id_code report_year report_year_rule region encoding encoding_rule content_type stage ocr "
               "extractor_version").split()
     db = archive.open_archive(sys.argv[1])
     # Announce each transaction once its first row is written: a kill after this line lands mid-write.

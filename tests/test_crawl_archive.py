@@ -89,3 +89,22 @@ def test_without_the_archive_writer_sites_are_not_judged_by_captures():
     owner = CrawlArchive("unused.db", "crawl")
     owner.sites, owner.records_captures = ["a"], False  # ITEM_PIPELINES without ArchivePipeline
     assert owner.verdict("finished", []) == ("ok", None)
+
+
+def test_what_a_run_lost_makes_it_partial_beside_its_failed_sites():
+    owner = CrawlArchive("unused.db", "crawl")
+    owner.sites = ["a", "b"]
+    losses = {"parse": {"count": 2, "first": "malformed link"}, "capped": {"count": 1, "first": "list page cap"}}
+    assert owner.verdict("finished", [{"site": "a", "succeeded": 3, "error_classes": "capped,parse"}], losses) == (
+        "partial", "1 of 2 sites failed: b (nothing fetched); 1 capped (first: list page cap); "
+                   "2 parse (first: malformed link)")
+    owner.sites = ["a"]
+    assert owner.verdict("finished", [{"site": "a", "succeeded": 3, "error_classes": "parse"}], losses) == (
+        "partial", "1 capped (first: list page cap); 2 parse (first: malformed link)")
+
+
+def test_an_archive_that_takes_no_more_writes_fails_the_run_whatever_else_happened():
+    owner = CrawlArchive("unused.db", "crawl")
+    owner.sites, owner.unwritable = ["a"], "cannot record 8 captures: database or disk is full"
+    status, error = owner.verdict("shutdown", [{"site": "a", "succeeded": 3, "error_classes": None}])
+    assert status == "failed" and error.startswith("the archive cannot be written: cannot record 8 captures")

@@ -41,7 +41,8 @@ def served() -> list[tuple[dict, dict, dict]]:
         pairs = [(r, a) for r, a in pairs if r["family"] == "attachments" or a["url"] in firsts.values()]
         bodies = [client.get(att["url"]).content for _, att in pairs]
     with ThreadPoolExecutor(4) as pool:  # each extraction waits on its own child process
-        results = list(pool.map(lambda item: extract_document(item[1], item[0][1]["url"], None),
+        # as a crawl extracts them: scanned pages are left for OCR (tests/test_extract_ocr.py reads them)
+        results = list(pool.map(lambda item: extract_document(item[1], item[0][1]["url"], None, ocr=False),
                                 zip(pairs, bodies, strict=False)))
     return [(report, att, result) for (report, att), result in zip(pairs, results, strict=False)]
 

@@ -42,6 +42,7 @@ CONTRACT_KEYS = {
     "flags",
     "stage",
     "metadata_rules",
+    "ocr",
     "is_soft_404",
     "extractor_version",
 }
@@ -213,7 +214,7 @@ OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512
         (b"{\\rtf1\\ansi hello}", "rtf", "attachment_not_extracted"),
         (b"\x1f\x8b\x08\x00" + b"\0" * 20, "gzip", "attachment_not_extracted"),
         (b"\x00\x01\x02" * 400, "binary", "attachment_not_extracted"),
-        (b"\x89PNG\r\n\x1a\n" + b"\0" * 64, "image", "needs_ocr"),
+        (b"\x89PNG\r\n\x1a\n" + b"\0" * 64, "image", "attachment_malformed"),
     ],
 )
 def test_non_html_that_cannot_be_read_is_flagged(body, kind, flag):

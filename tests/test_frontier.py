@@ -19,6 +19,8 @@ class _Owner:
 
     def __init__(self, store):
         self.archive, self.run_id = store, None
+        self.unwritable = None  # the archive takes writes
+        self.listed: set[str] = set()
 
 
 def run_output(store, outputs):

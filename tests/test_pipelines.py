@@ -138,6 +138,31 @@ def test_a_group_whose_transaction_fails_is_counted_not_raised(tmp_path):
         assert store.db.execute("select count(*) from captures").fetchone()[0] == 0
 
 
+def test_a_bug_while_recording_a_group_is_counted_and_its_requests_stay_queued(tmp_path, monkeypatch, caplog):
+    import archive
+
+    db = tmp_path / "nianbao.db"
+    pipeline, spider = archive_pipeline(db, batch=100)
+    pipeline.archive.frontier_queue([{"key": f"k{n}", "site": "h", "url": capture(n).url, "callback": "parse_detail"}
+                                     for n in range(3)], run_id=pipeline.run_id)
+
+    def broken(captures, run_id):
+        raise TypeError("a bug in recording")
+
+    monkeypatch.setattr(pipeline.archive, "record_captures", broken)
+    for n in range(3):
+        item = capture(n)
+        item.frontier_key = f"k{n}"
+        pipeline.process_item(item)
+    pipeline.flush()
+    monkeypatch.undo()
+    finish(pipeline, spider)
+    assert pipeline.refused == 3 and "recording 3 captures failed" in caplog.text
+    with archive.open_archive(db) as store:
+        run = store.last_run()
+        assert run["status"] != "ok" and "3 captures could not be recorded" in run["error"]
+        assert sorted(e["key"] for e in store.frontier_pending(["h"])) == ["k0", "k1", "k2"]
+
 @pytest.mark.parametrize(("reason", "merged"), [("finished", True), ("shutdown", False)])
 def test_only_a_complete_run_that_changed_versions_merges_the_search_index(tmp_path, reason, merged):
     import archive

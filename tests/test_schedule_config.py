@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from crawler.cli import main
+from crawler.schedule import crawl_command
 from crawler.schedule_config import ConfigError, load_config
 from tests.conftest import ROOT, closed_port_url
 
@@ -58,6 +59,13 @@ def test_a_distributed_group_s_revisit_ceiling_reaches_its_writer(tmp_path: Path
     assert _writer_options(crawl_command(plain, "a.db")) == []
 
 
+def test_groups_read_scans_after_their_crawl_unless_told_not_to(tmp_path: Path) -> None:
+    two = GOOD + '\n[[scheduler.group]]\nname = "cities"\nsites = ["*"]\nocr = false\n'
+    provinces, cities = load_config(write(tmp_path, two)).groups
+    assert (provinces.ocr, cities.ocr) == (True, False)
+    assert "--ocr" in crawl_command(provinces, "x.db") and "--ocr" not in crawl_command(cities, "x.db")
+
+
 @pytest.mark.parametrize(("text", "message"), [
     (GOOD.replace('sites = ["beijing"]', 'sites = ["beijing"]\nredis_workers = 0'),
      "[[scheduler.group]] #1 'provinces': key 'redis_workers' must be positive"),
@@ -84,6 +92,8 @@ def test_a_distributed_group_s_revisit_ceiling_reaches_its_writer(tmp_path: Path
     (GOOD + "\n[[scheduler.group]]\nname = \"provinces\"\nsites = [\"*\"]\n",
      "two [[scheduler.group]] tables are named 'provinces'"),
     ("[scheduler\n", "not valid TOML"),
+    (GOOD.replace('sites = ["beijing"]', 'sites = ["beijing"]\nocr = "no"'),
+     "[[scheduler.group]] #1: key 'ocr' must be true or false, not 'no'"),
 ])
 def test_each_mistake_names_the_file_and_the_key(tmp_path: Path, text: str, message: str) -> None:
     path = write(tmp_path, text)

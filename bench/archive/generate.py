@@ -117,7 +117,7 @@ class Renderer:
             "site_id_code": None, "report_year": doc.year, "report_year_rule": "title", "region": None,
             "encoding": doc.site.encoding, "encoding_rule": "http-header", "content_type": "html",
             "tables": [body.table] if body.table else [], "attachments": [], "flags": [],
-            "stage": "container:#zoom", "metadata_rules": {}, "is_soft_404": False, "extractor_version": "bench",
+            "stage": "container:#zoom", "metadata_rules": {}, "ocr": [], "is_soft_404": False, "extractor_version": "bench",
         }
 
 

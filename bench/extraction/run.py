@@ -40,7 +40,7 @@ Extractor = Callable[[scoring.Entry], dict[str, Any]]
 
 def nianbao(entry: scoring.Entry) -> dict[str, Any]:
     """nianbao's full extraction from bytes."""
-    return extract_document(entry.body, entry.url, entry.headers)
+    return extract_document(entry.body, entry.url, entry.headers, ocr=False)  # as a crawl does
 
 
 def trafilatura_extractor(favor_precision: bool) -> Extractor:

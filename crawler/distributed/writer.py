@@ -39,7 +39,7 @@ from redis.exceptions import RedisError, ResponseError
 import archive
 from archive.lock import writer_lock
 from archive.revisit import RevisitPolicy
-from crawler.crawl_archive import judge
+from crawler.crawl_archive import judge, loss_lines
 from crawler.distributed.keys import GROUP, CrawlKeys
 from crawler.distributed.lifecycle import OpenCrawl, end_crawl, open_crawl
 from crawler.distributed.scripts import Scripts
@@ -292,16 +292,18 @@ class Writer:
 
     def _verdict(self) -> tuple[str, str | None]:
         """As a crawl of one process judges its run (``crawler.crawl_archive.judge``): ``failed`` when no
-        site could be crawled, ``partial`` when some sites failed, captures were refused or requests
-        dead-lettered. A site whose lists answered (a worker said so) was reached, captures or not."""
+        site could be crawled, ``partial`` when some sites failed, captures were refused, requests
+        dead-lettered or captures of a loss class (``parse``, ``capped`` …) recorded. A site whose lists
+        answered (a worker said so) was reached, captures or not."""
         assert self.store is not None and self.crawl is not None
         refused = int(self.server.hget(self.keys("stats"), "refused") or 0)
         dead = int(self.server.zcard(self.keys("dead")))
         lost = [f"{refused} captures could not be recorded"] * bool(refused)
         lost += [f"{dead} requests dead-lettered after repeated lease expiries"] * bool(dead)
         listed = {_text(site) for site in self.server.smembers(self.keys("listed"))}
+        cut_short = loss_lines(self.store.run_losses(self.crawl.run_id))
         return judge("finished", self.store.run_sites(self.crawl.run_id), sites=self.crawl.sites, listed=listed,
-                     lost=lost)
+                     lost=lost, cut_short=cut_short)
 
     def _compact(self) -> None:
         """Merge the search index (a failure loses nothing: ``nianbao compact`` can do it later)."""

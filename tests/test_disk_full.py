@@ -1,0 +1,96 @@
+"""A full disk stops the crawl with one clear message and a failed run; nothing is lost.
+
+The archive lives on a real 3 MB file system: a tmpfs mounted for the test when it runs as root
+and may mount (SQLite then sees ENOSPC, SQLITE_FULL), else the same size as the crawl process's
+RLIMIT_FSIZE (writes past it fail with EFBIG, which SQLite reports as an I/O error). Either way the
+crawl must close its run as ``failed`` with the reason, print no traceback, and the next crawl,
+given room, must finish the job with every report archived once.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import shutil
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import archive
+from crawler import exit_codes
+from tests.conftest import ROOT
+
+SIZE = 3 * 1024 * 1024
+
+
+def _mount(path: Path) -> bool:
+    """Mount a SIZE tmpfs on ``path``; False when this process may not."""
+    if os.geteuid() != 0 or shutil.which("mount") is None:
+        return False
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={SIZE}", "tmpfs", str(path)], capture_output=True,
+                          check=False)
+    return done.returncode == 0
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[tuple[Path, bool]]:
+    """A directory that holds SIZE bytes, and whether that is a real file system (else RLIMIT_FSIZE)."""
+    mount_point = tmp_path / "disk"
+    mount_point.mkdir()
+    mounted = _mount(mount_point)
+    try:
+        yield mount_point, mounted
+    finally:
+        if mounted:
+            subprocess.run(["umount", "-l", str(mount_point)], check=False)
+
+
+def _limit_file_size() -> None:
+    resource.setrlimit(resource.RLIMIT_FSIZE, (SIZE, SIZE))
+
+
+def crawl(db: Path, urls: list[str], *, limited: bool) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "crawler.cli", "crawl", *urls, "--db", str(db), "--delay", "0",
+                           "--concurrency", "8"], capture_output=True, text=True, timeout=300, cwd=ROOT, check=False,
+                          preexec_fn=_limit_file_size if limited else None)
+
+
+def test_a_full_disk_fails_the_run_once_and_clearly_and_the_next_crawl_finishes(small_disk, tmp_path):
+    from fixture_portal import FixturePortal
+
+    disk, mounted = small_disk
+    db = disk / "nianbao.db"
+    with FixturePortal(seed=5, families=("trs", "hanweb", "ucap")) as portal:
+        full = crawl(db, portal.homepages(), limited=not mounted)
+        assert full.returncode == exit_codes.FAILED, full.stderr[-3000:]
+        assert "Traceback" not in full.stderr, full.stderr[-5000:]
+        # one clear message, the run's failure (beside the crawl's progress lines)
+        [line] = [line for line in full.stderr.splitlines() if not line.startswith("pages ")]
+        assert line.startswith("Error: run 1 failed: the archive cannot be written: "), line
+        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+        try:
+            [(status, error)] = conn.execute("select status, error from runs").fetchall()
+        finally:
+            conn.close()
+        assert status == "failed"
+        assert ("database or disk is full" if mounted else "disk I/O error") in error
+
+        roomy = tmp_path / "roomy.db"  # the operator frees space: here, the archive moves to a disk with room
+        for suffix in ("", "-wal", "-shm"):
+            if Path(f"{db}{suffix}").exists():
+                shutil.copyfile(f"{db}{suffix}", f"{roomy}{suffix}")
+        again = crawl(roomy, portal.homepages(), limited=False)
+        assert again.returncode == 0, again.stderr[-3000:]
+        truth = {t["url"] for t in portal.truth()}
+    with archive.open_archive(roomy) as store:
+        runs = store.db.execute("select status from runs order by id").fetchall()
+        assert [r[0] for r in runs] == ["failed", "ok"]
+        archived = [r[0] for r in store.db.execute("select url from documents where kind = 'page'")]
+        news = store.db.execute("select url, count(*) from captures where outcome = 'new' group by url having count(*) > 1")
+        assert set(archived) == truth and len(archived) == len(truth)
+        assert news.fetchall() == []  # nothing archived twice
+        assert store.check() == []
