@@ -59,6 +59,11 @@ def crawl(db: Path, urls: list[str], *, limited: bool) -> subprocess.CompletedPr
                           preexec_fn=_limit_file_size if limited else None)
 
 
+def run_reader(db: Path, args: list[str], *, limited: bool) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "crawler.cli", *args, "--db", str(db)], capture_output=True, text=True,
+                          timeout=120, cwd=ROOT, check=False, preexec_fn=_limit_file_size if limited else None)
+
+
 def test_a_full_disk_fails_the_run_once_and_clearly_and_the_next_crawl_finishes(small_disk, tmp_path):
     from fixture_portal import FixturePortal
 
@@ -78,6 +83,11 @@ def test_a_full_disk_fails_the_run_once_and_clearly_and_the_next_crawl_finishes(
             conn.close()
         assert status == "failed"
         assert ("database or disk is full" if mounted else "disk I/O error") in error
+        # readers keep working on the full disk (status exits 1: it reports the failed run)
+        for reader, code in ((["stats"], 0), (["search", "年度报告"], 0), (["status"], exit_codes.FAILED)):
+            read = run_reader(db, reader, limited=not mounted)
+            assert read.returncode == code and "Traceback" not in read.stderr, read.stderr[-3000:]
+            assert read.stdout.strip(), reader
 
         roomy = tmp_path / "roomy.db"  # the operator frees space: here, the archive moves to a disk with room
         for suffix in ("", "-wal", "-shm"):
