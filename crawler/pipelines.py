@@ -51,6 +51,7 @@ class ExtractPipeline:
         self.timeout = timeout
         self.memory_bytes = memory_bytes
         self.max_unread_bytes = max_unread_bytes
+        self.log_level = "WARNING"  # the workers' (the crawl's LOG_LEVEL, from_crawler)
         self._pool: ProcessPoolExecutor | None = None
         self._submitted = 0
         self.crawler: Crawler | None = None
@@ -63,6 +64,7 @@ class ExtractPipeline:
                        timeout=settings.getfloat("NIANBAO_EXTRACT_TIMEOUT"),
                        memory_bytes=settings.getint("NIANBAO_EXTRACT_MEMORY_MB") * 1024 * 1024,
                        max_unread_bytes=settings.getint("NIANBAO_MAX_UNREAD_BYTES"))
+        pipeline.log_level = settings.get("LOG_LEVEL", "WARNING")
         crawler.signals.connect(pipeline.close, signal=signals.spider_closed)
         pipeline.crawler = crawler
         return pipeline
@@ -94,7 +96,8 @@ class ExtractPipeline:
         if self._pool is None:
             # spawn, not fork: the crawler process runs threads (reactor pool, DNS) a fork would copy mid-state
             self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
-                                             initializer=prepare_worker, initargs=(self.memory_bytes, os.getpid()))
+                                             initializer=prepare_worker,
+                                             initargs=(self.memory_bytes, os.getpid(), self.log_level))
             self._submitted = 0
         self._submitted += 1
         return self._pool

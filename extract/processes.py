@@ -7,15 +7,18 @@ the set-up once lived beside the pipelines, and each worker loaded Scrapy and Tw
 from __future__ import annotations
 
 import ctypes
+import logging
 import os
 import resource
 import signal
 import sys
 
 
-def prepare_worker(memory_bytes: int, crawl_pid: int) -> None:
+def prepare_worker(memory_bytes: int, crawl_pid: int, log_level: str = "WARNING") -> None:
     """Set up an extraction worker: cap its address space, so one pathological page cannot exhaust
-    the machine, and tie its life to the crawl process."""
+    the machine, tie its life to the crawl process, and log at the crawl's level (a spawned worker
+    has none of the crawl's logging: its warnings would print bare, naming no page)."""
+    logging.getLogger().setLevel(log_level)
     resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
     die_with_parent(crawl_pid)
 
