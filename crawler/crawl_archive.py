@@ -231,12 +231,10 @@ def loss_lines(losses: dict[str, dict[str, Any]]) -> list[str]:
 
 
 def _failed_sites(site_rows: list[dict[str, Any]], sites: list[str], listed: set[str]) -> list[dict[str, Any]]:
-    """Sites none of whose captures succeeded, and sites that produced no capture at all unless their
-    list pages or documents answered (``listed``: a night with no document due records nothing of a
-    site). A site whose every capture is an error failed, answers or not: a list that answers 200
-    may still be a vanished column (a soft 404)."""
+    """Sites none of whose captures succeeded, and sites that produced no capture at all, unless
+    their list pages or documents answered (``listed``)."""
     seen = {row["site"] for row in site_rows} | listed
-    return ([row for row in site_rows if not row["succeeded"]]
+    return ([row for row in site_rows if not row["succeeded"] and row["site"] not in listed]
             + [{"site": site, "error_classes": None} for site in sites if site not in seen])
 
 
