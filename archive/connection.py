@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -54,11 +53,12 @@ def _raw_connection(path: Path, *, readonly: bool) -> sqlite3.Connection:
 
 
 def _readonly_connection(path: Path) -> sqlite3.Connection:
-    """``mode=ro``; in a directory we cannot write, with no WAL beside the file, ``immutable=1``.
+    """``mode=ro``; when that cannot set up the ``-shm`` file and the WAL is empty, ``immutable=1``.
 
     A WAL reader needs the ``-shm`` file, and creates it when missing: in a read-only directory
-    (a mounted snapshot, a copy on a read-only share) that fails. Without a ``-wal`` file no writer
-    is at work (a WAL writer always has one), so the file can be read as immutable.
+    (a mounted snapshot, a copy on a read-only share) or on a full disk that fails (leaving, on a
+    full disk, an empty ``-wal``). With no WAL, or an empty one, every committed page is in the
+    file itself and no writer has written since, so the file can be read as immutable.
     """
     if not path.is_file():
         raise ArchiveError(f"no archive at {path}")
@@ -68,12 +68,16 @@ def _readonly_connection(path: Path) -> sqlite3.Connection:
         conn.execute("SELECT count(*) FROM sqlite_schema").fetchone()
     except sqlite3.DatabaseError as exc:
         conn.close()
-        cannot_create_shm = isinstance(exc, sqlite3.OperationalError) and not os.access(path.parent, os.W_OK)
-        if not cannot_create_shm or Path(f"{path}-wal").exists():
+        if not isinstance(exc, sqlite3.OperationalError) or _wal_holds_frames(path):
             raise
         return sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, isolation_level=None,
                                timeout=BUSY_TIMEOUT_MS / 1000)
     return conn
+
+
+def _wal_holds_frames(path: Path) -> bool:
+    wal = Path(f"{path}-wal")
+    return wal.exists() and wal.stat().st_size > 0
 
 
 def _enable_wal(conn: sqlite3.Connection) -> None:

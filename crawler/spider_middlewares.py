@@ -203,10 +203,12 @@ class RevisitKnownMiddleware:
         spider, sites, store = portal_spider(self.crawler), crawled_sites(self.crawler), self.owner.view
         for alias in store.site_aliases(sites):  # moves learned in earlier crawls: ask the new origin at once
             spider.adopt_move(alias["site"], alias["alias"], alias["origin"])
-        async for obj in start:
-            yield obj
+        # Known before the first start request goes out: start requests are consumed lazily, so a list
+        # page can be read (and its links filtered) while later ones are still to come.
         due = store.due_documents(sites, everything=self.everything)
         self._not_due = set() if self.everything else store.not_due_keys(sites)
+        async for obj in start:
+            yield obj
         logger.info("revisiting %d known documents (%s); %d known URLs not due", len(due),
                     "all of them" if self.everything else "those due", len(self._not_due))
         for document in due:

@@ -9,6 +9,7 @@ given room, must finish the job with every report archived once.
 
 from __future__ import annotations
 
+import errno
 import os
 import resource
 import shutil
@@ -22,7 +23,7 @@ import pytest
 
 import archive
 from crawler import exit_codes
-from tests.conftest import ROOT
+from tests.conftest import ROOT, _missing
 
 SIZE = 3 * 1024 * 1024
 
@@ -76,11 +77,10 @@ def test_a_full_disk_fails_the_run_once_and_clearly_and_the_next_crawl_finishes(
         # one clear message, the run's failure (beside the crawl's progress lines)
         [line] = [line for line in full.stderr.splitlines() if not line.startswith("pages ")]
         assert line.startswith("Error: run 1 failed: the archive cannot be written: "), line
-        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-        try:
-            [(status, error)] = conn.execute("select status, error from runs").fetchall()
-        finally:
-            conn.close()
+        # read as an archivist's tools do, through the reader (a bare ``mode=ro`` connection cannot
+        # create the ``-shm`` file on this disk when the crawl's last close removed it)
+        with archive.open_archive(db, readonly=True) as store:
+            [(status, error)] = store.db.execute("select status, error from runs").fetchall()
         assert status == "failed"
         assert ("database or disk is full" if mounted else "disk I/O error") in error
         # readers keep working on the full disk (status exits 1: it reports the failed run)
@@ -104,3 +104,33 @@ def test_a_full_disk_fails_the_run_once_and_clearly_and_the_next_crawl_finishes(
         assert set(archived) == truth and len(archived) == len(truth)
         assert news.fetchall() == []  # nothing archived twice
         assert store.check() == []
+
+
+def test_readers_open_an_archive_on_a_full_disk_with_no_shm_file(small_disk):
+    """A closed WAL archive keeps no ``-shm``; on a full disk a reader cannot create one, and reads all the same."""
+    disk, mounted = small_disk
+    if not mounted:
+        _missing("needs a tmpfs of its own (root may mount): RLIMIT_FSIZE does not stop creating an empty -shm file")
+    db = disk / "nianbao.db"
+    with archive.open_archive(db) as store:
+        store.db["notes"].insert({"text": "年度报告"})
+    assert not Path(f"{db}-shm").exists() and not Path(f"{db}-wal").exists()
+    _fill(disk / "filler")
+    bare = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    with pytest.raises(sqlite3.OperationalError):  # what a bare read-only connection meets here
+        bare.execute("select count(*) from sqlite_schema").fetchone()
+    bare.close()
+    with archive.open_archive(db, readonly=True) as store:
+        assert [row["text"] for row in store.db["notes"].rows] == ["年度报告"]
+    stats = run_reader(db, ["stats"], limited=False)
+    assert stats.returncode == 0 and "Traceback" not in stats.stderr, stats.stderr[-3000:]
+
+
+def _fill(path: Path) -> None:
+    """Write ``path`` until its file system has no byte left."""
+    with open(path, "wb", buffering=0) as filler:
+        try:
+            while True:
+                filler.write(b"x" * 65536)
+        except OSError as exc:
+            assert exc.errno == errno.ENOSPC, exc

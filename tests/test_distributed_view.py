@@ -3,6 +3,8 @@ what one worker learns of a site's move, every worker knows."""
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from scrapy import Request
 from scrapy.exceptions import IgnoreRequest
@@ -111,3 +113,36 @@ def test_a_site_move_one_worker_accepts_reaches_the_others(server):
     SharedMovesMiddleware.from_crawler(second).process_request(queued)  # the second worker pops a request there
     assert boundary.process_request(queued) is None and second.spider.allows(queued.url, "q")
     assert not second.spider.allows("https://elsewhere.gov.cn/", "q")  # a move, not an open door
+
+
+def test_known_urls_not_due_are_left_out_while_start_requests_are_still_coming(db, server):
+    """Start requests are consumed lazily: a list page can be read before the last one is out, and
+    what it links must already be filtered by what is due."""
+    filled(db)
+    label = "revisit-start"
+    publish_views(server.client(), CrawlKeys(label), db, ["qinglan"])
+    settings = {"NIANBAO_DB": "", "NIANBAO_REDIS_URL": server.url, "REDIS_URL": server.url, "NIANBAO_COMMAND": label,
+                "EXTENSIONS": {"crawler.distributed.shared.SharedCrawl": 50}}
+    crawler = get_crawler(AnnualReportsSpider, settings)
+    crawler.spider = crawler._create_spider(sites=[{"name": "qinglan", "root": "http://q/", "hosts": ["q"],
+                                                    "start_urls": ["http://q/"]}])
+    middleware = RevisitKnownMiddleware.from_crawler(crawler)
+
+    async def start():
+        yield Request("http://q/")
+        yield Request("http://q/more")
+
+    async def listed():
+        yield Request("http://q/a.html", meta={"site": "qinglan", "nianbao_kind": "page"})  # known, not due
+        yield Request("http://q/new.html", meta={"site": "qinglan", "nianbao_kind": "page"})
+
+    async def crawl():
+        out = middleware.process_start(start())
+        first = await anext(out)
+        followed = [request.url async for request in middleware.process_spider_output_async(None, listed())]
+        return first.url, followed, [request.url async for request in out]
+
+    first, followed, rest = asyncio.run(crawl())
+    assert first == "http://q/"
+    assert followed == ["http://q/new.html"]
+    assert rest == ["http://q/more", "http://q/b.html"]  # then the documents due
