@@ -19,7 +19,13 @@ a ceiling has passed since, not every night.
 
 A run requests the documents due within ``DUE_GRACE`` of its start (so a night never leaves one due
 a few hours later to the next night), and any document not seen for a whole ceiling, so lowering
-the ceiling takes effect at once. List pages are read every run; see docs/archive.md.
+the ceiling takes effect at once.
+
+The first page of every list is read every run. A further page of a list (its pagination) is asked
+for when the page linking it was served changed (a new report at the top shifts every page after
+it; a new count in the pager changes the first page however the list is ordered), and otherwise
+once a ceiling, on a night fixed by its key (:func:`list_page_due`); a walk begun there goes on to
+the list's end. See docs/archive.md.
 """
 
 from __future__ import annotations
@@ -193,6 +199,29 @@ def _params(sites: Sequence[str], policy: RevisitPolicy, now: datetime) -> dict[
     named = {f"s{n}": site for n, site in enumerate(sites)}
     return {**named, "horizon": clock.stamp(now + DUE_GRACE),
             "stale": clock.stamp(now - timedelta(days=policy.ceiling_days) + DUE_GRACE)}
+
+
+def list_page_due(policy: RevisitPolicy, key: str, read_at: str | None, now: datetime) -> bool:
+    """Whether a further page of an unchanged list is read at ``now``: once a ceiling, on a night of the
+    ceiling's cycle fixed by the page's key (so nights share the walks), and whenever a whole ceiling
+    passed since it was last fetched (a missed night)."""
+    if read_at is None:
+        return True
+    since = now - _moment(read_at)
+    if since >= timedelta(days=policy.ceiling_days) - DUE_GRACE:
+        return True
+    cycle = max(1, round(policy.ceiling_days))
+    on_its_night = (now.date().toordinal() + int(spread(key) * cycle)) % cycle == 0
+    return on_its_night and since >= timedelta(days=1) - DUE_GRACE
+
+
+_LIST_PAGES_SQL = "SELECT key, read_at FROM list_pages WHERE site IN ({sites})"
+
+
+def not_due_list_pages(db: Database, sites: Sequence[str], policy: RevisitPolicy, now: datetime) -> set[str]:
+    """Request keys of the list pages of ``sites`` not due at ``now`` (see :func:`list_page_due`)."""
+    rows = db.execute(_LIST_PAGES_SQL.format(sites=_marks(sites)), {f"s{n}": site for n, site in enumerate(sites)})
+    return {key for key, read_at in rows if not list_page_due(policy, key, read_at, now)}
 
 
 def _marks(sites: Sequence[str]) -> str:

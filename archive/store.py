@@ -280,6 +280,11 @@ class Archive:
         """(site, key) of every URL of a document of ``sites`` that is not due by ``now``, live or removed."""
         return revisit.not_due(self.db, sites, self.revisit, now or clock.now())
 
+    def not_due_list_pages(self, sites: list[str], *, now: datetime | None = None) -> set[str]:
+        """Request keys of the list pages of ``sites`` that a run need not read when the page linking
+        them is unchanged (``archive.revisit.list_page_due``)."""
+        return revisit.not_due_list_pages(self.db, sites, self.revisit, now or clock.now())
+
     def record_alias(self, site: str, *, url: str, location: str, status: int, seen_at: str | None = None) -> None:
         """Remember a site's permanent move: ``url`` answered ``status`` (301/308) to ``location`` on another origin."""
         with self._writing(f"remember the move of {site}"):

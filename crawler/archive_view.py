@@ -41,6 +41,8 @@ class ArchiveView(Protocol):
 
     def not_due_keys(self, sites: list[str]) -> set[tuple[str, str]]: ...
 
+    def not_due_list_pages(self, sites: list[str]) -> set[str]: ...
+
 
 class ViewSource(Protocol):
     """Whoever owns the crawl's view; it is opened on first use."""

@@ -20,6 +20,7 @@ from scrapy.http import Request, Response
 
 from crawler.archive_view import ViewSource, view_or_off
 from crawler.portal_spider import crawled_sites, portal_spider
+from nianbao.crawl_types import PRIOR_LIST
 from nianbao.urls import url_key
 
 logger = logging.getLogger(__name__)
@@ -78,7 +79,9 @@ class KnownListMiddleware:
     spider's rules are still the ones that made that reading, the request goes out with the page's
     ETag, and when the server answers 304, or the same bytes again, the reading goes to the spider
     in ``meta["nianbao_known_list"]`` and it follows the same links. Any changed byte (a new
-    report, a date line) means the page is read again.
+    report, a date line) means the page is read again; the remembered reading then goes along in
+    ``meta[PRIOR_LIST]``, so the spider can tell a page that leads where it led (only a date line
+    changed) from one that lists something new.
     """
 
     def __init__(self, crawler: Crawler, owner: ViewSource):
@@ -124,6 +127,8 @@ class KnownListMiddleware:
             response.status == 304 or known["sha256"] == hashlib.sha256(response.body).hexdigest())
         if same:
             request.meta["nianbao_known_list"] = known
+        elif known is not None and response.status == 200:
+            request.meta[PRIOR_LIST] = known  # read again; the spider compares what it finds with this
         elif response.status == 304 and request.meta.get("nianbao_kind") == "list" and not request.meta.get(IN_FULL):
             # nothing to follow for this 304 (the page now ends at another URL): ask once more in full,
             # so the night neither records a bodiless list as an error nor loses the page's links

@@ -31,8 +31,12 @@ column redesigned, a report quietly delisted). So after the spider's own start r
 page and attachment is requested directly, where its site is now, conditionally where validators
 are stored. A list page that links a known document that is not due does not lead to a request:
 the list itself shows the report is still listed, and its next visit will revalidate it. Documents
-the archive does not know are always requested, the night they are listed. Origins a site moved
-to in earlier crawls (``site_aliases``) are handed to the spider before anything is asked.
+the archive does not know are always requested, the night they are listed. Likewise a further page
+of a list (its pagination, not a sub-column) linked from a page that leads where it led last time
+(served the same bytes, or read again to the same items and pages) is asked for only when it is
+due (``archive.revisit.list_page_due``: once a ceiling); a page asked for so walks the rest of its
+list, and a page listing something new always leads on. Origins a site moved to in earlier
+crawls (``site_aliases``) are handed to the spider before anything is asked.
 """
 
 from __future__ import annotations
@@ -50,11 +54,12 @@ from crawler.archive_view import ViewSource, view_or_off
 from crawler.crawl_archive import CrawlArchive, archive_or_off
 from crawler.portal_spider import crawled_sites, portal_spider
 from nianbao.capture import Capture
-from nianbao.crawl_types import FrontierEntry
+from nianbao.crawl_types import SAME_LIST, FrontierEntry
 from nianbao.errors import ArchiveError, ConfigError
 from nianbao.urls import url_key
 
 logger = logging.getLogger(__name__)
+WALK = "nianbao_list_walk"  # a list's further pages are walked to its end tonight
 
 # NIANBAO_REVISIT: request the known documents that are due, or every live one.
 REVISIT_MODES = ("due", "all")
@@ -188,6 +193,7 @@ class RevisitKnownMiddleware:
         self.owner = owner
         self.everything = everything
         self._not_due: set[tuple[str, str]] = set()
+        self._lists_not_due: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RevisitKnownMiddleware:
@@ -207,19 +213,21 @@ class RevisitKnownMiddleware:
         # page can be read (and its links filtered) while later ones are still to come.
         due = store.due_documents(sites, everything=self.everything)
         self._not_due = set() if self.everything else store.not_due_keys(sites)
+        self._lists_not_due = set() if self.everything else store.not_due_list_pages(sites)
         async for obj in start:
             yield obj
-        logger.info("revisiting %d known documents (%s); %d known URLs not due", len(due),
-                    "all of them" if self.everything else "those due", len(self._not_due))
+        logger.info("revisiting %d known documents (%s); %d known URLs and %d further list pages not due", len(due),
+                    "all of them" if self.everything else "those due", len(self._not_due), len(self._lists_not_due))
         for document in due:
             request = spider.revisit_request(document)
             if request is not None:
                 yield request
 
     async def process_spider_output_async(self, response: Response, result: AsyncIterator[Any]) -> AsyncIterator[Any]:
-        """Pass everything on but requests for known documents that are not due (a list still linking them)."""
+        """Pass everything on but requests for known documents that are not due (a list still linking them)
+        and for further pages, not due, of a list page that leads where it led last time."""
         async for obj in result:
-            if isinstance(obj, Request) and self._not_due and self._skipped(obj):
+            if isinstance(obj, Request) and (self._skipped(obj) or self._list_page_skipped(response, obj)):
                 continue
             yield obj
 
@@ -228,10 +236,27 @@ class RevisitKnownMiddleware:
 
     def _skipped(self, request: Request) -> bool:
         """A page or attachment the archive holds that is not due: the list linking it says it is still listed."""
-        if request.meta.get("nianbao_kind") not in ("page", "attachment"):
+        if not self._not_due or request.meta.get("nianbao_kind") not in ("page", "attachment"):
             return False
         if (request.meta["site"], url_key(request.url)) not in self._not_due:
             return False
         if self.crawler.stats is not None:
             self.crawler.stats.inc_value("nianbao/revisit/not_due")
+        return True
+
+    def _list_page_skipped(self, response: Response | None, request: Request) -> bool:
+        """A further page of a list, linked from a list page that leads where it led, not due tonight.
+        One that is goes out marked as a walk, and the pages it links follow it whatever their own turn."""
+        if not request.meta.get("nianbao_further_page"):  # a sub-column's first page is read every run
+            return False
+        linking = response.meta if response is not None else {}
+        walking = bool(linking.get(WALK))
+        if walking or not linking.get(SAME_LIST):  # a walk goes on; a page listing something new leads on
+            request.meta[WALK] = walking
+            return False
+        if request.meta.get("frontier_key") not in self._lists_not_due:  # its night: walk from here
+            request.meta[WALK] = True
+            return False
+        if self.crawler.stats is not None:
+            self.crawler.stats.inc_value("nianbao/revisit/list_pages_not_due")
         return True

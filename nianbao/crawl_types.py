@@ -8,6 +8,10 @@ from __future__ import annotations
 
 from typing import Any, NotRequired, TypedDict
 
+# Keys of a list response's meta that the spider and the crawl layer both read.
+PRIOR_LIST = "nianbao_prior_list"  # the remembered reading of a list page served changed
+SAME_LIST = "nianbao_same_list"  # the list page leads where it led last time
+
 
 class CrawlTarget(TypedDict):
     """One site to crawl: a registry entry or a bare homepage, confined to its hosts."""

@@ -9,6 +9,7 @@ downstream, off the reactor thread.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import itertools
@@ -31,6 +32,7 @@ from twisted.python.failure import Failure
 from crawler.text_table import article
 from nianbao import pages as pages_module
 from nianbao.capture import Capture, ListPage, SiteMove, request_key
+from nianbao.crawl_types import PRIOR_LIST, SAME_LIST
 from nianbao.errors import ListFormatError
 from nianbao.pages import attachment_ext, decode_html, is_js_shell, is_soft_404, js_data_url
 from nianbao.urls import canonical_origin, rebase
@@ -69,6 +71,7 @@ ATTACHMENT_MAXSIZE = 200 * 1024 * 1024
 # bigger one is no list (a column's pages hold tens of items), and is recorded as too_large.
 LIST_MAXSIZE = 8 * 1024 * 1024
 MAX_HUB_DEPTH = 3
+LIST_PAGE_FIELDS = tuple(f.name for f in dataclasses.fields(ListPage))
 # Malformed links recorded one by one from one page; the last record counts any beyond.
 MAX_MALFORMED_RECORDED = 100
 # A malformed link is recorded under its href as written, cut to this length.
@@ -312,12 +315,15 @@ class AnnualReportsSpider(scrapy.Spider):
             reading = ListReading([ListItem(url=url, title=title) for url, title in known["items"]],
                                   [_page_request(page) for page in known["pages"]])
             self._count("nianbao/lists/known")
+            response.meta[SAME_LIST] = True
+            yield _confirmed(known)  # fetched again tonight, the same: when it was last seen decides its revisits
         else:
             read = self._read_list(response)
             if isinstance(read, Capture):
                 yield read
                 return
             reading = read
+            response.meta[SAME_LIST] = _leads_as_before(reading, response)
             yield from self._list_records(response, reading)
         yield from self._item_requests(reading.items, response, column)
         yield from self._list_requests(reading.pages, site, column)
@@ -400,7 +406,8 @@ class AnnualReportsSpider(scrapy.Spider):
                 yield from self._list_cap_bites(page, site, column, cap)
                 return
             request = self._request(page.url, self.parse_list, kind="list", site=site, page=page, column=column,
-                                    list_page_no=self._list_pages[column] + 1)
+                                    list_page_no=self._list_pages[column] + 1,
+                                    nianbao_further_page=page.style != "subcolumn")
             if request is not None:
                 self._list_pages[column] += 1
                 yield request
@@ -610,6 +617,20 @@ def list_rules(selectors: Sequence[str] = ()) -> str:
 def _page_dict(page: PageRequest) -> dict[str, Any]:
     return {"url": page.url, "method": page.method, "form": [list(pair) for pair in page.form],
             "style": page.style, "headers": dict(page.headers)}
+
+
+def _leads_as_before(reading: ListReading, response: Response) -> bool:
+    """Whether a list page read again lists what it listed last time (only its bytes changed: a date
+    line, a visit counter), so its further pages need not be read before their turn."""
+    prior = response.meta.get(PRIOR_LIST)
+    return (prior is not None and prior["final_url"] == response.url and reading.whole
+            and prior["items"] == [[item.url, item.title] for item in reading.items]
+            and prior["pages"] == [_page_dict(page) for page in reading.pages])
+
+
+def _confirmed(known: dict[str, Any]) -> ListPage:
+    """A remembered list page, seen again now (its ``read_at`` the time of this fetch)."""
+    return ListPage(**{name: known[name] for name in LIST_PAGE_FIELDS if name != "read_at"})
 
 
 def _page_request(page: dict[str, Any]) -> PageRequest:

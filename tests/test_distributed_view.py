@@ -67,6 +67,7 @@ def test_the_published_view_answers_as_the_archive(db, server):
         for everything in (False, True):
             assert shared.due_documents(sites, everything=everything) == db.due_documents(sites, everything=everything)
         assert shared.not_due_keys(sites) == db.not_due_keys(sites)
+        assert shared.not_due_list_pages(sites) == db.not_due_list_pages(sites)
     for site, url in (("qinglan", "http://q/a.html"), ("qinglan", "http://q/b.html"), ("yunxi", "http://y/c.html"),
                       ("yunxi", "https://y2/c.html"), ("yunxi", "https://y3/c.html"), ("yunxi", "http://y/d.html"),
                       ("qinglan", "http://q/unknown"), ("yunxi", "http://q/a.html")):

@@ -80,20 +80,24 @@ PAGE = ('<html><body><ul><li><a href="t20240101_1.html">2023年政府信息公�
 
 def remembered(rules: str) -> dict:
     """A remembered reading that differs from what PAGE parses to, so a replay is recognisable."""
-    return {"rules": rules, "final_url": "http://127.0.0.1:9/zwgk/gknb/index.html", "family": "trs",
+    return {"key": "k1", "site": "127.0.0.1:9", "url": "http://127.0.0.1:9/zwgk/gknb/index.html", "sha256": "0" * 64,
+            "read_at": "2026-01-01T00:00:00Z", "etag": None,
+            "rules": rules, "final_url": "http://127.0.0.1:9/zwgk/gknb/index.html", "family": "trs",
             "items": [["http://127.0.0.1:9/zwgk/gknb/t20240102_2.html", "2022年政府信息公开工作年度报告"]],
             "pages": [{"url": "http://127.0.0.1:9/zwgk/gknb/index_1.html", "method": "POST", "form": [["p", "2"]],
                        "style": "trs-static", "headers": {"X-Requested-With": "XMLHttpRequest"}}]}
 
 
 def test_the_spider_replays_a_remembered_reading_made_by_its_own_rules():
-    spider, response = spider_and_response(PAGE, remembered(list_rules()))
+    known = remembered(list_rules())
+    spider, response = spider_and_response(PAGE, known)
     out = list(spider.parse_list(response))
-    assert not [o for o in out if isinstance(o, ListPage)]  # nothing read, so nothing to remember
-    urls = {(r.method, r.url) for r in out}
+    [seen] = [o for o in out if isinstance(o, ListPage)]  # nothing read: the reading is confirmed as of now
+    assert {**seen.to_dict(), "read_at": known["read_at"]} == known and seen.read_at > known["read_at"]
+    urls = {(r.method, r.url) for r in out if isinstance(r, Request)}
     assert urls == {("GET", "http://127.0.0.1:9/zwgk/gknb/t20240102_2.html"),
                     ("POST", "http://127.0.0.1:9/zwgk/gknb/index_1.html")}
-    post = next(r for r in out if r.method == "POST")
+    post = next(r for r in out if isinstance(r, Request) and r.method == "POST")
     assert post.body == b"p=2" and post.headers[b"X-Requested-With"] == b"XMLHttpRequest"
     assert spider._families["127.0.0.1:9"] == "trs"
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from archive import Archive
-from archive.revisit import RevisitPolicy, Seen, plan, spread
+from archive.revisit import RevisitPolicy, Seen, list_page_due, plan, spread
 from tests.archive_support import error, not_modified, page, report_body
 
 POLICY = RevisitPolicy()
@@ -77,3 +78,35 @@ def test_every_capture_of_a_document_sets_its_next_visit(db: Archive, capture, r
     db.record_capture(page(URL))
     db.record_capture(capture)
     assert db.next_visit(URL)["revisit_reason"].startswith(reason)
+
+
+def nightly_reads(key: str, nights: int, *, skipped: frozenset[int] = frozenset(), policy: RevisitPolicy = POLICY) -> list[int]:
+    """The nights (02:00 Beijing) a further list page is read, fetched first on night 0."""
+    first = datetime(2026, 11, 23, 18, tzinfo=UTC)
+    read_at, reads = first, []
+    for n in range(1, nights):
+        now = first + timedelta(days=n, minutes=n % 5)  # a run starts at a slightly different minute each night
+        if n not in skipped and list_page_due(policy, key, read_at.strftime("%Y-%m-%dT%H:%M:%SZ"), now):
+            read_at = now
+            reads.append(n)
+    return reads
+
+
+def test_a_further_list_page_of_an_unchanged_list_is_read_once_a_ceiling_on_a_night_of_its_own() -> None:
+    keys = [f"list-{n}" for n in range(700)]
+    reads = {key: nightly_reads(key, 29) for key in keys}
+    for nights in reads.values():
+        assert len(nights) == 4 and all(later - earlier == 7 for earlier, later in itertools.pairwise(nights))
+    per_night = [sum(night in nights for nights in reads.values()) for night in range(1, 8)]
+    assert max(per_night) < 700 / 7 * 1.3 and min(per_night) > 700 / 7 * 0.7  # walks shared among the nights
+    assert list_page_due(POLICY, "k", None, datetime(2026, 12, 1, tzinfo=UTC))  # never read: read
+
+
+def test_a_missed_night_leaves_a_list_page_unread_no_longer_than_the_ceiling_or_the_next_crawl() -> None:
+    for key in (f"list-{n}" for n in range(50)):
+        regular = nightly_reads(key, 15)
+        reads = nightly_reads(key, 22, skipped=frozenset({regular[0]}))  # no crawl on its night
+        # read when a ceiling has passed, or by the next crawl when that night was the one missed
+        assert reads[0] == (8 if regular[0] == 7 else 7), (key, regular, reads)
+        assert all(later - earlier <= 7 for earlier, later in itertools.pairwise(reads)), (key, reads)
+    assert nightly_reads("k", 10, policy=RevisitPolicy(ceiling_days=0.5)) == list(range(1, 10))  # under a day: nightly

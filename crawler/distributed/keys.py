@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 GROUP = "writers"  # the capture stream's consumer group
 # The crawl's own keys, deleted when it ends; the writer lock is not among them.
-VIEW_KINDS = ("validators", "validators_by_key", "lists", "bodies", "aliases", "due", "known", "not_due")
+VIEW_KINDS = ("validators", "validators_by_key", "lists", "bodies", "aliases", "due", "known", "not_due", "lists_not_due")
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,8 @@ from scrapy.utils.request import request_from_dict
 
 REQUEST_CLASSES = {"scrapy.http.request.form.FormRequest"}
 # Set per pop or per download in this process; never part of the queued request.
-LOCAL_META = ("download_slot", "nianbao_lease", "download_latency", "nianbao_status", "nianbao_known_list")
+LOCAL_META = ("download_slot", "nianbao_lease", "download_latency", "nianbao_status", "nianbao_known_list",
+              "nianbao_prior_list", "nianbao_same_list")
 
 
 class RequestEncodingError(ValueError):

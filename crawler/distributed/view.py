@@ -1,7 +1,7 @@
 """What workers know of the archive: snapshots the writer publishes in Redis when it opens a crawl.
 
 Workers never open the archive, yet conditional requests, known list pages, known bodies, the
-moves sites made and the revisits of due documents need what earlier crawls recorded. When the
+moves sites made and the revisits of due documents and list pages need what earlier crawls recorded. When the
 writer opens a crawl it reads those facts once (the queries a local crawl makes at its start) and
 stores them as JSON, one field per site, in ``P:view:<kind>``; :class:`RedisArchiveView` answers the
 same questions as :class:`archive.Archive` from them. Within a crawl each URL is fetched once, so a
@@ -40,6 +40,7 @@ def publish_views(server: Any, keys: CrawlKeys, store: Archive, sites: list[str]
         "due": _ranked(store.due_documents(sites), sites),
         "known": _ranked(store.known_documents(sites), sites),
         "not_due": {site: [] for site in sites},
+        "lists_not_due": {site: sorted(store.not_due_list_pages([site])) for site in sites},
     }
     for site, key in sorted(store.not_due_keys(sites)):
         facts["not_due"][site].append(key)
@@ -110,6 +111,9 @@ class RedisArchiveView:
     def not_due_keys(self, sites: list[str]) -> set[tuple[str, str]]:
         parts = zip(sites, self.server.hmget(self.keys.view("not_due"), sites) if sites else [], strict=True)
         return {(site, key) for site, value in parts if value is not None for key in json.loads(value)}
+
+    def not_due_list_pages(self, sites: list[str]) -> set[str]:
+        return {key for part in self._read("lists_not_due", sites) for key in part}
 
     def current_body(self, url: str, *, site: str) -> Body | None:
         """As ``archive.identity.find`` looks a URL up: this URL seen for the site, else its key, else a
