@@ -90,3 +90,20 @@ def test_a_new_report_is_archived_the_night_it_is_listed_and_the_rest_within_the
     assert query(db, "select outcome from captures where url = ? and outcome = 'changed'", edited) == [("changed",)]
     due = query(db, "select count(*) from documents where next_visit is null")
     assert due == [(0,)]
+
+
+def test_a_report_published_on_any_portal_is_archived_the_night_it_is_listed(tmp_path) -> None:
+    """Whatever draws a list (static pages, a datastore and its proxy, a shell over a JSON API, yearly
+    folders), the night after a first crawl finds the new report though further pages are not due."""
+    from fixture_portal import FixturePortal
+
+    with FixturePortal(seed=29) as portal:
+        db = tmp_path / "nianbao.db"
+        crawl_night(portal, db, tmp_path / "first.json")
+        portal.advance_clock(1)
+        published = {name: portal.publish_report(name) for name in portal.apps}
+        _, stats = crawl_night(portal, db, tmp_path / "night.json")
+    assert stats["nianbao/revisit/list_pages_not_due"] > 0  # the policy held the further pages back
+    new = {url for (url,) in query(db, "select url from captures where outcome = 'new' and run_id = 2")}
+    missed = {name: url for name, url in published.items() if url not in new}
+    assert not missed, missed
