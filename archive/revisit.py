@@ -101,7 +101,7 @@ def _first_visit(policy: RevisitPolicy, seen: Seen, today: date, ceiling: float)
     """A document seen for the first time: soon if newly published, else at a spread point of the ceiling."""
     if seen.published is not None and (today - seen.published).days <= policy.fresh_days:
         return Visit(policy.first_days, policy.first_days, f"new: published {seen.published.isoformat()}")
-    days = round(policy.first_days + spread(seen.key) * (ceiling - policy.first_days), 2)
+    days = _spread_days(policy, seen.key, ceiling)
     when = seen.published.isoformat() if seen.published else "date unknown"
     return Visit(days, ceiling, f"first seen, published {when}: first check spread over the {_days(ceiling)}")
 
@@ -109,13 +109,22 @@ def _first_visit(policy: RevisitPolicy, seen: Seen, today: date, ceiling: float)
 def _backed_off(policy: RevisitPolicy, seen: Seen, ceiling: float, current: bool) -> Visit:
     """An unchanged document: twice the last interval, up to the ceiling."""
     if seen.previous_days is None:  # scheduled by no earlier visit (an archive older than revisit times)
-        days = round(policy.first_days + spread(seen.key) * (ceiling - policy.first_days), 2)
+        days = _spread_days(policy, seen.key, ceiling)
         return Visit(days, ceiling, f"unchanged: next check spread over the {_days(ceiling)}")
     days = min(max(seen.previous_days, policy.first_days) * 2, ceiling)
     if days < ceiling:
         return Visit(days, days, f"unchanged: interval doubled to {_days(days)}")
     which = "current-year report, half the ceiling" if current else "ceiling"
     return Visit(days, days, f"unchanged: at the {_days(days)} {which}")
+
+
+def _spread_days(policy: RevisitPolicy, key: str, ceiling: float) -> float:
+    """A first check at a point of the ceiling fixed by ``key``, evenly over the nights from the next to
+    the ceiling's: a run takes what falls due within ``DUE_GRACE`` of it, so night n takes the keys due
+    in (n - grace, n + grace], and the ends of the range carry a grace each."""
+    grace = DUE_GRACE / timedelta(days=1)
+    low, high = policy.first_days - grace, max(policy.first_days, ceiling) + grace
+    return round(low + spread(key) * (high - low), 2)
 
 
 def is_current(seen: Seen, today: date) -> bool:
