@@ -31,6 +31,7 @@ the list's end. See docs/archive.md.
 from __future__ import annotations
 
 import hashlib
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -119,12 +120,11 @@ def _backed_off(policy: RevisitPolicy, seen: Seen, ceiling: float, current: bool
 
 
 def _spread_days(policy: RevisitPolicy, key: str, ceiling: float) -> float:
-    """A first check at a point of the ceiling fixed by ``key``, evenly over the nights from the next to
-    the ceiling's: a run takes what falls due within ``DUE_GRACE`` of it, so night n takes the keys due
-    in (n - grace, n + grace], and the ends of the range carry a grace each."""
-    grace = DUE_GRACE / timedelta(days=1)
-    low, high = policy.first_days - grace, max(policy.first_days, ceiling) + grace
-    return round(low + spread(key) * (high - low), 2)
+    """A first check on one of the nights from the next to the ceiling's, fixed by ``key``: whole days,
+    so each night takes an equal share (a run takes what falls due within ``DUE_GRACE`` of it, and a
+    second run the same night nothing)."""
+    nights = max(1, math.floor(ceiling - policy.first_days) + 1)
+    return min(ceiling, policy.first_days + math.floor(spread(key) * nights))
 
 
 def is_current(seen: Seen, today: date) -> bool:

@@ -40,7 +40,7 @@ def test_an_old_report_met_on_a_first_crawl_gets_a_first_check_spread_over_the_c
     # a nightly run takes what falls due within 12 hours of it: night n the first checks in (n - 0.5, n + 0.5]
     nights = [max(1, math.ceil(d - 0.5)) for d in days]
     per_night = [nights.count(night) for night in range(1, 8)]
-    assert sum(per_night) == 2000  # every one by the ceiling's night
+    assert sum(per_night) == 2000 and set(days) == set(range(1, 8))  # whole nights, every one by the ceiling's
     assert 2000 / 7 * 0.85 < min(per_night) <= max(per_night) < 2000 / 7 * 1.15, per_night  # an even share each night
     assert spread("/a") == spread("/a") != spread("/b")
 
