@@ -24,14 +24,16 @@ from scrapy.utils.defer import deferred_from_coro
 
 import archive
 from archive.revisit import RevisitPolicy
+from nianbao.crawl_types import list_read
 from nianbao.errors import ArchiveError, ArchiveWriteError
 
 logger = logging.getLogger(__name__)
 
 # Scrapy close reasons of a crawl cut short by a limit, not broken: what it reached is kept.
 CAP_REASONS = ("closespider_", "memusage_")
-# Requests whose answer shows a site's 年报 column was reached (a homepage alone may lead nowhere).
-READ_KINDS = ("list", "page", "attachment")
+# Requests whose answer shows a site's 年报 column was reached (a homepage alone may lead nowhere; a
+# list page only once the spider has read it: ``list_read``, a vanished column answers 200 too).
+DOCUMENT_KINDS = ("page", "attachment")
 
 
 class CrawlArchive:
@@ -53,7 +55,7 @@ class CrawlArchive:
         self.sites: list[str] = []
         self.refused = 0
         self.records_captures = True
-        self.listed: set[str] = set()  # sites whose list pages (or documents) answered, here or in the run resumed
+        self.listed: set[str] = set()  # sites whose list pages were read or documents answered
         self.unwritable: str | None = None  # why the archive stopped taking writes, once it has
         self._archive: archive.Archive | None = None
         self._closing: Any = None
@@ -73,6 +75,7 @@ class CrawlArchive:
         crawler.signals.connect(owner.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(owner.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(owner.response_received, signal=signals.response_received)
+        crawler.signals.connect(owner.list_read, signal=list_read)
         return owner
 
     @staticmethod
@@ -112,9 +115,13 @@ class CrawlArchive:
         self.open(spider)
 
     def response_received(self, response: Any, request: Any, spider: Any) -> None:
-        """Note a site whose column answered: on a night with no document due it records no capture."""
-        if response.status < 400 and request.meta.get("nianbao_kind") in READ_KINDS:
+        """Note a site whose documents answered: on a night with none due it records no capture."""
+        if response.status < 400 and request.meta.get("nianbao_kind") in DOCUMENT_KINDS:
             self.listed.add(request.meta.get("site"))
+
+    def list_read(self, site: str) -> None:
+        """Note a site whose column the spider read."""
+        self.listed.add(site)
 
     def note_refused(self, count: int = 1) -> None:
         """Captures the archive would not record: the run cannot end ``ok``."""
@@ -164,8 +171,9 @@ class CrawlArchive:
         """The run's status and why, from Scrapy's close reason, what each site's captures did and
         what the run lost or cut short (``losses``: :meth:`archive.Archive.run_losses`).
 
-        A site failed when none of its captures succeeded and none of its list pages or documents
-        answered (a night with no document due records no capture of a site whose lists answered).
+        A site failed when none of its captures succeeded, the spider read none of its list pages and
+        none of its documents answered (a night with no document due records no capture of a site
+        whose lists were read; a vanished column answering 200 with a "page not found" is not read).
 
         ``failed``: the archive stopped taking writes, no site could be crawled, or the crawl broke
         (any close reason other than finishing, a cap or a signal). ``interrupted``: a signal stopped
@@ -205,7 +213,7 @@ def judge(reason: str, site_rows: list[dict[str, Any]], *, sites: list[str], lis
           records_captures: bool = True, unwritable: str | None = None,
           cut_short: list[str] | None = None) -> tuple[str, str | None]:
     """A run's status and why (see :meth:`CrawlArchive.verdict`), from Scrapy's close reason, the run's
-    sites and what their captures did, the sites whose lists answered, what was lost on the way,
+    sites and what their captures did, the sites whose lists were read, what was lost on the way,
     why the archive stopped taking writes (``unwritable``) and what the crawl cut short.
     A distributed crawl's writer judges its run by it too."""
     if unwritable:
@@ -232,7 +240,7 @@ def loss_lines(losses: dict[str, dict[str, Any]]) -> list[str]:
 
 def _failed_sites(site_rows: list[dict[str, Any]], sites: list[str], listed: set[str]) -> list[dict[str, Any]]:
     """Sites none of whose captures succeeded, and sites that produced no capture at all, unless
-    their list pages or documents answered (``listed``)."""
+    their list pages were read or documents answered (``listed``)."""
     seen = {row["site"] for row in site_rows} | listed
     return ([row for row in site_rows if not row["succeeded"] and row["site"] not in listed]
             + [{"site": site, "error_classes": None} for site in sites if site not in seen])

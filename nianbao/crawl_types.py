@@ -12,6 +12,10 @@ from typing import Any, NotRequired, TypedDict
 PRIOR_LIST = "nianbao_prior_list"  # the remembered reading of a list page served changed
 SAME_LIST = "nianbao_same_list"  # the list page leads where it led last time
 
+# A Scrapy signal the spider sends with ``site=`` when it has read a list page of that site (or found
+# it as remembered): the site's 年报 column was reached, whatever else its night asked for.
+list_read = object()
+
 
 class CrawlTarget(TypedDict):
     """One site to crawl: a registry entry or a bare homepage, confined to its hosts."""

@@ -32,7 +32,7 @@ from twisted.python.failure import Failure
 from crawler.text_table import article
 from nianbao import pages as pages_module
 from nianbao.capture import Capture, ListPage, SiteMove, request_key
-from nianbao.crawl_types import PRIOR_LIST, SAME_LIST
+from nianbao.crawl_types import PRIOR_LIST, SAME_LIST, list_read
 from nianbao.errors import ListFormatError
 from nianbao.pages import attachment_ext, decode_html, is_js_shell, is_soft_404, js_data_url
 from nianbao.urls import canonical_origin, rebase
@@ -315,6 +315,7 @@ class AnnualReportsSpider(scrapy.Spider):
             reading = ListReading([ListItem(url=url, title=title) for url, title in known["items"]],
                                   [_page_request(page) for page in known["pages"]])
             self._count("nianbao/lists/known")
+            self._list_read(site)
             response.meta[SAME_LIST] = True
             yield _confirmed(known)  # fetched again tonight, the same: when it was last seen decides its revisits
         else:
@@ -323,6 +324,7 @@ class AnnualReportsSpider(scrapy.Spider):
                 yield read
                 return
             reading = read
+            self._list_read(site)
             response.meta[SAME_LIST] = _leads_as_before(reading, response)
             yield from self._list_records(response, reading)
         yield from self._item_requests(reading.items, response, column)
@@ -370,6 +372,11 @@ class AnnualReportsSpider(scrapy.Spider):
         if site not in self._list_rules:
             self._list_rules[site] = list_rules(self.targets[site].get("column_selectors") or ())
         return self._list_rules[site]
+
+    def _list_read(self, site: str) -> None:
+        """Say a list page of ``site`` was read: its column was reached (``nianbao.crawl_types.list_read``)."""
+        if getattr(self, "crawler", None) is not None:
+            self.crawler.signals.send_catch_log(signal=list_read, site=site)
 
     def _count(self, stat: str) -> None:
         if getattr(self, "crawler", None) is not None:

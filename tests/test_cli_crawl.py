@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import http.server
 import json
 import sqlite3
+import threading
+from collections.abc import Iterator
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
@@ -67,6 +71,42 @@ def test_some_sites_failing_make_a_partial_run_with_its_own_exit_code(tmp_path: 
     status = run_nianbao("status", "--db", str(db), "--json")
     outcomes = {row["site"]: row["outcome"] for row in map(json.loads, status.stdout.splitlines())}
     assert outcomes == {host: "failed", portal.homepages()[0].split("/")[2]: "ok"}
+
+
+class VanishedColumn(http.server.BaseHTTPRequestHandler):
+    """A homepage whose 年报 column answers 200 with a "page not found" notice: the column is gone."""
+
+    PAGES: ClassVar[dict[str, str]] = {"/": '<html><body><a href="/xxgk/nb/">政府信息公开年报</a></body></html>',
+                                       "/xxgk/nb/": "<html><head><title>页面不存在</title></head><body>对不起，您访问的页面不存在！</body></html>"}
+
+    def do_GET(self) -> None:
+        body = self.PAGES.get(self.path)
+        self.send_response(200 if body is not None else 404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.end_headers()
+        self.wfile.write((body or "").encode("utf-8"))
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def vanished_column() -> Iterator[str]:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), VanishedColumn)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+def test_a_site_whose_column_vanished_behind_a_200_has_failed(tmp_path: Path, portal, vanished_column) -> None:
+    """The column's list answers 200, but what it shows is a soft 404: the site was not reached."""
+    db = tmp_path / "nianbao.db"
+    result = run_nianbao("crawl", vanished_column, portal.homepages()[0], "--db", str(db), *FAST)
+    host = vanished_column.split("/")[2]
+    assert result.returncode == exit_codes.PARTIAL, result.stderr
+    assert run_statuses(db) == [("partial", f"1 of 2 sites failed: {host} (not_found)")]
 
 
 @pytest.mark.parametrize("command", ["crawl", "demo"])

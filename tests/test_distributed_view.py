@@ -6,8 +6,9 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from scrapy import Request
+from scrapy import Request, signals
 from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Response
 from scrapy.utils.test import get_crawler
 
 from crawler.archive_view import ArchiveView, view_source
@@ -17,6 +18,7 @@ from crawler.distributed.shared import SharedCrawl
 from crawler.distributed.view import RedisArchiveView, publish_views
 from crawler.middlewares import ConditionalRequestMiddleware, KnownListMiddleware, SiteBoundaryMiddleware
 from crawler.spider_middlewares import RevisitKnownMiddleware
+from nianbao.crawl_types import list_read
 from spiders.annual_reports import AnnualReportsSpider
 from tests.archive_support import error, page, report_body
 from tests.redis_support import RedisServer
@@ -147,3 +149,20 @@ def test_known_urls_not_due_are_left_out_while_start_requests_are_still_coming(d
     assert first == "http://q/"
     assert followed == ["http://q/new.html"]
     assert rest == ["http://q/more", "http://q/b.html"]  # then the documents due
+
+
+def test_a_worker_notes_a_site_reached_when_it_read_a_list_not_when_the_list_merely_answered(server):
+    settings = {"NIANBAO_DB": "", "NIANBAO_REDIS_URL": server.url, "REDIS_URL": server.url,
+                "NIANBAO_COMMAND": "listed-test", "EXTENSIONS": {"crawler.distributed.shared.SharedCrawl": 50}}
+    crawler = get_crawler(AnnualReportsSpider, settings)
+    SharedCrawl.of(crawler)
+    listed = CrawlKeys("listed-test")("listed")
+    answered = Request("http://q/nb/", meta={"site": "vanished", "nianbao_kind": "list"})
+    crawler.signals.send_catch_log(signals.response_received, response=Response(answered.url, status=200),
+                                   request=answered, spider=None)
+    assert server.client().smembers(listed) == set()  # a soft 404 answers 200 too
+    crawler.signals.send_catch_log(list_read, site="qinglan")
+    page = Request("http://y/a.html", meta={"site": "yunxi", "nianbao_kind": "page"})
+    crawler.signals.send_catch_log(signals.response_received, response=Response(page.url, status=304),
+                                   request=page, spider=None)
+    assert server.client().smembers(listed) == {b"qinglan", b"yunxi"}

@@ -27,11 +27,12 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import CloseSpider, NotConfigured
 from scrapy_redis.connection import get_redis_from_settings
 
-from crawler.crawl_archive import READ_KINDS
+from crawler.crawl_archive import DOCUMENT_KINDS
 from crawler.distributed.keys import CrawlKeys
 from crawler.distributed.scripts import Scripts
 from crawler.distributed.view import RedisArchiveView
 from crawler.portal_spider import crawled_sites, portal_spider
+from nianbao.crawl_types import list_read
 
 logger = logging.getLogger(__name__)
 JOIN_POLL_SECONDS = 0.25
@@ -57,12 +58,17 @@ class SharedCrawl:
         shared = cls(get_redis_from_settings(settings), CrawlKeys(settings.get("NIANBAO_COMMAND")),
                      wait_seconds=settings.getfloat("NIANBAO_REDIS_WAIT_SECONDS"))
         crawler.signals.connect(shared.response_received, signal=signals.response_received)
+        crawler.signals.connect(shared.list_read, signal=list_read)
         return shared
 
     def response_received(self, response: Any, request: Any, spider: Any) -> None:
-        """Note a site whose column answered, for the writer's verdict (as ``CrawlArchive`` does in one process)."""
-        site = request.meta.get("site")
-        if response.status < 400 and request.meta.get("nianbao_kind") in READ_KINDS and site not in self._listed:
+        """Note a site whose documents answered, for the writer's verdict (as ``CrawlArchive`` does in one process)."""
+        if response.status < 400 and request.meta.get("nianbao_kind") in DOCUMENT_KINDS:
+            self.list_read(request.meta.get("site"))
+
+    def list_read(self, site: str) -> None:
+        """Note a site whose column this worker read."""
+        if site not in self._listed:
             self.server.sadd(self.keys("listed"), site)
             self._listed.add(site)
 
