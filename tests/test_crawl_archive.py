@@ -75,14 +75,17 @@ def test_a_target_that_produced_no_capture_at_all_counts_as_failed():
     assert (status, error) == ("partial", "1 of 2 sites failed: b (nothing fetched)")
 
 
-def test_a_site_whose_lists_answered_on_a_night_with_nothing_due_is_not_failed():
+def test_a_site_whose_lists_were_read_on_a_night_with_nothing_due_is_not_failed():
     owner = CrawlArchive("unused.db", "crawl")
-    owner.sites = ["a", "b", "c"]
-    for site, kind in (("a", "list"), ("b", "home"), ("c", "list")):
+    owner.sites = ["a", "b", "c", "d"]
+    for site, kind in (("a", "list"), ("b", "home"), ("c", "list"), ("d", "list")):
         owner.response_received(Response(f"http://{site}/", status=200), Request(f"http://{site}/",
                                 meta={"site": site, "nianbao_kind": kind}), None)
-    rows = [{"site": "c", "succeeded": 0, "error_classes": "http_5xx"}]  # its one due document failed
-    assert owner.verdict("finished", rows) == ("partial", "1 of 3 sites failed: b (nothing fetched)")
+    for site in ("a", "c"):  # the spider read their lists; d's answered 200 with a "page not found"
+        owner.list_read(site)
+    rows = [{"site": "c", "succeeded": 0, "error_classes": "http_5xx"},  # its one due document failed
+            {"site": "d", "succeeded": 0, "error_classes": "not_found"}]
+    assert owner.verdict("finished", rows) == ("partial", "2 of 4 sites failed: d (not_found), b (nothing fetched)")
 
 
 def test_without_the_archive_writer_sites_are_not_judged_by_captures():
