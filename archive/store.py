@@ -287,9 +287,10 @@ class Archive:
 
     def record_alias(self, site: str, *, url: str, location: str, status: int, seen_at: str | None = None) -> None:
         """Remember a site's permanent move: ``url`` answered ``status`` (301/308) to ``location`` on another origin."""
+        seen_at = seen_at or clock.stamp()
         with self._writing(f"remember the move of {site}"):
-            identity.record_alias(self.db, site, url=url, location=location, status=status,
-                                  seen_at=seen_at or clock.stamp())
+            record.touch_site(self.db, site, seen_at)  # a move can be the first thing a crawl learns of a site
+            identity.record_alias(self.db, site, url=url, location=location, status=status, seen_at=seen_at)
 
     def site_aliases(self, sites: list[str]) -> list[dict[str, Any]]:
         """Origins ``sites`` moved away from, learned from permanent redirects (``site_aliases``)."""

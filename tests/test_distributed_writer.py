@@ -145,6 +145,21 @@ def test_a_site_s_move_reaches_the_archive_through_the_stream(tmp_path, server):
         assert [(a["alias"], a["origin"]) for a in db.site_aliases(["qinglan"])] == [("http://q", "https://q2")]
 
 
+def test_a_move_that_arrives_before_any_capture_of_its_site_is_kept(tmp_path, server):
+    crawl = Crawl(server, "first-move")
+    thread, result = in_thread(Writer(server.client(), crawl.keys, str(tmp_path / "a.db"), wait_seconds=20))
+    move = SiteMove(site="qinglan", url="http://q/", location="https://q2/", status=301)
+    fields = encode_site_move(move, capture_key(crawl.opened(), "move"))
+    crawl.client.xadd(crawl.keys.stream, fields)
+    crawl.client.incrby(crawl.keys("backlog_bytes"), entry_size(fields))
+    crawl.seeded()
+    thread.join(timeout=60)
+    assert result["site_moves"] == 1
+    with archive.open_archive(tmp_path / "a.db") as db:
+        assert [(a["alias"], a["origin"]) for a in db.site_aliases(["qinglan"])] == [("http://q", "https://q2")]
+        assert db.db.execute("select count(*) from sites where name = 'qinglan'").fetchone()[0] == 1
+
+
 def test_a_site_whose_lists_answered_was_reached_without_a_capture(tmp_path, server):
     """A night with no document due records no capture of a site whose lists answered: reached, as in one process."""
     outcomes = {}
