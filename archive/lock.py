@@ -11,14 +11,18 @@ import fcntl
 import os
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from nianbao.errors import ArchiveBusyError
 
-__all__ = ["ArchiveBusyError", "lock_path", "writer_lock"]
+__all__ = ["ArchiveBusyError", "lock_path", "writer_active", "writer_lock"]
 
+# How long a writer waits for the lock before calling the archive busy: long enough for a reader's
+# writer_active probe, which holds a shared lock for microseconds; a writer holds it for minutes.
+PROBE_GRACE_SECONDS = 0.25
 _held: dict[Path, int] = {}  # lock file -> how many holders in this process
 _held_guard = threading.Lock()
 
@@ -52,16 +56,39 @@ def writer_lock(db_path: str | Path) -> Iterator[None]:
                 os.close(fd)
 
 
+def writer_active(db_path: str | Path) -> bool:
+    """Whether a writer holds the archive's lock now. Asks by taking a shared lock for a moment and
+    giving it back, so call it only when the answer matters (a writer starting in that moment would
+    find the archive busy)."""
+    try:
+        fd = os.open(lock_path(db_path), os.O_RDONLY)
+    except FileNotFoundError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)  # closing gives the shared lock back
+    return False
+
+
 def _acquire(path: Path, db_path: str | Path) -> int:
     """An open descriptor of the lock file, locked; ArchiveBusyError naming the holder when taken."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError as exc:
-        holder = os.pread(fd, 200, 0).decode("utf-8", "replace").strip() or "another process"
-        os.close(fd)
-        raise ArchiveBusyError(f"another crawl is writing to {db_path} ({holder}); try again when it ends") from exc
+    deadline = time.monotonic() + PROBE_GRACE_SECONDS
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            break
+        except BlockingIOError as exc:
+            if time.monotonic() < deadline:  # perhaps a reader asking writer_active: it lets go at once
+                time.sleep(0.01)
+                continue
+            holder = os.pread(fd, 200, 0).decode("utf-8", "replace").strip() or "another process"
+            os.close(fd)
+            raise ArchiveBusyError(f"another crawl is writing to {db_path} ({holder}); try again when it ends") from exc
     os.ftruncate(fd, 0)
     os.pwrite(fd, f"pid {os.getpid()}: {_command()}\n".encode(), 0)
     return fd

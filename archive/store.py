@@ -29,7 +29,7 @@ from archive import (
 )
 from archive.audit import Audit, SiteInfo, audit
 from archive.connection import connect, read_snapshot, write_transaction
-from archive.lock import writer_lock
+from archive.lock import writer_active, writer_lock
 from archive.record import Recorded
 from archive.revisit import RevisitPolicy
 from archive.schema import MIGRATIONS, SCHEMA_VERSION, stored_schema_version
@@ -187,9 +187,15 @@ class Archive:
             return status.site_status(self.db)
 
     def status(self) -> dict[str, Any]:
-        """``sites`` (:meth:`site_status`) and ``last_run`` (:meth:`last_run`), from one snapshot."""
+        """``sites`` (:meth:`site_status`) and ``last_run`` (:meth:`last_run`), from one snapshot. A last
+        run still ``running`` says whether a crawl holds the archive (``writer_active``): if none does,
+        its crawl ended without closing it (killed, or the disk full), and the next crawl marks it
+        interrupted."""
         with read_snapshot(self.db):
-            return {"sites": status.site_status(self.db), "last_run": status.last_run(self.db)}
+            sites, last = status.site_status(self.db), status.last_run(self.db)
+        if last is not None and last["status"] == "running":
+            last["writer_active"] = writer_active(self.path)
+        return {"sites": sites, "last_run": last}
 
     def run_sites(self, run_id: int) -> list[dict[str, Any]]:
         """Per site of one run: captures, successes, errors and error classes (the ``run_sites`` view)."""

@@ -249,7 +249,8 @@ def _failure_line(run: dict[str, Any] | None, result: CrawlResult, db_path: str)
         name = signal.Signals(result.signum).name if result.signum else "a signal"
         return f"stopped by {name}: run {run['id']} is interrupted; the next crawl resumes it"
     if run["status"] == "running":  # the archive took no more writes, not even the run's end (a full disk)
-        return f"Error: run {run['id']} could not be closed: the archive cannot be written; the next crawl resumes it"
+        cause = f" ({result.unwritable})" if result.unwritable else ""
+        return f"Error: run {run['id']} could not be closed: the archive cannot be written{cause}; the next crawl resumes it"
     removed = f"; nothing archived, so no archive was left at {db_path}" if result.archive_removed else ""
     return f"Error: run {run['id']} {run['status']}: {run['error']}{removed}"
 

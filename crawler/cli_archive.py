@@ -150,7 +150,8 @@ STATUS_HEADINGS = ["site", "run", "outcome", "fetched", "new", "changed", "error
 @DB_OPTION
 @JSON_OPTION
 def status(db_path: str, as_json: bool) -> None:
-    """Each site's latest run, staleness and failures, and what the last run lost; exit 1 when a run or site failed."""
+    """Each site's latest run, staleness and failures, and what the last run lost; exit 1 when a run
+    or site failed or a run was left unclosed."""
     with opened(db_path) as db:
         report = db.status()
     sites, last = report["sites"], report["last_run"]
@@ -161,6 +162,8 @@ def status(db_path: str, as_json: bool) -> None:
         echo_lines(render(STATUS_HEADINGS, [_status_row(row) for row in sites], numeric=[1, 3, 4, 5, 6]))
         if last is not None:
             why = f": {last['error']}" if last["error"] else ""  # what a partial or failed run lost, or why
+            if _unclosed(last):
+                why = ", but no crawl holds the archive: it ended without closing the run (the next crawl marks it interrupted)"
             click.echo(f"last run {last['id']} ({last['command']}): {last['status']}, started {last['started_at']}{why}")
     sys.exit(_status_code(sites, last))
 
@@ -171,9 +174,17 @@ def _status_row(row: dict[str, Any]) -> list[Any]:
             stale, ",".join(row["error_classes"]) or "-"]
 
 
+def _unclosed(last: dict[str, Any]) -> bool:
+    """A last run left ``running`` by a crawl that is gone."""
+    return last["status"] == "running" and not last.get("writer_active", True)
+
+
 def _status_code(sites: list[dict[str, Any]], last: dict[str, Any] | None) -> int:
-    """1 when the last run or any site's latest run failed, 3 when the last run was partial, else 0."""
-    if (last is not None and last["status"] == "failed") or any(r["outcome"] == "failed" for r in sites):
+    """1 when the last run or any site's latest run failed, or its crawl ended without closing it;
+    3 when the last run was partial; else 0."""
+    if last is not None and (last["status"] == "failed" or _unclosed(last)):
+        return exit_codes.FAILED
+    if any(r["outcome"] == "failed" for r in sites):
         return exit_codes.FAILED
     return exit_codes.PARTIAL if last is not None and last["status"] == "partial" else exit_codes.OK
 

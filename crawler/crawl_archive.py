@@ -147,9 +147,10 @@ class CrawlArchive:
         status, error = self.verdict(reason, self._archive.run_sites(self.run_id), self._archive.run_losses(self.run_id))
         try:
             self._finish(reason, status, error)
-        except ArchiveWriteError as exc:
-            logger.error("run %s could not be closed as %s (%s); the next crawl marks it interrupted",
-                         self.run_id, status, exc)
+        except ArchiveWriteError as exc:  # a warning: the command's failure line says it (CrawlResult.unwritable)
+            self.unwritable = self.unwritable or str(exc)
+            logger.warning("run %s could not be closed as %s (%s); the next crawl marks it interrupted",
+                           self.run_id, status, exc)
         self._archive.close()
         self._archive = None
 

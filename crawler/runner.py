@@ -12,6 +12,7 @@ from scrapy.crawler import AsyncCrawlerProcess
 from scrapy.settings import Settings
 
 import archive
+from crawler.crawl_archive import CrawlArchive
 from crawler.logformat import quiet_crawl_log
 from crawler.registry import SiteEntry, is_http_url
 from crawler.settings import user_agent
@@ -70,6 +71,7 @@ class CrawlResult:
     signum: int | None = None  # SIGTERM or SIGINT when a signal stopped the crawl
     counts: dict[str, int] | None = None  # sites, documents, versions, captures; None when the archive was removed
     archive_removed: bool = False  # the archive was new and nothing was archived, so it was not kept
+    unwritable: str | None = None  # why the archive stopped taking writes, if it did
 
 
 class _CrawlProcess(AsyncCrawlerProcess):
@@ -107,7 +109,9 @@ def run_crawl(start_urls: Sequence[str] = (), *, db_path: str | Path, settings: 
         quiet_crawl_log(debug=debug)
         process.start()
         run_id = crawler.stats.get_value("nianbao/run_id") if crawler.stats else None
-        result = CrawlResult(store.get_run(run_id) if run_id else None, process.signum, store.counts())
+        owner = CrawlArchive.of(crawler)
+        result = CrawlResult(store.get_run(run_id) if run_id else None, process.signum, store.counts(),
+                             unwritable=owner.unwritable if owner is not None else None)
     if stats_out is not None and crawler.stats:
         stats_out.update({k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in crawler.stats.get_stats().items()})
     if created and _nothing_archived(result.run):

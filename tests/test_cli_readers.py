@@ -264,3 +264,34 @@ def test_sites_is_a_table_padded_by_display_width() -> None:
     assert lines[0].split() == ["name", "region", "level", "family", "title", "homepage"]
     assert len(column_starts(lines, "homepage", lambda line: line.split()[-1])) == 1  # after Chinese titles
     assert result.stderr.endswith(" sites\n") and json.loads(run("sites", "--json").stdout.splitlines()[0])["name"]
+
+
+def test_status_fails_for_a_run_its_crawl_left_running_and_not_for_one_still_crawling(tmp_path: Path) -> None:
+    """A monitor must tell a crawl at work from one that died without closing its run (killed, a full disk)."""
+    db = tmp_path / "nianbao.db"
+    with archive.open_archive(db) as store:
+        store.start_run(command="crawl", sites=["qinglan"])
+    dead = run("status", "--db", db)
+    assert dead.exit_code == 1, dead.output
+    assert "running" in dead.output and "no crawl holds the archive" in dead.output
+    with archive.open_archive(db, writer=True):  # a crawl at work holds the writer lock
+        live = run("status", "--db", db)
+    assert live.exit_code == 0, live.output
+    assert "running" in live.output and "no crawl holds" not in live.output
+
+
+def test_a_writer_starting_while_a_reader_asks_whether_one_is_at_work_is_not_refused(tmp_path: Path) -> None:
+    """writer_active holds a shared lock for a moment; a writer starting then waits that moment out."""
+    import fcntl
+    import threading
+
+    from archive.lock import lock_path, writer_active, writer_lock
+
+    db = tmp_path / "nianbao.db"
+    lock_path(db).touch()
+    fd = os.open(lock_path(db), os.O_RDONLY)
+    fcntl.flock(fd, fcntl.LOCK_SH)  # a reader's probe, caught in the act (held 50 ms here)
+    threading.Timer(0.05, os.close, [fd]).start()
+    with writer_lock(db):
+        assert writer_active(db)
+    assert not writer_active(db)
