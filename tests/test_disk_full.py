@@ -2,9 +2,10 @@
 
 The archive lives on a real 8 MB file system: a tmpfs mounted for the test when it runs as root
 and may mount (SQLite then sees ENOSPC, SQLITE_FULL), else each file of the crawl process is capped
-at 3 MB by RLIMIT_FSIZE (writes past it fail with EFBIG, which SQLite reports as an I/O error). Either way the
-crawl must close its run as ``failed`` with the reason, print no traceback, and the next crawl,
-given room, must finish the job with every report archived once.
+at 3 MB by RLIMIT_FSIZE (writes past it fail with EFBIG, which SQLite reports as an I/O error).
+Either way the crawl must close its run as ``failed`` with the reason (or, when even that cannot
+be written, say so with the reason and leave the run for the next crawl to close), print no
+traceback, and the next crawl, given room, must finish the job with every report archived once.
 """
 
 from __future__ import annotations
