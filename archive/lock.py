@@ -18,7 +18,7 @@ from pathlib import Path
 
 from nianbao.errors import ArchiveBusyError
 
-__all__ = ["ArchiveBusyError", "lock_path", "writer_active", "writer_lock"]
+__all__ = ["ArchiveBusyError", "flock_held", "lock_path", "writer_active", "writer_lock"]
 
 # How long a writer waits for the lock before calling the archive busy: long enough for a reader's
 # writer_active probe, which holds a shared lock for microseconds; a writer holds it for minutes.
@@ -60,16 +60,22 @@ def writer_active(db_path: str | Path) -> bool:
     """Whether a writer holds the archive's lock now. Asks by taking a shared lock for a moment and
     giving it back, so call it only when the answer matters (a writer starting in that moment would
     find the archive busy)."""
+    return flock_held(lock_path(db_path), shared=True)
+
+
+def flock_held(path: Path, *, shared: bool = False) -> bool:
+    """Whether another open file holds a flock on ``path`` that excludes ours (a shared one, or an
+    exclusive one), asked by taking it for a moment; False when there is no such file."""
     try:
-        fd = os.open(lock_path(db_path), os.O_RDONLY)
+        fd = os.open(path, os.O_RDONLY)
     except FileNotFoundError:
         return False
     try:
-        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        fcntl.flock(fd, (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
     except BlockingIOError:
         return True
     finally:
-        os.close(fd)  # closing gives the shared lock back
+        os.close(fd)  # closing gives the lock back
     return False
 
 

@@ -14,6 +14,7 @@ from sqlite_utils import Database
 
 from archive import blobs, fts
 from archive.connection import read_snapshot, write_transaction
+from archive.lock import flock_held
 from archive.schema import SCHEMA_VERSION, stored_schema_version
 from nianbao.errors import ArchiveError
 
@@ -187,17 +188,7 @@ def _partial_of(path: Path) -> Path:
 
 def _held(partial: Path) -> bool:
     """Whether a running backup holds ``partial``'s flock."""
-    try:
-        fd = os.open(partial, os.O_RDONLY)
-    except FileNotFoundError:
-        return False
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return True
-    finally:
-        os.close(fd)
-    return False
+    return flock_held(partial)
 
 
 def compact(db: Database, *, vacuum: bool = False) -> dict[str, int]:

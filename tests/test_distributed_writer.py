@@ -130,24 +130,13 @@ def test_one_writer_per_crawl_even_on_another_machine(tmp_path: Path, server):
     thread.join(timeout=30)
 
 
-def test_a_site_s_move_reaches_the_archive_through_the_stream(tmp_path, server):
-    crawl = Crawl(server, "moves")
+@pytest.mark.parametrize("captured_first", [True, False], ids=["after-a-capture", "before-any-capture"])
+def test_a_site_s_move_reaches_the_archive_through_the_stream(tmp_path, server, captured_first):
+    """Also when the move is the first thing the writer reads of the site (it creates the site)."""
+    crawl = Crawl(server, f"moves-{captured_first}")
     thread, result = in_thread(Writer(server.client(), crawl.keys, str(tmp_path / "a.db"), wait_seconds=20))
-    crawl.push(page("http://q/", kind="home"), "home")
-    move = SiteMove(site="qinglan", url="http://q/", location="https://q2/", status=301)
-    fields = encode_site_move(move, capture_key(crawl.opened(), "move"))
-    crawl.client.xadd(crawl.keys.stream, fields)
-    crawl.client.incrby(crawl.keys("backlog_bytes"), entry_size(fields))
-    crawl.seeded()
-    thread.join(timeout=60)
-    assert (result["status"], result["site_moves"]) == ("ok", 1)
-    with archive.open_archive(tmp_path / "a.db") as db:
-        assert [(a["alias"], a["origin"]) for a in db.site_aliases(["qinglan"])] == [("http://q", "https://q2")]
-
-
-def test_a_move_that_arrives_before_any_capture_of_its_site_is_kept(tmp_path, server):
-    crawl = Crawl(server, "first-move")
-    thread, result = in_thread(Writer(server.client(), crawl.keys, str(tmp_path / "a.db"), wait_seconds=20))
+    if captured_first:
+        crawl.push(page("http://q/", kind="home"), "home")
     move = SiteMove(site="qinglan", url="http://q/", location="https://q2/", status=301)
     fields = encode_site_move(move, capture_key(crawl.opened(), "move"))
     crawl.client.xadd(crawl.keys.stream, fields)
