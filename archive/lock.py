@@ -58,8 +58,8 @@ def writer_lock(db_path: str | Path) -> Iterator[None]:
 
 def writer_active(db_path: str | Path) -> bool:
     """Whether a writer holds the archive's lock now. Asks by taking a shared lock for a moment and
-    giving it back, so call it only when the answer matters (a writer starting in that moment would
-    find the archive busy)."""
+    giving it back (a writer starting in that moment waits it out: ``PROBE_GRACE_SECONDS``), so call
+    it only when the answer matters."""
     return flock_held(lock_path(db_path), shared=True)
 
 
