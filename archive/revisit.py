@@ -21,11 +21,10 @@ A run requests the documents due within ``DUE_GRACE`` of its start (so a night n
 a few hours later to the next night), and any document not seen for a whole ceiling, so lowering
 the ceiling takes effect at once.
 
-The first page of every list is read every run (a shell's first API page too). A further page of a list (its pagination) is asked
-for when the page linking it was served changed (a new report at the top shifts every page after
-it; a new count in the pager changes the first page however the list is ordered), and otherwise
-once a ceiling, on a night fixed by its key (:func:`list_page_due`); a walk begun there goes on to
-the list's end. See docs/archive.md.
+The first page of every list is read every run (a shell's first API page too). A further page of
+a list (its pagination) is asked for when the page linking it lists something new (a new report at
+the top shifts every page after it), and otherwise once a ceiling, on a night fixed by its key
+(:func:`list_page_due`); a walk begun there goes on to the list's end. See docs/archive.md.
 """
 
 from __future__ import annotations

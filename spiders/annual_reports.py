@@ -328,9 +328,7 @@ class AnnualReportsSpider(scrapy.Spider):
             response.meta[SAME_LIST] = _leads_as_before(reading, response)
             yield from self._list_records(response, reading)
         yield from self._item_requests(reading.items, response, column)
-        # a page that lists nothing of its own is a shell (a list drawn from an API): the pages it leads
-        # to are the list's first, read every run, not its further pages
-        yield from self._list_requests(reading.pages, site, column, further=bool(reading.items))
+        yield from self._list_requests(reading.pages, site, column, shell=not reading.items)
 
     def _read_list(self, response: Response) -> ListReading | Capture:
         """A list page as read, or the Capture recording that it lists nothing or is not in its format."""
@@ -404,10 +402,15 @@ class AnnualReportsSpider(scrapy.Spider):
         pages += [PageRequest(url=link.url, style="subcolumn") for link in find_subcolumns(url, links)]
         return ListReading(items, pages, malformed_items(url, tree), capped=page_links(url, tree).capped)
 
-    def _list_requests(self, pages: list[PageRequest], site: str, column: str, *, further: bool) -> Iterator[Any]:
+    def _list_requests(self, pages: list[PageRequest], site: str, column: str, *, shell: bool) -> Iterator[Any]:
         """Requests for further list pages, numbered in the column's order, up to NIANBAO_MAX_LIST_PAGES;
-        the first page past the cap is recorded as ``capped`` and the column remembered as cut short."""
+        the first page past the cap is recorded as ``capped`` and the column remembered as cut short.
+
+        A page that lists nothing of its own is a shell (a list drawn from an API): the first page of each
+        pagination style it leads to is the list's first page, read every run, the others its further pages
+        (the shell's own count changes when the list grows)."""
         cap = self.settings.getint("NIANBAO_MAX_LIST_PAGES")
+        firsts = {page.style: page for page in reversed(pages)} if shell else {}
         for page in pages:
             if not self.allows(page.url, site) or self._seen_before(page.url, page):
                 continue
@@ -416,7 +419,7 @@ class AnnualReportsSpider(scrapy.Spider):
                 return
             request = self._request(page.url, self.parse_list, kind="list", site=site, page=page, column=column,
                                     list_page_no=self._list_pages[column] + 1,
-                                    nianbao_further_page=further and page.style != "subcolumn")
+                                    nianbao_further_page=page.style != "subcolumn" and firsts.get(page.style) is not page)
             if request is not None:
                 self._list_pages[column] += 1
                 yield request

@@ -107,3 +107,28 @@ def test_a_report_published_on_any_portal_is_archived_the_night_it_is_listed(tmp
     new = {url for (url,) in query(db, "select url from captures where outcome = 'new' and run_id = 2")}
     missed = {name: url for name, url in published.items() if url not in new}
     assert not missed, missed
+
+
+def test_a_shell_over_an_api_reads_its_first_api_page_every_night_and_the_rest_when_due(tmp_path) -> None:
+    """A column page that lists nothing itself (jpaas) leads to every page of its API: the first is the
+    list's first page, read every night; the others are its further pages, read once a ceiling."""
+    from fixture_portal import FixturePortal
+
+    def unit_pages(asked: set[str]) -> set[str]:
+        return {path for path in asked if "/build/unit?" in path}
+
+    with FixturePortal(seed=31, families=("jpaas",), scale=4) as portal:
+        db = tmp_path / "nianbao.db"
+        first: set[str] = set()
+        crawl_night(portal, db, tmp_path / "first.json", first)
+        every = unit_pages(first)
+        assert len(every) > 3 and any(p.endswith("&pageNo=1") for p in every)
+        asked_each_night = []
+        for day in range(1, 8):
+            portal.advance_clock(1)
+            asked: set[str] = set()
+            crawl_night(portal, db, tmp_path / f"night{day}.json", asked)
+            asked_each_night.append(unit_pages(asked))
+    assert all(any(p.endswith("&pageNo=1") for p in night) for night in asked_each_night)
+    assert all(len(night) < len(every) for night in asked_each_night), [len(n) for n in asked_each_night]
+    assert set().union(*asked_each_night) == every  # every API page read within the 7-day ceiling

@@ -125,8 +125,10 @@ def asked(portal: Any, since: int, documents: set[str]) -> dict[str, int]:
 
 
 def document_paths(db: Path) -> set[str]:
-    """Paths (with query) of every URL a document was seen at, and every captured document URL."""
-    urls = query(db, "SELECT url FROM document_urls UNION SELECT url FROM captures WHERE kind IN ('page', 'attachment')")
+    """Paths (with query) of every URL a document was seen at, and of every captured document URL and
+    where it led (a download link redirecting to the file is a request for the document too)."""
+    urls = query(db, "SELECT url FROM document_urls UNION SELECT url FROM captures WHERE kind IN ('page', 'attachment') "
+                     "UNION SELECT final_url FROM captures WHERE kind IN ('page', 'attachment') AND final_url IS NOT NULL")
     return {"/" + url.split("/", 3)[3] for (url,) in urls}
 
 
