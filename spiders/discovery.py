@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from spiders.listing import is_detail_url
+from spiders.listing import is_item_link
 
 # Link texts that name the 年报 column itself (menus say it many ways).
 COLUMN_TEXTS = (
@@ -99,7 +99,7 @@ def find_subcolumns(list_url: str, links: list[Link]) -> list[Link]:
     out = []
     for link in links:
         path = urlsplit(link.url).path
-        if PAGER_NAME.search(link.url) or link.url.split("#")[0] == list_url or is_detail_url(link.url):
+        if PAGER_NAME.search(link.url) or link.url.split("#")[0] == list_url or is_item_link(link.url, link.text):
             continue
         in_folder = link.url.startswith(folder)
         year_folder = in_folder and (YEAR_LABEL.match(link.text) or YEAR_FOLDER.search(path))

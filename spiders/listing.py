@@ -79,6 +79,24 @@ def is_detail_url(url: str) -> bool:
     return DETAIL_URL.search(target) is not None
 
 
+# A list's own URLs: a folder, an index, default or list page, a pager's page.
+LIST_PATH = re.compile(r"(?:/|/(?:index|default|list|more)[\w-]*\.\w{2,5})$", re.I)
+PAGER_QUERY = re.compile(r"(?:^|&)(?:page|pageNo|pageNum|pageIndex|cur_page)=", re.I)
+REPORT_YEAR = re.compile(r"(?:19|20)\d{2}\s*年")
+
+
+def is_item_link(url: str, text: str) -> bool:
+    """Whether a link of a 年报 list is one of its items: its URL has a detail page's shape, or its text is
+    the title of one year's report and its URL is not a list's (portals have more URL shapes than any
+    table of them: ``iDetail.jsp?id=…``, ``/20250114/<uuid>.html``, ``/show/123.html`` …)."""
+    if is_detail_url(url):
+        return True
+    if not REPORT_YEAR.search(text) or classify_title(text) is None:
+        return False
+    parts = urlsplit(url)
+    return LIST_PATH.search(parts.path) is None and PAGER_QUERY.search(parts.query) is None
+
+
 def parse_tree(text: str) -> html.HtmlElement | None:
     """Parse list HTML leniently; None for an empty document."""
     if not text.strip():
@@ -177,13 +195,13 @@ def selected_anchors(tree: html.HtmlElement, selectors: tuple[str, ...] | list[s
 
 def list_items(page_url: str, tree: html.HtmlElement | None,
                selectors: tuple[str, ...] | list[str] = ()) -> list[ListItem]:
-    """Items of a list page: links whose URL has a detail shape (under ``selectors`` if given), by URL once."""
+    """Items of a list page (:func:`is_item_link`, under ``selectors`` if given), by URL once."""
     if tree is not None and selectors:
         tree = selected_anchors(tree, selectors)
     seen: set[str] = set()
     items = []
     for url, text in all_links(page_url, tree):
-        if url in seen or not is_detail_url(url):
+        if url in seen or not is_item_link(url, text):
             continue
         seen.add(url)
         items.append(ListItem(url=url, title=text))
@@ -226,7 +244,7 @@ def script_items(page_url: str, text: str) -> list[ListItem]:
             continue
         for title, url, _ in script_rows(script):
             absolute = join_url(page_url, url) if url else None
-            if absolute and absolute.startswith(("http://", "https://")) and is_detail_url(absolute):
+            if absolute and absolute.startswith(("http://", "https://")) and is_item_link(absolute, title):
                 items.setdefault(absolute, ListItem(url=absolute, title=title))
     return list(items.values())
 

@@ -6,8 +6,8 @@ from urllib.parse import urljoin
 
 import pytest
 
-from spiders.discovery import Link, find_columns, find_hubs
-from spiders.listing import classify_title, datastore_items, is_detail_url, join_url, list_items, parse_tree
+from spiders.discovery import Link, find_columns, find_hubs, find_subcolumns
+from spiders.listing import classify_title, datastore_items, is_detail_url, is_item_link, join_url, list_items, parse_tree
 
 
 def test_column_found_by_label_among_chrome_links():
@@ -57,6 +57,36 @@ def test_classify_title(title, is_report):
 ])
 def test_detail_url_shapes(url, detail):
     assert is_detail_url(url) is detail
+
+
+@pytest.mark.parametrize(("url", "text", "item"), [
+    # a URL shape no rule names, titled as one year's report: an item
+    ("http://x.gov.cn/xxgk/ndbg/20250114/3f2b1c4e-8d7a-4b6e-9c1d-2a3b4c5d6e7f.html",
+     "青山区人民政府2024年政府信息公开工作年度报告", True),
+    ("http://x.gov.cn/info/iDetail.jsp?node_id=GK&id=1234", "2024年度政府信息公开工作年度报告", True),
+    ("http://x.gov.cn/xxgk/show/77.html", "2023 年政府信息公开年报", True),
+    # the same titles on a list's own URLs: a year folder, an index page, a pager
+    ("http://x.gov.cn/xxgk/ndbg/2024/", "2024年政府信息公开工作年度报告", False),
+    ("http://x.gov.cn/xxgk/ndbg/2024/index.html", "2024年政府信息公开工作年度报告", False),
+    ("http://x.gov.cn/info/list.jsp?cat_id=2024", "2024年政府信息公开工作年度报告", False),
+    ("http://x.gov.cn/info/iList.jsp?cat_id=1&cur_page=2", "2024年政府信息公开工作年度报告", False),
+    # no year, or not a report: not an item unless its URL has a detail shape
+    ("http://x.gov.cn/info/iDetail.jsp?id=9", "政府信息公开工作年度报告", False),
+    ("http://x.gov.cn/info/iDetail.jsp?id=9", "关于2024年政府信息公开工作年度报告的解读", False),
+    ("http://x.gov.cn/xxgk/202501/t20250114_9.html", "关于2024年政府信息公开工作年度报告的解读", True),
+])
+def test_item_links_by_url_shape_or_by_a_report_title(url, text, item):
+    assert is_item_link(url, text) is item
+
+
+def test_a_report_titled_link_of_unknown_shape_is_an_item_not_a_year_folder():
+    page = "http://x.gov.cn/info/ndbg/index.html"
+    tree = parse_tree("<ul><li><a href='iDetail.jsp?id=41'>2024年政府信息公开工作年度报告</a></li>"
+                      "<li><a href='2023/'>2023年</a></li></ul>")
+    assert [i.url for i in list_items(page, tree)] == ["http://x.gov.cn/info/ndbg/iDetail.jsp?id=41"]
+    links = [Link(urljoin(page, "iDetail.jsp?id=41"), "2024年政府信息公开工作年度报告"),
+             Link(urljoin(page, "2023/"), "2023年")]
+    assert [link.url for link in find_subcolumns(page, links)] == ["http://x.gov.cn/info/ndbg/2023/"]
 
 
 def test_list_items_prefer_full_title_attribute():
