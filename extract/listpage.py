@@ -1,6 +1,6 @@
 """List pages: a column's rows (title and date), wherever the page keeps them.
 
-Rows are read from four places (docs/layouts.md, list-page layouts):
+Rows are read from five places (docs/layouts.md, list-page layouts):
 
 - the markup: sibling elements (``li``, ``tr``, ``dd``, one ``table`` per item …) that each hold
   a link and a date (the date may sit inside the link, or in the next sibling);
@@ -8,6 +8,7 @@ Rows are read from four places (docs/layouts.md, list-page layouts):
   pager and all, inside a comment;
 - JavaScript arrays of objects with a title and a URL (a list rendered in the browser from inline
   data); the page shows the first ``perPage`` of them;
+- rows a template writes from script strings (``var url = …; var title = …; document.writeln(…)``);
 - Hanweb datastores: ``<record><![CDATA[<li>…</li>]]></record>`` in an XML script.
 
 A page is a list page when its rows carry more text than everything else on it that is not a link:
@@ -21,7 +22,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from nianbao.pages import ARRAY_START, page_size, script_rows
+from nianbao.pages import ARRAY_START, page_size, script_rows, string_rows
 
 from .chrome import CONTAINER_MARK
 from .dates import parse_date
@@ -44,7 +45,8 @@ ROW_CLIMB = 5
 DATE = re.compile(r"(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?")
 _BRACKETED_DATE = re.compile(rf"[\[【(（]?\s*{DATE.pattern}\s*[\]】)）]?")
 DATASTORE_RECORD = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S | re.I)
-_HINTS = re.compile(r"\[\s*\{|perPage|pageSize|<record>", re.I)
+_HINTS = re.compile(r"\[\s*\{|perPage|pageSize|<record>|document\.write", re.I)
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 @dataclass(frozen=True)
@@ -69,7 +71,8 @@ def inline_scripts(tree: etree._Element) -> list[str]:
 
 def list_rows(tree: etree._Element, scripts: list[str]) -> list[Row]:
     """The longest of the markup's, the comments' and the scripts' row lists."""
-    candidates = [markup_rows(tree), comment_rows(tree), array_rows(scripts), datastore_rows(scripts)]
+    candidates = [markup_rows(tree), comment_rows(tree), array_rows(scripts), datastore_rows(scripts),
+                  written_rows(scripts)]
     return max(candidates, key=len)
 
 
@@ -135,6 +138,16 @@ def array_rows(scripts: list[str]) -> list[Row]:
     rows = _unique([Row(title, parse_date(date) if date else None, url) for title, url, date in best])
     size = page_size("\n".join(scripts)) if rows else None
     return rows[:size] if size else rows
+
+
+def written_rows(scripts: list[str]) -> list[Row]:
+    """Rows the scripts write from strings: a URL and a title (Chinese text of a title's length) each."""
+    found = [row for script in scripts for row in string_rows(script, _title_text)]
+    return _unique([Row(title, parse_date(date) if date else None, url) for title, url, date in found])
+
+
+def _title_text(text: str) -> bool:
+    return len(text) >= MIN_TITLE_CHARS and _CJK.search(text) is not None
 
 
 def _best_fragment(fragments: list[str]) -> list[Row]:

@@ -384,14 +384,15 @@ def _first_h1_elements(tree: etree._Element) -> set[etree._Element]:
 
 
 def _blocks(hits: list[Hit]) -> set[etree._Element]:
-    """The innermost short elements holding at least ``BLOCK_MIN_LABELS`` labels, their text mostly
-    the labels and values (an element that also holds the document's prose is no block)."""
+    """The innermost short elements holding labels of at least ``BLOCK_MIN_LABELS`` fields, their text
+    mostly the labels and values (an element that also holds the document's prose is no block)."""
     counts: dict[etree._Element, list[Hit]] = {}
     for hit in hits:
         for element in (hit.holder, *hit.holder.iterancestors()):
             counts.setdefault(element, []).append(hit)
-    found = {next((e for e in (h.holder, *h.holder.iterancestors()) if len(counts[e]) >= BLOCK_MIN_LABELS), None)
-             for h in hits}
+    # distinct fields: one label again and again (索引号 on every row of a list) makes a list, not a block
+    found = {next((e for e in (h.holder, *h.holder.iterancestors())
+                   if len({hit.field for hit in counts[e]}) >= BLOCK_MIN_LABELS), None) for h in hits}
     found.discard(None)
     innermost = {b for b in found if b is not None and not any(
         other is not b and other is not None and b in set(other.iterancestors()) for other in found)}

@@ -402,6 +402,10 @@ LISTS: tuple[ListLayout, ...] = (
                wrapper='<table class="xxgk-list"><tr><th>名称</th><th>索引号</th><th>发布机构</th><th>发布日期</th>'
                        "</tr>{rows}</table>"),
     ListLayout("L02", "Hanweb datastore: rows as CDATA records in an XML script", "", where="datastore"),
+    ListLayout("L07", "each row written by a script from string variables (TRS), titles shortened",
+               '<li><script>var url = "{href}"; var title = "{title}"; var FILENUM = ""; var shown = title; '
+               'if (title.length > 20) shown = title.substring(0, 20) + "…"; document.writeln("<a href=\'" + url + '
+               '"\' target=\'_blank\' title=\'" + title + "\'>" + shown + "</a><span>{date}</span>");</script></li>'),
     ListLayout("L12", "ul.default_news: a and span.time", '<li><a href="{href}">{title}</a><span class="time">{date}</span></li>',
                wrapper='<ul class="default_news">{rows}</ul>'),
     ListLayout("L13", "a table drawn with divs", '<div class="biaobody"><div class="lie1"><a href="{href}">{title}</a>'
@@ -422,6 +426,9 @@ LISTS: tuple[ListLayout, ...] = (
                wrapper='<table class="list-table">{rows}</table>'),
     ListLayout("L26", "the list twice: a desktop table and a mobile list",
                '<li><a href="{href}">{title}</a><span>{date}</span></li>', where="twice"),
+    ListLayout("L27", "新点 (Epoint) ewb-* list: full title in a@title, date in a span",
+               '<li><a href="{href}" title="{title}" target="_blank">{short}</a><span class="ewb-date">{date}</span></li>',
+               wrapper='<div class="ewb-white"><div class="ewb-job"><ul class="ewb-list">{rows}</ul></div></div>'),
     ListLayout("L28", "rows with a labelled 索引号 and a date", '<dd><a href="{href}">{title}</a><p><i>索引号:{index_no}</i>'
                '<span>{date}</span></p></dd>', wrapper='<dl class="newsxu">{rows}</dl>'),
 )

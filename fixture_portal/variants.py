@@ -26,7 +26,7 @@ from .server import Request, Response
 
 COLUMN = "/xxgk/gknb/"
 COLUMN_NAME = "政府信息公开年报"
-PER_PAGE = 12
+PER_PAGE = 11  # the column has a page for each list layout (LISTS)
 SHORT_TITLE = 20
 MENU = (("/xxgk/gkzn/index.html", "政府信息公开指南"), (f"{COLUMN}index.html", COLUMN_NAME),
         ("/xxgk/ysqgk/index.html", "依申请公开"))

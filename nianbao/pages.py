@@ -26,10 +26,11 @@ caller flags both.
 from __future__ import annotations
 
 import codecs
+import itertools
 import json
 import re
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
@@ -449,6 +450,44 @@ def page_size(script: str) -> int | None:
     """The number of rows a client-side list shows at once, when its script says."""
     match = _PAGE_SIZE.search(script)
     return int(match[1]) if match and int(match[1]) > 0 else None
+
+
+# A template may write each row from script strings instead, to shorten a long title or mark a new
+# one (TRS): ``var url = "./202401/t20240115_1.shtml"; var title = "…"; document.writeln("<li><a …")``.
+STRING_LITERAL = re.compile(r""""([^"\\\n<>]{1,600})"|'([^'\\\n<>]{1,600})'""")
+URL_LITERAL = re.compile(r"^(?:https?://|\.{0,2}/)?[\w\-./%]+\.(?:s?html?|jsp|aspx?|php|do|pdf|docx?|xlsx?|wps|ofd)"
+                         r"(?:\?[\w\-.=&%]*)?$", re.I)
+ROW_DATE = re.compile(r"(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?")
+MAX_SCRIPT_STRINGS = 4_000  # a list's script has a few per row; a bundled library has thousands
+
+
+def string_rows(script: str, is_title: Callable[[str], bool]) -> list[tuple[str, str, str | None]]:
+    """``(title, url, date text)`` of the rows a script writes from strings: each URL-shaped string with
+    the title string (``is_title``) next to it, before or after, in order, and the first date after the
+    pair; none from a script of more than ``MAX_SCRIPT_STRINGS`` strings (a library, not a list)."""
+    literals = list(itertools.islice(STRING_LITERAL.finditer(script), MAX_SCRIPT_STRINGS + 1))
+    if len(literals) > MAX_SCRIPT_STRINGS:
+        return []
+    pairs: list[tuple[str, str, int, int]] = []  # title, url, where the row's strings start and end
+    url: tuple[str, int] | None = None
+    title: tuple[str, int] | None = None
+    for match in literals:
+        value = (match[1] or match[2]).strip()
+        if "/" in value and URL_LITERAL.match(value):
+            url = (value, match.start())
+        elif is_title(value):
+            title = (" ".join(value.split()), match.start())
+        else:
+            continue
+        if url and title:
+            pairs.append((title[0], url[0], min(url[1], title[1]), match.end()))
+            url = title = None
+    rows = []
+    for n, (title_text, url_text, _, end) in enumerate(pairs):
+        stop = pairs[n + 1][2] if n + 1 < len(pairs) else len(script)
+        date = ROW_DATE.search(script, end, stop)
+        rows.append((title_text, url_text, date[0] if date else None))
+    return rows
 
 
 def _javascript_array(script: str, start: int) -> Any:

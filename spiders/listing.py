@@ -14,7 +14,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from lxml import etree, html
 
-from nianbao.pages import ARRAY_START, script_rows
+from nianbao.pages import ARRAY_START, script_rows, string_rows
 
 # URL shapes of detail pages and attachments across CMS families (portals.md §2–9).
 DETAIL_URL_PATTERNS = tuple(
@@ -237,16 +237,25 @@ def comment_items(page_url: str, text: str) -> list[ListItem]:
 
 
 def script_items(page_url: str, text: str) -> list[ListItem]:
-    """Items of a list the browser draws from an inline array of titled objects (title, URL)."""
+    """Items of a list the browser draws by script: from an inline array of titled objects (title, URL),
+    or row by row from a script's string variables (see :func:`script_string_rows`)."""
     items: dict[str, ListItem] = {}
     for script in SCRIPT.findall(text):
-        if not ARRAY_START.search(script):
-            continue
-        for title, url, _ in script_rows(script):
+        rows = script_rows(script) if ARRAY_START.search(script) else []
+        for title, url in [(title, url) for title, url, _ in rows] + script_string_rows(script):
             absolute = join_url(page_url, url) if url else None
             if absolute and absolute.startswith(("http://", "https://")) and is_item_link(absolute, title):
                 items.setdefault(absolute, ListItem(url=absolute, title=title))
     return list(items.values())
+
+
+def script_string_rows(script: str) -> list[tuple[str, str]]:
+    """(title, URL) of the rows a script writes from strings, each titled as one year's report."""
+    return [(title, url) for title, url, _ in string_rows(script, _report_title)]
+
+
+def _report_title(text: str) -> bool:
+    return REPORT_YEAR.search(text) is not None and classify_title(text) is not None
 
 
 SCRIPT = re.compile(r"<script\b[^>]*>(.*?)</script>", re.S | re.I)

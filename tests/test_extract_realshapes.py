@@ -173,12 +173,19 @@ def rows(markup: str) -> str:
     + "}; var params = {perPage: '8'};</script>",
     "<div class='items'>" + rows("<table><tr><td><a href='/a/{n}.html'>{title}</a></td><td>[{date}]</td></tr>"
                                  "</table>") + "</div>",
+    # rows written by script from strings (TRS), the link text shortened
+    "<ul class='list'>" + rows("<li><script>var url = './202401/t202401{n:02d}_{n}.html'; var title = '{title}'; "
+                               "document.writeln(\"<a href='\" + url + \"'>\" + title.substring(0, 8) + "
+                               "'</a><span>{date}</span>');</script></li>") + "</ul>",
+    # a labelled 索引号 on every row of a short list: a list, not a metadata block
+    "<dl class='newsxu'>" + rows("<dd><a href='/a/{n}.html'>{title}</a><p><i>索引号:11459400MB22357316/2024-{n:05d}</i>"
+                                 "<span>{date}</span></p></dd>") + "</dl>",
 ])
 def test_a_list_page_is_its_rows(listing):
     result = extract(f"<h2>政府信息公开年报</h2>{listing}{PAGER}{SIDE}", title="政府信息公开年报")
     expected = "\n".join(f"{t} | 2024-01-{n:02d}" for n, t in enumerate(TITLES, start=1))
     assert (result["stage"], result["text"]) == ("list", expected)
-    assert result["title"] == "政府信息公开年报" and result["report_year"] is None
+    assert result["title"] == "政府信息公开年报" and result["report_year"] is None and result["index_no"] is None
 
 
 def test_related_links_do_not_make_an_article_a_list():

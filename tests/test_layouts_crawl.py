@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from fixture_portal import FixturePortal
-from nianbao.pages import is_js_shell, js_data_url, page_size, script_rows
-from spiders.listing import comment_items, script_items
+from nianbao.pages import MAX_SCRIPT_STRINGS, is_js_shell, js_data_url, page_size, script_rows
+from spiders.listing import comment_items, script_items, script_string_rows
 from tests.conftest import crawl
 
 FIELDS = ("title", "index_no", "issuer", "topic", "written_date", "publish_date", "doc_no", "validity", "keywords")
@@ -47,6 +47,13 @@ def versions(db: Path) -> dict[str, dict[str, object]]:
 def test_every_report_of_every_list_layout_is_archived(layouts: FixturePortal, crawled: Path) -> None:
     pages = {url for url, v in versions(crawled).items() if v["kind"] == "page"}
     assert pages == {t["url"] for t in layouts.truth()}
+
+
+def test_every_list_layout_has_a_page_of_the_column(layouts: FixturePortal) -> None:
+    from fixture_portal.pieces import list_chunks
+    from fixture_portal.variants import LISTS, PER_PAGE
+
+    assert len(list_chunks(layouts.apps["qingyuan"].ctx.docs, PER_PAGE)) >= len(LISTS)
 
 
 def test_each_layout_gives_the_metadata_it_shows(layouts: FixturePortal, crawled: Path) -> None:
@@ -93,6 +100,29 @@ def test_rows_in_a_script_array_are_items_and_rows() -> None:
 def test_javascript_keys_without_quotes_are_read() -> None:
     script = "var rows = [{title: '" + ROWS[0][0] + "', url: '/a/1.html'}, {title: '" + ROWS[1][0] + "', url: '/a/2.html'}];"
     assert [row[1] for row in script_rows(script.replace("'", '"'))] == ["/a/1.html", "/a/2.html"]
+
+
+def test_rows_written_by_script_from_strings_are_items() -> None:
+    """TRS rows written from string variables (``var url = …; var title = …; document.writeln(…)``), the
+    title before or after its URL; an asset's URL next to a report title is no item."""
+    rows = "".join(f"<li><script>var url = '{href}'; var title = '{title}'; var FILENUM = '';"
+                   f" document.writeln(\"<a href='\" + url + \"'>\" + title.substring(0, 12) + '</a>');</script></li>"
+                   for title, href in ROWS[:2])
+    reversed_row = f'<script>var t = "{ROWS[2][0]}"; var u = "/info/iDetail.jsp?id=3"; document.write(t);</script>'
+    asset = f"<script>var lib = '/js/jquery.min.js'; var t = '{ROWS[3][0]}';</script>"
+    items = script_items(PAGE, rows + reversed_row + asset)
+    assert [(i.title, i.url) for i in items] == [
+        (ROWS[0][0], "http://www.qingyuan.gov.cn/xxgk/gknb/202401/t20240101_1.html"),
+        (ROWS[1][0], "http://www.qingyuan.gov.cn/xxgk/gknb/202401/t20240102_2.html"),
+        (ROWS[2][0], "http://www.qingyuan.gov.cn/info/iDetail.jsp?id=3"),
+    ]
+
+
+def test_a_script_of_thousands_of_strings_is_not_read_for_rows() -> None:
+    noise = "".join(f"var s{n} = 'x{n}';" for n in range(MAX_SCRIPT_STRINGS))
+    script = f"{noise} var url = '/info/iDetail.jsp?id=3'; var title = '{ROWS[0][0]}';"
+    assert script_string_rows(script) == []
+    assert script_string_rows(script[len(noise):]) == [(ROWS[0][0], "/info/iDetail.jsp?id=3")]
 
 
 def test_a_shell_and_its_data_endpoint() -> None:
