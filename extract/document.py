@@ -30,7 +30,7 @@ from .body import Body, find_body, mark_containers
 from .chrome import KEEP_MARK, prune_chrome, strip_junk
 from .datadoc import read_json
 from .density import text_weights
-from .links import attachment_blocks, base_url, find_attachments
+from .links import attachment_blocks, base_url, embedded_attachments, find_attachments
 from .listpage import Row, inline_scripts, is_list_page, list_rows
 from .metadata import (
     BLOCK_MARK,
@@ -115,6 +115,8 @@ def _from_tree(result: dict[str, Any], tree: etree._Element, url: str) -> None:
     """Steps 4–7 on a parsed page."""
     meta = read_meta_tags(tree)
     scripts = inline_scripts(tree)
+    base = base_url(tree, url)
+    shown = embedded_attachments(tree, base)  # files shown in frames: read before frames are dropped
     strip_junk(tree)
     mark_containers(tree)
     _metadata(result, tree, meta)
@@ -127,7 +129,7 @@ def _from_tree(result: dict[str, Any], tree: etree._Element, url: str) -> None:
     for element in pruned.xpath(f"//*[@{BLOCK_MARK}][not(@{KEEP_MARK})]"):
         drop(element)
     rows = list_rows(pruned, scripts)
-    files = {a["url"] for a in find_attachments(blocks, url)}
+    files = {a["url"] for a in [*find_attachments(blocks, url), *shown]}
     if rows and not files - {urljoin(url, row.url or "") for row in rows} \
             and is_list_page(rows, text_weights(pruned), next(pruned.iter("body"), pruned)):
         _fill_list(result, rows)  # (a page with files of its own besides its rows is a document)
@@ -136,7 +138,8 @@ def _from_tree(result: dict[str, Any], tree: etree._Element, url: str) -> None:
     _fill_body(result, found, pruned)
     _shell(result, page_text)
     holders = [found.element] if found.element is not None else []
-    result["attachments"] = find_attachments([*holders, *blocks], base_url(tree, url))
+    linked = find_attachments([*holders, *blocks], base)
+    result["attachments"] = linked + [a for a in shown if a["url"] not in {b["url"] for b in linked}]
 
 
 def _metadata(result: dict[str, Any], tree: etree._Element, meta: dict[str, str]) -> None:

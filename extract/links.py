@@ -8,7 +8,7 @@ from urllib.parse import urljoin
 
 from lxml import etree
 
-from nianbao.pages import attachment_ext
+from nianbao.pages import attachment_ext, viewed_file
 
 from .parse import squash
 
@@ -74,4 +74,27 @@ def _attachment(link: etree._Element, base: str) -> dict[str, str | None] | None
         url = urljoin(base, href.strip())
     except ValueError:  # a host urllib refuses that still ends in .pdf: not a link one can follow
         return None
-    return {"url": url, "name": name, "ext": ext}
+    shown = viewed_file(url)  # an online viewer's link: the file it shows
+    return {"url": shown, "name": name, "ext": attachment_ext(shown)} if shown else {"url": url, "name": name, "ext": ext}
+
+
+EMBEDDING_TAGS = ("iframe", "embed", "object", "frame")
+
+
+def embedded_attachments(tree: etree._Element, base: str) -> list[dict[str, str | None]]:
+    """``{"url", "name", "ext"}`` of every file the page shows in a frame, embed or object (a PDF, or an
+    online viewer of one); read before those elements are dropped as page furniture."""
+    found: dict[str, dict[str, str | None]] = {}
+    for element in tree.iter(*EMBEDDING_TAGS):
+        source = (element.get("src") or element.get("data") or "").strip()
+        if not source or not _ATTACHMENT_HINT.search(source):
+            continue
+        try:
+            url = urljoin(base, source)
+        except ValueError:
+            continue
+        url = viewed_file(url) or url
+        ext = attachment_ext(url)
+        if ext and url.startswith(("http://", "https://")) and url not in found:
+            found[url] = {"url": url, "name": squash(element.get("title")) or None, "ext": ext}
+    return list(found.values())

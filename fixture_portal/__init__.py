@@ -20,7 +20,8 @@ qingzhou    ucap         gov.cn-style details (``#UCAP-CONTENT``, ``<b>索 引 �
 gjj         asp          PowerEasy ``list.asp?id=&page=``, table list, no charset in the header
 shiqiao     yearly       per-year folders and township subtrees; UTF-8 with a byte-order mark
 jinshan     relocated    column moved (301), column vanished (200 soft-404), no ``<meta>`` charset
-beihu       attachments  reports only as PDF/DOCX/XLSX files; a scanned and a truncated PDF
+beihu       attachments  reports only as PDF/DOCX/XLSX files; a scanned and a truncated PDF; one
+                         shown by pdf.js in a frame, one in an <embed>
 ==========  ===========  ==========================================================================
 
 ``FixturePortal()`` serves every site above (≈ 345 detail pages; ``scale=N`` multiplies them).

@@ -34,7 +34,12 @@ PACKAGINGS: dict[str, tuple[bool, tuple[tuple[str, str, str, bool], ...]]] = {
     ),
     "scan": (False, (("pdf", "full", "scan", False),)),
     "truncated": (False, (("pdf", "full", "truncated", True),)),
+    # the PDF shown in the page instead of linked: pdf.js in an iframe, or an <embed>
+    "viewer": (False, (("pdf", "full", "text", False),)),
+    "embed": (False, (("pdf", "full", "text", False),)),
 }
+SHOWN = {"viewer": "viewer", "embed": "embed"}  # packaging → how the page offers its file (else a link)
+VIEWER = "/static/pdfjs/web/viewer.html?file={file}"
 NAME_SUFFIX = {"xlsx": "统计表"}
 MIME = {
     "pdf": "application/pdf",
@@ -51,7 +56,8 @@ def package(doc: Document, packaging: str, numbers: Callable[[], int]) -> None:
     if not chosen:
         return
     doc.attachments = tuple(
-        Attachment(numbers(), ext, f"{doc.title}{NAME_SUFFIX.get(holds, '')}.{ext}", form, holds, disposition)
+        Attachment(numbers(), ext, f"{doc.title}{NAME_SUFFIX.get(holds, '')}.{ext}", form, holds, disposition,
+                   SHOWN.get(packaging, "link"))
         for ext, holds, form, disposition in chosen
     )
     doc.attached = list(doc.blocks)
@@ -132,3 +138,14 @@ def links(items: list[tuple[str, str]]) -> str:
     """The 附件 block under an article: (href, file name) per attachment."""
     lis = "".join(f'<li><a href="{esc(href)}" target="_blank">{esc(name)}</a></li>' for href, name in items)
     return f'<div class="attachment"><p>附件：</p><ul>{lis}</ul></div>' if items else ""
+
+
+def offered(items: list[tuple[str, str, Attachment]]) -> str:
+    """How an article offers its files, (href, absolute path, attachment) each: linked in a 附件 block,
+    shown by pdf.js in a frame (the viewer reads the file's path from its query), or embedded."""
+    shown = "".join(
+        f'<iframe src="{esc(VIEWER.format(file=quote(path, safe="")))}" width="100%" height="900" frameborder="0">'
+        "</iframe>" if att.shown == "viewer" else f'<embed src="{esc(href)}" type="application/pdf" width="100%" height="900">'
+        for href, path, att in items if att.shown != "link")
+    listed = links([(href, att.name) for href, _, att in items if att.shown == "link"])
+    return (f'<div class="pdf-view">{shown}</div>' if shown else "") + listed

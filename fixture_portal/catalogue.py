@@ -232,7 +232,8 @@ SITES = (
         contacts=("钟华", "汪洋", "邵琪", "秦岭"), org_style="numeric",
         units=units("北湖区人民政府", ("北湖区教育局", "北湖区财政局")),
         reports_base=12, others_base=1,
-        packaging=("pdf+xlsx", "docx", "pdf", "all"), odd_packaging=((1, "scan"), (2, "truncated")),
+        packaging=("pdf+xlsx", "docx", "pdf", "all"),
+        odd_packaging=((1, "scan"), (2, "truncated"), (6, "viewer"), (10, "embed")),
     ),
 )
 

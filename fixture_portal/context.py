@@ -106,7 +106,7 @@ class BaseFamily:
 
     def attachment_links(self, doc: Document) -> str:
         """The 附件 block of a detail page (empty when the document has no attachments)."""
-        return attachments.links([(self.attachment_path(doc, a), a.name) for a in doc.attachments])
+        return attachments.offered([(self.attachment_path(doc, a), self.attachment_path(doc, a), a) for a in doc.attachments])
 
 
 @dataclass

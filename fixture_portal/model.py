@@ -73,6 +73,7 @@ class Attachment:
     form: str = "text"  # text (a real text layer), scan (image-only PDF), truncated (cut-off bytes)
     holds: str = "full"  # what of the report it carries: full, paragraphs, tables
     disposition: bool = False  # sent with Content-Disposition: attachment and the Chinese name
+    shown: str = "link"  # how the page offers it: a link, an online viewer in a frame, or an embed
 
 
 @dataclass

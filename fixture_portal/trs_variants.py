@@ -113,8 +113,8 @@ class TrsVariantFamily(BaseFamily):
 
     def attachment_links(self, doc: Document) -> str:
         """Links relative to the article, as TRS writes them."""
-        return attachments.links(
-            [("./" + self.attachment_path(doc, a).rsplit("/", 1)[1], a.name) for a in doc.attachments]
+        return attachments.offered(
+            [("./" + self.attachment_path(doc, a).rsplit("/", 1)[1], self.attachment_path(doc, a), a) for a in doc.attachments]
         )
 
     def page_count(self, ctx: SiteContext) -> int:

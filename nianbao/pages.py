@@ -342,6 +342,33 @@ def attachment_ext(href: str | None) -> str | None:
     return None
 
 
+# An online viewer shows a file it is given in its query (pdf.js: ``/pdfjs/web/viewer.html?file=…``),
+# reading it relative to itself: the file is the attachment, the viewer page only its frame.
+_VIEWER = re.compile(r"(?:^|/)(?:viewer|preview|pdfview\w*|pdfjs\w*)\.(?:s?html?|jsp|aspx?|php)$|/(?:pdfjs|pdf\.js)/", re.I)
+VIEWER_PARAMS = ("file", "url", "src", "pdf", "path", "filepath")
+
+
+def viewed_file(url: str) -> str | None:
+    """The file an online viewer's absolute URL shows (absolute), or None when ``url`` is no viewer of an
+    attachment."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if not parts.query or not _VIEWER.search(parts.path):
+        return None
+    for key, value in parse_qsl(parts.query):
+        if key.lower() not in VIEWER_PARAMS:
+            continue
+        try:
+            target = urljoin(url, value.strip())
+        except ValueError:  # a host urllib refuses: no file one can fetch
+            return None
+        if target.startswith(("http://", "https://")) and _ext(urlsplit(target).path):
+            return target
+    return None
+
+
 def _ext(path: str) -> str | None:
     """The known attachment extension ending ``path``, lower-cased."""
     stem, dot, ext = path.rpartition(".")

@@ -14,7 +14,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from lxml import etree, html
 
-from nianbao.pages import ARRAY_START, script_rows, string_rows
+from nianbao.pages import ARRAY_START, script_rows, string_rows, viewed_file
 
 # URL shapes of detail pages and attachments across CMS families (portals.md §2–9).
 DETAIL_URL_PATTERNS = tuple(
@@ -336,12 +336,36 @@ def scan_attachment_links(page_url: str, body: bytes, is_attachment: Callable[[s
     for count, anchor in enumerate(raw_anchors(body)):
         if count >= max_anchors or len(seen) >= MAX_ATTACHMENT_HREFS:
             scan.capped = True
-            break
+            return scan
         if anchor is None or anchor[0] in seen or not RAW_ATTACHMENT_HINT.search(anchor[0]):
             continue
         seen.add(anchor[0])
         _read_attachment_href(page_url, *anchor, is_attachment, scan)
+    for count, (source, title) in enumerate(embedded_sources(body)):
+        if count >= MAX_EMBEDS or len(seen) >= MAX_ATTACHMENT_HREFS:
+            scan.capped = True
+            break
+        if source not in seen and RAW_ATTACHMENT_HINT.search(source):
+            seen.add(source)
+            _read_attachment_href(page_url, source, title, is_attachment, scan)
     return scan
+
+
+# A report shown in the page rather than linked: <iframe src="/pdfjs/web/viewer.html?file=….pdf">,
+# <embed src="….pdf">, <object data="….pdf">. A tag is read up to the next "<" or ">" (linear time).
+EMBED_TAG = re.compile(rb"<(?:iframe|embed|object|frame)\b[^<>]*>", re.I)
+RAW_SOURCE = re.compile(rb"""\b(?:src|data)\s*=\s*["']?([^"'\s>]+)""", re.I)
+RAW_TITLE = re.compile(rb"""\btitle\s*=\s*["']([^"'<>]{1,300})["']""", re.I)
+MAX_EMBEDS = 200  # frames and embeds read on one page (a report page has one or two)
+
+
+def embedded_sources(body: bytes) -> Iterator[tuple[bytes, bytes]]:
+    """(source, title) of every frame, embed and object of a page, as raw bytes."""
+    for tag in EMBED_TAG.finditer(body):
+        source = RAW_SOURCE.search(tag[0])
+        if source:
+            title = RAW_TITLE.search(tag[0])
+            yield source[1], title[1] if title else b""
 
 
 def _read_attachment_href(page_url: str, raw: bytes, text: bytes, is_attachment: Callable[[str], object],
@@ -352,6 +376,7 @@ def _read_attachment_href(page_url: str, raw: bytes, text: bytes, is_attachment:
     except ValueError as exc:  # http://[bad/…, a host urllib refuses: this link only is skipped
         scan.malformed.append(Malformed(href, str(exc), _raw_text(text)))
         return
+    url = viewed_file(url) or url  # an online viewer's link: the file it shows
     if url.startswith(("http://", "https://")) and url not in scan.urls and is_attachment(url):
         scan.urls.add(url)
         scan.links.append((url, _raw_text(text)))

@@ -141,6 +141,36 @@ def test_attachment_links_from_raw_bytes_in_any_encoding():
     ]
 
 
+def test_files_shown_in_frames_embeds_and_viewers_are_attachments():
+    from nianbao.pages import attachment_ext
+    from spiders.listing import attachment_links
+
+    body = ('<div id="zoom"><iframe src="/static/pdfjs/web/viewer.html?file=%2Fuploads%2F2024%2F年报.pdf" '
+            'title="青岚市2024年年报"></iframe><embed src="../files/b.pdf" type="application/pdf">'
+            "<object data='c.docx'></object><iframe src='/video/player.html?id=3'></iframe>"
+            '<a href="/pdfjs/web/viewer.html?file=../../uploads/d.pdf">在线预览</a></div>').encode()
+    assert attachment_links("http://h/nb/202403/t20240329_1.html", body, attachment_ext) == [
+        ("http://h/uploads/d.pdf", "在线预览"),  # a viewer's file is read relative to the viewer
+        ("http://h/uploads/2024/年报.pdf", "青岚市2024年年报"),
+        ("http://h/nb/files/b.pdf", ""),
+        ("http://h/nb/202403/c.docx", ""),
+    ]
+
+
+@pytest.mark.parametrize(("url", "shown"), [
+    ("http://h/static/pdfjs/web/viewer.html?file=/u/a.pdf", "http://h/u/a.pdf"),
+    ("http://h/static/pdfjs/web/viewer.html?file=http%3A%2F%2Fh%2Fu%2Fb.pdf%3Fv%3D2", "http://h/u/b.pdf?v=2"),
+    ("http://h/common/preview.html?url=../u/c.docx", "http://h/u/c.docx"),
+    ("http://h/module/download/downfile.jsp?classid=0&filename=a.pdf", None),  # the download itself
+    ("http://h/static/pdfjs/web/viewer.html?file=/u/page.html", None),
+    ("http://h/static/pdfjs/web/viewer.html?file=javascript:alert(1)//a.pdf", None),
+])
+def test_the_file_an_online_viewer_shows(url, shown):
+    from nianbao.pages import viewed_file
+
+    assert viewed_file(url) == shown
+
+
 BASES = ["http://h/a/b/index_1.shtml", "http://h/a/b/", "http://h/a/b", "http://h/", "http://h",
          "http://h/a/list.asp?page=2&x=1", "http://h:8080/a/b.jsp;jsessionid=1?x#f", "https://h/a/b/c.html#frag",
          "http://h?x=1", "http://h/a//b/c"]

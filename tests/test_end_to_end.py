@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
@@ -305,6 +306,22 @@ def test_attachments_are_archived_with_their_text(portal, first_crawl):
             text = fold(version["text"])
             for paragraph in attachment["paragraphs"] or []:
                 assert fold(paragraph) in text, (attachment["url"], paragraph)
+
+
+def test_files_shown_in_a_frame_or_an_embed_are_archived_as_their_pages_attachments(portal, first_crawl):
+    """A report shown by pdf.js in an iframe (``viewer.html?file=…``) or in an <embed>, not linked: the
+    file is fetched and archived as its page's attachment; the viewer page itself is never asked for."""
+    versions = current_versions(first_crawl)
+    shown = [(t["url"], attachment, truth) for t in portal.truth()
+             for attachment, truth in zip(portal.document(t["url"]).attachments, t.get("attachments") or [], strict=True)
+             if attachment.shown != "link"]
+    assert {attachment.shown for _, attachment, _ in shown} == {"viewer", "embed"}
+    for page_url, _, truth in shown:
+        parent = rows(first_crawl, "select p.url from documents d join documents p on p.id = d.parent_id "
+                                   "where d.url = ? and d.kind = 'attachment'", truth["url"])
+        assert [r[0] for r in parent] == [page_url]
+        assert truth["url"] in {a["url"] for a in json.loads(versions[page_url]["attachments"])}
+    assert not [path for _, path, _, _ in portal.request_log if "/pdfjs/" in path]
 
 
 def test_long_lists_paged_one_page_at_a_time_are_walked_to_the_end(tmp_path):

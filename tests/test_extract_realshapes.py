@@ -219,3 +219,16 @@ def test_a_short_notice_with_its_own_files_is_no_list():
               "<p>附件：<a href='/files/report.pdf'>青源市2023年政府信息公开工作年度报告.pdf</a></p></div>")
     result = extract(notice + latest)
     assert result["stage"] != "list" and result["attachments"][0]["ext"] == "pdf"
+
+
+def test_a_report_shown_in_a_frame_is_the_pages_attachment():
+    """pdf.js in an iframe, an <embed>: the files they show are the page's attachments, though frames are
+    page furniture; a page that is only a frame has no body of its own."""
+    result = extract("<h1>青源市2023年政府信息公开工作年度报告</h1><div id='zoom'>"
+                     "<iframe src='/static/pdfjs/web/viewer.html?file=%2Fuploads%2Fnb2023.pdf' title='年报全文'></iframe>"
+                     "<embed src='./nb2023-tables.pdf' type='application/pdf'></div>")
+    assert result["attachments"] == [
+        {"url": "http://www.qingyuan.gov.cn/uploads/nb2023.pdf", "name": "年报全文", "ext": "pdf"},
+        {"url": "http://www.qingyuan.gov.cn/xxgk/gknb/202401/nb2023-tables.pdf", "name": None, "ext": "pdf"},
+    ]
+    assert result["text"] is None and "no_body" in result["flags"]
