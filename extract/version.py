@@ -7,4 +7,4 @@ equal) changes the text read from scans, so every scan is read again by ``nianba
 
 # The pinned packages whose output the text of a scan is: engine and models, runtime, PDF renderer.
 OCR_ENGINE = {"rapidocr": "3.10.0", "openvino": "2026.4.1", "pypdfium2": "5.15.2"}
-EXTRACTOR_VERSION = "7/" + "/".join(f"{name}-{version}" for name, version in OCR_ENGINE.items())
+EXTRACTOR_VERSION = "8/" + "/".join(f"{name}-{version}" for name, version in OCR_ENGINE.items())
