@@ -251,8 +251,8 @@ def _labelled(owner: etree._Element, text: str, is_tail: bool) -> list[tuple[str
         raw: str | None = text[match.end():end]
         if match["open"] and not match["close"]:
             raw = _until_close(raw or "")  # 【时间：2021-01-05】: the bracket closes the value
-        if not squash(raw) and len(matches) == 1:
-            raw = _following_value(owner, is_tail)
+        if not squash(raw) and index == len(matches) - 1:  # the node's last label: its value may follow
+            raw = _following_value(owner, is_tail)  # (信息来源：<!--begin-->value<!--end-->, <span>value)
         label = name_of(match["label"])
         field = TIMED_VALUE_FIELD.get(label) if raw and _TIME_OF_DAY.search(raw) else None
         field = field or field_of(label)

@@ -308,7 +308,7 @@ VARIANTS = (
         contacts=("白雪", "江河", "方圆", "常青"), org_style="credit",
         units=units("青源市人民政府", ("青源市教育局", "青源市财政局", "青源市民政局", "青源市司法局",
                                        "青源市统计局", "青源市水利局"), ("东山镇人民政府", "西溪乡人民政府")),
-        reports_base=54, others_base=150,  # a report per page shape of variants.PAGES; lists of real length
+        reports_base=55, others_base=150,  # a report per page shape of variants.PAGES; lists of real length
     ),
 )
 

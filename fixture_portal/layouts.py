@@ -355,6 +355,10 @@ LINES: tuple[Line, ...] = (
          (("publish_date", "published"), ("issuer", "source")), dates="iso"),
     Line("T10", "信息来源 in a paragraph after the body", '<p class="s2-edit">信息来源：{source}</p>',
          (("issuer", "source"),), below=True),
+    Line("T11", "Hanweb: 信息来源 with its value between two template comments, after the date",
+         '<div class="info">发布日期：{published}　信息来源：<!--<$[信息来源]>begin-->{source}<!--<$[信息来源]>end-->'
+         '　浏览次数：<span id="hits">12</span></div>',
+         (("publish_date", "published"), ("issuer", "source")), dates="iso"),
     Line("T12", "ASCII colons with empty fields: 来源: 作者: 编辑:",
          '<div class="detail-info">发布时间: {published} 来源: 作者: 编辑: {editor}</div>',
          (("publish_date", "published"),)),

@@ -91,6 +91,7 @@ PAGES: tuple[PageShape, ...] = (
     PageShape("M44", None, "zoom-class"),
     PageShape("M45", "T01", "content-class"),
     PageShape(None, "T22", "zoom-class", meta=False),
+    PageShape(None, "T11", "zoom-id", meta=False),
     PageShape(None, "T04", "content-class"),
     PageShape(None, "T05", "wz", meta=False),
     PageShape(None, "T07", "read-aloud", meta=False),
