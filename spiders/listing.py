@@ -82,7 +82,8 @@ def is_detail_url(url: str) -> bool:
 # A list's own URLs: a folder, an index, default or list page, a pager's page.
 LIST_PATH = re.compile(r"(?:/|/(?:index|default|list|more)[\w-]*\.\w{2,5})$", re.I)
 PAGER_QUERY = re.compile(r"(?:^|&)(?:page|pageNo|pageNum|pageIndex|cur_page)=", re.I)
-REPORT_YEAR = re.compile(r"(?:19|20)\d{2}\s*年")
+# A year in a title: 2023年, ２０２３年 (full-width), 二〇二三年.
+REPORT_YEAR = re.compile(r"(?:(?:19|20|１９|２０)[0-9０-９]{2}|二[〇○零][〇○零一二三四五六七八九]{2})\s*年")
 
 
 def is_item_link(url: str, text: str) -> bool:

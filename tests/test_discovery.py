@@ -65,6 +65,8 @@ def test_detail_url_shapes(url, detail):
      "青山区人民政府2024年政府信息公开工作年度报告", True),
     ("http://x.gov.cn/info/iDetail.jsp?node_id=GK&id=1234", "2024年度政府信息公开工作年度报告", True),
     ("http://x.gov.cn/xxgk/show/77.html", "2023 年政府信息公开年报", True),
+    ("http://x.gov.cn/xxgk/show/78.html", "二〇二二年政府信息公开工作年度报告", True),
+    ("http://x.gov.cn/xxgk/show/79.html", "２０２１年度政府信息公开工作年度报告", True),
     # the same titles on a list's own URLs: a year folder, an index page, a pager
     ("http://x.gov.cn/xxgk/ndbg/2024/", "2024年政府信息公开工作年度报告", False),
     ("http://x.gov.cn/xxgk/ndbg/2024/index.html", "2024年政府信息公开工作年度报告", False),
