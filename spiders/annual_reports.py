@@ -506,8 +506,8 @@ class AnnualReportsSpider(scrapy.Spider):
         yield from self._malformed_captures(scan.malformed, response, "attachment")
         if scan.capped:
             yield self._capture(response, error_class="capped", frontier_key=None, error_message=(
-                f"more than {listing.MAX_PAGE_ANCHORS} links or {listing.MAX_ATTACHMENT_HREFS} attachment links "
-                "on one page: the links after them not followed"))
+                f"more than {listing.MAX_PAGE_ANCHORS} links, {listing.MAX_ATTACHMENT_HREFS} attachment links or "
+                f"{listing.MAX_EMBEDS} frames and embeds on one page: the ones after them not followed"))
 
     def _malformed_captures(self, malformed: list[Malformed], response: Response, kind: str) -> Iterator[Capture]:
         """One ``parse`` capture per link of ``response`` that cannot be followed (the first

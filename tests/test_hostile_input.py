@@ -72,6 +72,17 @@ def test_extraction_skips_a_malformed_attachment_link():
 # -- work linear in the page ------------------------------------------------------------------------
 
 @pytest.mark.timeout(30)
+def test_a_hundred_thousand_frames_are_read_up_to_their_cap():
+    from spiders.listing import MAX_EMBEDS
+
+    body = b"<html><body>" + b"".join(b'<iframe src="/f/%d.pdf">' % n for n in range(100_000)) + b"</body></html>"
+    scan = scan_attachment_links(PAGE_URL, body, attachment_ext)
+    assert len(scan.links) == MAX_EMBEDS and scan.capped
+    unclosed = scan_attachment_links(PAGE_URL, b'<embed src="/f/1.pdf" title="' + b"x" * 2_000_000, attachment_ext)
+    assert unclosed.links == [] and not unclosed.capped  # a tag never closed is no tag
+
+
+@pytest.mark.timeout(30)
 def test_twenty_thousand_unclosed_anchors_are_read_in_one_pass():
     body = b"<html><body>" + b"".join(b'<a href="/f/%d.pdf">x' % n for n in range(20_000)) + b"</body></html>"
     scan = scan_attachment_links(PAGE_URL, body, attachment_ext)
