@@ -6,6 +6,7 @@ spider (spiders sit above the crawl layer) and reach it as ``crawler.spider``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Protocol, cast
 
 from scrapy import Request
@@ -43,6 +44,11 @@ class PortalSpider(Protocol):
 
     def revisit_request(self, document: KnownDocument) -> Request | None:
         """A request for a document the archive holds; None when it is not for this crawl."""
+        ...
+
+    def skip_released(self, skip: Callable[[Request], bool]) -> None:
+        """Pass the requests the spider schedules itself (items held for a column's end, which no spider
+        middleware sees) through ``skip`` first: one it is true for is not made."""
         ...
 
     def reading_failed(self, response: Response, exc: BaseException) -> Capture:

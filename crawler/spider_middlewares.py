@@ -214,6 +214,7 @@ class RevisitKnownMiddleware:
         due = store.due_documents(sites, everything=self.everything)
         self._not_due = set() if self.everything else store.not_due_keys(sites)
         self._lists_not_due = set() if self.everything else store.not_due_list_pages(sites)
+        spider.skip_released(self._skipped)  # items held for a column's end are listed items too
         async for obj in start:
             yield obj
         logger.info("revisiting %d known documents (%s); %d known URLs and %d further list pages not due", len(due),

@@ -17,7 +17,7 @@ import json
 import os
 import sys
 from collections import Counter
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -117,6 +117,7 @@ class AnnualReportsSpider(scrapy.Spider):
         self._held: dict[str, list[Request]] = {}  # column -> item requests from its deep list pages
         self._capped_columns: dict[str, str] = {}  # column -> why its list pages were cut short
         self._capped_sites: set[str] = set()  # sites whose request cap bit (recorded once)
+        self._release_skips: list[Callable[[Request], bool]] = []  # see skip_released
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> AnnualReportsSpider:
@@ -460,12 +461,19 @@ class AnnualReportsSpider(scrapy.Spider):
         for column, requests in held.items():
             reason = self._capped_columns.get(column)
             for request in requests:
+                if any(skip(request) for skip in self._release_skips):
+                    continue
                 if reason:
                     request.meta["nianbao_capped"] = (
                         f"listed past list page {self.settings.getint('NIANBAO_HOLD_ITEMS_AFTER_PAGE')} of a column "
                         f"that never ended ({reason}): not fetched")
                 self.crawler.engine.crawl(request)
         raise DontCloseSpider
+
+    def skip_released(self, skip: Callable[[Request], bool]) -> None:
+        """Pass the held requests :meth:`release_held` schedules (no spider middleware sees them) through
+        ``skip`` first (the revisit policy's not-due check)."""
+        self._release_skips.append(skip)
 
     def count_received(self, data: bytes, request: Request) -> None:
         """``bytes_received``: how much of a body has arrived, so a download cancelled at the size cap

@@ -19,11 +19,12 @@ def night(portal) -> dict[str, str]:
     return {"NIANBAO_CLOCK": f"{portal.state.today.isoformat()}T02:00:00+08:00"}
 
 
-def crawl_night(portal, db: Path, stats: Path, paths: set[str] | None = None) -> tuple[set[str], dict]:
+def crawl_night(portal, db: Path, stats: Path, paths: set[str] | None = None,
+                extra: tuple[str, ...] = ()) -> tuple[set[str], dict]:
     """One night's crawl under the policy: the paths of the detail pages it asked for, and its stats;
     every path asked for goes into ``paths``."""
     before = len(portal.request_log)
-    crawl(db, *portal.homepages(), revisit="due", env=night(portal), extra=("--stats", str(stats)))
+    crawl(db, *portal.homepages(), revisit="due", env=night(portal), extra=("--stats", str(stats), *extra))
     asked = {path for _, path, _, _ in portal.request_log[before:]}
     if paths is not None:
         paths |= asked
@@ -132,3 +133,17 @@ def test_a_shell_over_an_api_reads_its_first_api_page_every_night_and_the_rest_w
     assert all(any(p.endswith("&pageNo=1") for p in night) for night in asked_each_night)
     assert all(len(night) < len(every) for night in asked_each_night), [len(n) for n in asked_each_night]
     assert set().union(*asked_each_night) == every  # every API page read within the 7-day ceiling
+
+
+def test_items_held_for_a_columns_end_are_not_asked_for_when_not_due(tmp_path) -> None:
+    """Items listed past NIANBAO_HOLD_ITEMS_AFTER_PAGE wait for the column's end and are then scheduled
+    by the spider itself: they pass the same not-due check as every listed item."""
+    from fixture_portal import FixturePortal
+
+    hold = ("-s", "NIANBAO_HOLD_ITEMS_AFTER_PAGE=1")  # every list page after a column's first holds its items
+    with FixturePortal(seed=37, families=("trs", "yearly")) as portal:
+        db = tmp_path / "nianbao.db"
+        first, _ = crawl_night(portal, db, tmp_path / "first.json", extra=hold)
+        again, stats = crawl_night(portal, db, tmp_path / "again.json", extra=hold)
+    assert len(first) > 20 and again == set()  # before, every held item was asked for again
+    assert stats["nianbao/revisit/not_due"] > 0
