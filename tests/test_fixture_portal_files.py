@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 from email.utils import parsedate_to_datetime
-from urllib.parse import quote, urljoin
+from urllib.parse import quote, unquote, urljoin
 
 import docx
 import httpx
@@ -82,12 +82,16 @@ def test_attachment_only_reports_have_a_short_page_and_their_text_in_files(
     for entry in reports:
         assert entry["tables"] == [] and len(entry["paragraphs"]) == 1 and "附件" in entry["paragraphs"][0]
         page = lxml.html.fromstring(client.get(entry["url"]).content.decode("utf-8"))
+        linked = [truth for truth, attachment in zip(entry["attachments"], portal.document(entry["url"]).attachments,
+                                                     strict=True) if attachment.shown == "link"]
         hrefs = [urljoin(entry["url"], h) for h in page.xpath("//div[@class='attachment']//a/@href")]
-        assert hrefs == [a["url"] for a in entry["attachments"]]
+        assert hrefs == [a["url"] for a in linked]
         assert all(h.startswith("./P0") for h in page.xpath("//div[@class='attachment']//a/@href"))
-        assert [a.text_content() for a in page.xpath("//div[@class='attachment']//a")] == [
-            a["name"] for a in entry["attachments"]
-        ]
+        assert [a.text_content() for a in page.xpath("//div[@class='attachment']//a")] == [a["name"] for a in linked]
+        # the others are shown in the page: pdf.js in a frame (the file in its query), or an <embed>
+        shown = [urljoin(entry["url"], unquote(src.split("?file=", 1)[1])) for src in page.xpath("//iframe/@src")]
+        shown += [urljoin(entry["url"], src) for src in page.xpath("//embed/@src")]
+        assert sorted(hrefs + shown) == sorted(a["url"] for a in entry["attachments"])
 
 
 def test_text_attachments_hold_exactly_the_truth(portal: FixturePortal, client: httpx.Client) -> None:
