@@ -458,6 +458,7 @@ class AnnualReportsSpider(scrapy.Spider):
         if not self._held:
             return
         held, self._held = self._held, {}
+        scheduled = 0
         for column, requests in held.items():
             reason = self._capped_columns.get(column)
             for request in requests:
@@ -468,7 +469,9 @@ class AnnualReportsSpider(scrapy.Spider):
                         f"listed past list page {self.settings.getint('NIANBAO_HOLD_ITEMS_AFTER_PAGE')} of a column "
                         f"that never ended ({reason}): not fetched")
                 self.crawler.engine.crawl(request)
-        raise DontCloseSpider
+                scheduled += 1
+        if scheduled:  # else the crawl is done: keeping it open would only wait for the next idle check
+            raise DontCloseSpider
 
     def skip_released(self, skip: Callable[[Request], bool]) -> None:
         """Pass the held requests :meth:`release_held` schedules (no spider middleware sees them) through

@@ -192,6 +192,17 @@ def test_items_of_deep_list_pages_wait_for_the_column_and_are_capped_when_it_nev
     assert "list page cap reached" in scheduled[0].meta["nianbao_capped"]
 
 
+def test_held_items_not_due_are_not_released_and_the_crawl_may_close():
+    spider_ = spider(NIANBAO_HOLD_ITEMS_AFTER_PAGE=1)
+    body = b'<ul><li><a href="t20240101_7.html">2023\xe5\xb9\xb4\xe5\xb9\xb4\xe5\xba\xa6\xe6\x8a\xa5\xe5\x91\x8a</a></li></ul>'
+    list(spider_.parse_list(response("http://h/nb/index_2.html", body, "list", list_page_no=2)))
+    spider_.skip_released(lambda request: request.url.endswith("t20240101_7.html"))  # known, not due
+    scheduled: list[Request] = []
+    spider_.crawler.engine = type("Engine", (), {"crawl": staticmethod(scheduled.append)})()
+    spider_.release_held()  # nothing released: no DontCloseSpider, so no wait for the next idle check
+    assert scheduled == [] and spider_._held == {}
+
+
 def test_an_exception_while_reading_a_response_becomes_a_parse_capture_with_its_bytes():
     crawler = get_crawler(AnnualReportsSpider)
     crawler.spider = crawler._create_spider(start_url="http://h/")
