@@ -86,13 +86,18 @@ PAGER_QUERY = re.compile(r"(?:^|&)(?:page|pageNo|pageNum|pageIndex|cur_page)=", 
 REPORT_YEAR = re.compile(r"(?:(?:19|20|１９|２０)[0-9０-９]{2}|二[〇○零][〇○零一二三四五六七八九]{2})\s*年")
 
 
+def is_report_title(text: str) -> bool:
+    """Whether ``text`` is the title of one year's report: a year, and a 年报 title (:func:`classify_title`)."""
+    return REPORT_YEAR.search(text) is not None and classify_title(text) is not None
+
+
 def is_item_link(url: str, text: str) -> bool:
     """Whether a link of a 年报 list is one of its items: its URL has a detail page's shape, or its text is
     the title of one year's report and its URL is not a list's (portals have more URL shapes than any
     table of them: ``iDetail.jsp?id=…``, ``/20250114/<uuid>.html``, ``/show/123.html`` …)."""
     if is_detail_url(url):
         return True
-    if not REPORT_YEAR.search(text) or classify_title(text) is None:
+    if not is_report_title(text):
         return False
     parts = urlsplit(url)
     return LIST_PATH.search(parts.path) is None and PAGER_QUERY.search(parts.query) is None
@@ -252,11 +257,7 @@ def script_items(page_url: str, text: str) -> list[ListItem]:
 
 def script_string_rows(script: str) -> list[tuple[str, str]]:
     """(title, URL) of the rows a script writes from strings, each titled as one year's report."""
-    return [(title, url) for title, url, _ in string_rows(script, _report_title)]
-
-
-def _report_title(text: str) -> bool:
-    return REPORT_YEAR.search(text) is not None and classify_title(text) is not None
+    return [(title, url) for title, url, _ in string_rows(script, is_report_title)]
 
 
 SCRIPT = re.compile(r"<script\b[^>]*>(.*?)</script>", re.S | re.I)
